@@ -1,0 +1,57 @@
+# Meridian — the two commands a user needs:
+#   make run    install missing packages, build, start the platform
+#   make test   install missing packages, build, run every test (ctest)
+# Long runs live behind their own targets: make bench, make bench-pg,
+# make test-asan.
+
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DATA_DIR ?= .meridian-data
+
+# Debian 12 packages the build and tests need (see DESIGN.md).
+DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libssl-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps configure build test test-asan run bench bench-pg format clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing missing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+configure: deps
+	@[ -f $(BUILD_DIR)/build.ninja ] || cmake --preset $(PRESET)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest -j $(JOBS) --output-on-failure --timeout 900
+
+test-asan:
+	$(MAKE) test PRESET=debug
+
+run: build
+	$(BUILD_DIR)/src/cli/meridian demo --data-dir $(DATA_DIR)
+
+bench: build
+	$(BUILD_DIR)/src/cli/meridian bench ledger
+
+bench-pg: build
+	bash bench/pg_peer/run.sh --meridian $(BUILD_DIR)/src/cli/meridian
+
+format:
+	find src -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build
