@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
 
 namespace meridian::ledger {
 namespace {
@@ -665,10 +666,20 @@ LedgerStats Ledger::stats() const {
                    transfers_.capacity() * sizeof(Transfer) +
                    account_index_.memory_bytes() +
                    transfer_index_.memory_bytes();
+  s.account_memory_bytes = accounts_.capacity() * sizeof(Account) +
+                           account_index_.memory_bytes();
   return s;
 }
 
 void Ledger::CheckInvariants() const {
+  Status s = VerifyInvariants();
+  MERIDIAN_CHECK(s.ok()) << s.ToString();
+}
+
+Status Ledger::VerifyInvariants() const {
+  auto broken = [](std::string what) {
+    return MakeError(ErrorCode::kDATA_CORRUPTED, "", "ledger invariant: " + what);
+  };
   struct Sums {
     u128 debits_posted = 0, credits_posted = 0;
     u128 debits_pending = 0, credits_pending = 0;
@@ -680,26 +691,29 @@ void Ledger::CheckInvariants() const {
     s.credits_posted += a.credits_posted;
     s.debits_pending += a.debits_pending;
     s.credits_pending += a.credits_pending;
-    if (a.flags & kAccountDebitsMustNotExceedCredits) {
-      MERIDIAN_CHECK(a.debits_posted + a.debits_pending <=
-                     a.credits_posted + a.limit)
-          << "account " << U128ToString(a.id) << " debits past its limit";
+    if ((a.flags & kAccountDebitsMustNotExceedCredits) &&
+        a.debits_posted + a.debits_pending > a.credits_posted + a.limit) {
+      return broken("account " + U128ToString(a.id) +
+                    " has debits past its credits plus limit");
     }
-    if (a.flags & kAccountCreditsMustNotExceedDebits) {
-      MERIDIAN_CHECK(a.credits_posted + a.credits_pending <=
-                     a.debits_posted + a.limit)
-          << "account " << U128ToString(a.id) << " credits past its limit";
+    if ((a.flags & kAccountCreditsMustNotExceedDebits) &&
+        a.credits_posted + a.credits_pending > a.debits_posted + a.limit) {
+      return broken("account " + U128ToString(a.id) +
+                    " has credits past its debits plus limit");
     }
   }
   for (const auto& [ledger, s] : by_ledger) {
-    MERIDIAN_CHECK(s.debits_posted == s.credits_posted)
-        << "ledger " << ledger << " posted debits "
-        << U128ToString(s.debits_posted) << " != credits "
-        << U128ToString(s.credits_posted);
-    MERIDIAN_CHECK(s.debits_pending == s.credits_pending)
-        << "ledger " << ledger << " pending debits != credits";
+    if (s.debits_posted != s.credits_posted) {
+      return broken("ledger " + std::to_string(ledger) + ": posted debits " +
+                    U128ToString(s.debits_posted) + " != posted credits " +
+                    U128ToString(s.credits_posted));
+    }
+    if (s.debits_pending != s.credits_pending) {
+      return broken("ledger " + std::to_string(ledger) + ": pending debits " +
+                    U128ToString(s.debits_pending) + " != pending credits " +
+                    U128ToString(s.credits_pending));
+    }
   }
-  // The open holds are exactly the pending totals.
   u128 held = 0;
   uint64_t open = 0;
   for (const Transfer& t : transfers_) {
@@ -710,8 +724,12 @@ void Ledger::CheckInvariants() const {
   }
   u128 pending_total = 0;
   for (const auto& [ledger, s] : by_ledger) pending_total += s.debits_pending;
-  MERIDIAN_CHECK(held == pending_total) << "open holds do not match pending";
-  MERIDIAN_CHECK(open == pending_open_);
+  if (held != pending_total || open != pending_open_) {
+    return broken("open holds (" + U128ToString(held) +
+                  ") do not add up to the pending totals (" +
+                  U128ToString(pending_total) + ")");
+  }
+  return Status::Ok();
 }
 
 // ---------------------------------------------------------------------------

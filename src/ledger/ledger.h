@@ -66,6 +66,8 @@ struct LedgerStats {
   uint64_t pending_open = 0;
   uint64_t expired = 0;
   uint64_t memory_bytes = 0;
+  // Accounts' share of memory: records plus the id index.
+  uint64_t account_memory_bytes = 0;
 };
 
 class Ledger {
@@ -101,10 +103,12 @@ class Ledger {
   uint64_t last_timestamp() const { return last_timestamp_; }
   LedgerStats stats() const;
 
-  // Full O(accounts) check of the ledger's invariants: per ledger, credits
-  // equal debits (posted and pending); no account past its flag plus limit;
-  // the pending holds add up to the accounts' pending totals. CHECK-fails
-  // with the first violation.
+  // Full O(accounts + transfers) check of the ledger's invariants: per
+  // ledger, credits equal debits (posted and pending); no account past its
+  // flag plus limit; the open holds add up to the accounts' pending totals.
+  // Returns the first violation as DATA_CORRUPTED (for `meridian verify`).
+  Status VerifyInvariants() const;
+  // The same, CHECK-failing: a broken invariant stops the process.
   void CheckInvariants() const;
 
   // Canonical encoding of the whole state (also the snapshot body); the

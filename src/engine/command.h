@@ -1,0 +1,71 @@
+// Commands: what the gateway asks the engine to do, as journaled bytes.
+//
+// A command is the unit the journal stores and the Merkle tree proves. Its
+// encoding is fixed little-endian:
+//
+//   offset 0  u16 type        (CommandType)
+//   offset 2  u16 version     (1)
+//   offset 4  u32 count       (events in the body, 1..kMaxEventsPerCommand)
+//   offset 8  body:
+//     kCreateAccounts   count x 128-byte ledger::Account  (layout: ledger/types.h)
+//     kCreateTransfers  count x 128-byte ledger::Transfer
+//     kCloseAccounts,
+//     kReopenAccounts   count x 16-byte account id
+//
+//   std::vector<uint8_t> bytes = EncodeCreateTransfers(transfers);
+//   Result<DecodedCommand> command = DecodeCommand(bytes);
+//
+// Decoding validates shape only (type, version, count, length); the ledger
+// decides whether each event is allowed.
+#ifndef MERIDIAN_ENGINE_COMMAND_H_
+#define MERIDIAN_ENGINE_COMMAND_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/status.h"
+#include "ledger/types.h"
+
+namespace meridian::engine {
+
+enum class CommandType : uint16_t {
+  kCreateAccounts = 1,
+  kCreateTransfers = 2,
+  kCloseAccounts = 3,
+  kReopenAccounts = 4,
+};
+
+inline constexpr uint16_t kCommandVersion = 1;
+inline constexpr uint32_t kCommandHeaderBytes = 8;
+// TigerBeetle's 8,190 per request leaves the journal record near 1 MiB; we
+// allow the same order of magnitude.
+inline constexpr uint32_t kMaxEventsPerCommand = 8190;
+inline constexpr uint32_t kMaxCommandBytes =
+    kCommandHeaderBytes + kMaxEventsPerCommand * sizeof(ledger::Transfer);
+
+std::vector<uint8_t> EncodeCreateAccounts(std::span<const ledger::Account> accounts);
+std::vector<uint8_t> EncodeCreateTransfers(
+    std::span<const ledger::Transfer> transfers);
+std::vector<uint8_t> EncodeCloseAccounts(std::span<const u128> ids);
+std::vector<uint8_t> EncodeReopenAccounts(std::span<const u128> ids);
+
+// A decoded command: the events copied out of the (unaligned) journal bytes.
+struct DecodedCommand {
+  CommandType type;
+  std::vector<ledger::Account> accounts;
+  std::vector<ledger::Transfer> transfers;
+  std::vector<u128> ids;
+  uint32_t count() const;
+};
+
+// INVALID_PARAMETER (param "command") with what is wrong, for bytes that are
+// not a well-formed command.
+Result<DecodedCommand> DecodeCommand(std::span<const uint8_t> bytes);
+// The same checks without copying the events: what the gateway runs before
+// it queues a command.
+Status ValidateCommandShape(std::span<const uint8_t> bytes);
+
+}  // namespace meridian::engine
+
+#endif  // MERIDIAN_ENGINE_COMMAND_H_
