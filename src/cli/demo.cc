@@ -127,7 +127,7 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
   // Next transfer id continues after whatever the journal already holds.
   u128 next_id = 0;
   seq.Read([&](const engine::StateMachine& s) {
-    next_id = (static_cast<u128>(1) << 64) + s.ledger().transfers().size() + 1;
+    next_id = (static_cast<u128>(1) << 64) + s.ledger().transfer_count() + 1;
   });
   // Prefund each wallet from its settlement bank (EXISTS on restarts).
   std::vector<Transfer> funding;

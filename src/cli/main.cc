@@ -1,4 +1,6 @@
 // The `meridian` command.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/bench_ledger.h"
@@ -6,6 +8,11 @@
 #include "cli/verify_command.h"
 
 int main(int argc, char** argv) {
+  // The engine allocates and frees MiB-sized command and record buffers all
+  // the time. Above glibc's mmap threshold each one would be a fresh mmap,
+  // faulting in every page again, then a munmap: keep them in the heap.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"Meridian: cross-border payments on one double-entry ledger"};
   app.require_subcommand(1);
 

@@ -13,6 +13,10 @@ namespace meridian::engine {
 // One batch between the sequencer thread and the journal thread.
 struct Sequencer::InFlight {
   bool has_record = true;  // false: a shutdown snapshot with no batch
+  // What the sequencer decided: seq, command index, count, time. The journal
+  // thread turns it into the record (hashes, CRCs) off the apply thread.
+  journal::BatchHeader header;
+  std::vector<std::vector<uint8_t>> commands;
   journal::Journal::Record record;
   std::vector<Callback> callbacks;
   std::vector<CommandReply> replies;  // set with `applied`
@@ -171,6 +175,7 @@ void Sequencer::SequencerLoop() {
   std::vector<CommandQueue::Item> items;
   std::vector<std::span<const uint8_t>> spans;
   uint64_t last_seq = state_.applied_seq();
+  uint64_t next_command_index = state_.next_command_index();
   int64_t last_time_ns = state_.last_batch_time_ns();
   while (queue_.PopBatch(options_.max_batch_commands, options_.max_batch_bytes,
                          &items)) {
@@ -179,31 +184,46 @@ void Sequencer::SequencerLoop() {
       items.front().read();
       continue;
     }
-    auto f = std::make_shared<InFlight>();
+    std::shared_ptr<InFlight> f;
+    {
+      std::unique_lock lock(mu_);
+      if (!free_.empty()) {
+        f = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!f) f = std::make_shared<InFlight>();
     spans.clear();
     f->callbacks.reserve(items.size());
     for (CommandQueue::Item& item : items) {
-      spans.emplace_back(item.command);
+      f->commands.push_back(std::move(item.command));
+      spans.emplace_back(f->commands.back());
       f->callbacks.push_back(std::move(item.callback));
     }
     // The batch time never goes backwards, whatever the clock does.
-    int64_t time_ns = std::max(options_.clock_ns(), last_time_ns + 1);
-    journal_->PrepareInto(time_ns, spans, &f->record);
-    last_time_ns = time_ns;
-    last_seq = f->record.header.seq;
+    last_time_ns = std::max(options_.clock_ns(), last_time_ns + 1);
+    f->header = journal::BatchHeader{};
+    f->header.seq = ++last_seq;
+    f->header.first_command_index = next_command_index;
+    f->header.command_count = static_cast<uint32_t>(items.size());
+    f->header.time_ns = last_time_ns;
+    next_command_index += items.size();
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return in_flight_.size() < options_.pipeline_depth; });
       in_flight_.push_back(f);
       cv_.notify_all();
     }
-    // Apply while the journal thread writes: replies wait for durability.
+    // Apply while the journal thread encodes and writes: replies wait for
+    // durability.
     std::vector<CommandReply> replies;
     replies.reserve(items.size());
-    state_.Apply(f->record.header, spans, &replies);
+    auto t0 = std::chrono::steady_clock::now();
+    state_.Apply(f->header, spans, &replies);
+    apply_ns_total_.fetch_add((std::chrono::steady_clock::now() - t0).count(),
+                              std::memory_order_relaxed);
     batches_.fetch_add(1, std::memory_order_relaxed);
     commands_.fetch_add(items.size(), std::memory_order_relaxed);
-    journal_bytes_.fetch_add(f->record.bytes.size(), std::memory_order_relaxed);
     if (options_.snapshot_every_batches != 0 &&
         last_seq % options_.snapshot_every_batches == 0) {
       f->snapshot_body = state_.Serialize();
@@ -228,7 +248,6 @@ void Sequencer::SequencerLoop() {
     f->snapshot_meta.seq = state_.applied_seq();
     f->snapshot_meta.next_command_index = state_.next_command_index();
     f->snapshot_meta.time_ns = state_.last_batch_time_ns();
-    f->snapshot_meta.last_batch_hash = journal_->last_hash();
     in_flight_.push_back(f);
   }
   sequencer_done_ = true;
@@ -246,6 +265,19 @@ void Sequencer::JournalLoop() {
     }
     if (f->has_record) {
       auto t0 = std::chrono::steady_clock::now();
+      std::vector<std::span<const uint8_t>> spans(f->commands.begin(),
+                                                  f->commands.end());
+      journal_->PrepareInto(f->header.time_ns, spans, &f->record);
+      // The journal's chain and the sequencer's numbering must agree.
+      MERIDIAN_CHECK(f->record.header.seq == f->header.seq &&
+                     f->record.header.first_command_index ==
+                         f->header.first_command_index)
+          << "journal at seq " << f->record.header.seq << ", sequencer at "
+          << f->header.seq;
+      auto t1 = std::chrono::steady_clock::now();
+      prepare_ns_total_.fetch_add((t1 - t0).count(), std::memory_order_relaxed);
+      journal_bytes_.fetch_add(f->record.bytes.size(), std::memory_order_relaxed);
+      t0 = t1;
       Result<journal::Position> written = journal_->Write(f->record);
       // Not durable, and the state machine has moved past it: stop before
       // anyone is told anything. Recovery replays what is on disk.
@@ -270,6 +302,7 @@ void Sequencer::JournalLoop() {
         meta.time_ns = h.time_ns;
         meta.last_batch_hash = journal::BatchHash(h);
       }
+      if (!f->has_record) meta.last_batch_hash = journal_->last_hash();
       meta.next_position = journal_->end_position();
       Status s = journal::WriteSnapshot(SnapshotDir(options_.data_dir), meta,
                                         f->snapshot_body);
@@ -287,9 +320,18 @@ void Sequencer::JournalLoop() {
         if (f->callbacks[i]) f->callbacks[i](std::move(f->replies[i]));
       }
     }
+    f->callbacks.clear();
+    f->replies.clear();
+    f->commands.clear();
+    f->snapshot_body.clear();
+    f->snapshot_body.shrink_to_fit();
     std::unique_lock lock(mu_);
-    if (f->has_record) durable_seq_ = f->record.header.seq;
+    if (f->has_record) durable_seq_ = f->header.seq;
+    f->applied = false;
     in_flight_.pop_front();
+    if (f->has_record && free_.size() < options_.pipeline_depth) {
+      free_.push_back(std::move(f));
+    }
     cv_.notify_all();
   }
 }
@@ -315,6 +357,8 @@ SequencerStats Sequencer::stats() const {
   s.journal_bytes = journal_bytes_.load(std::memory_order_relaxed);
   s.snapshots = snapshots_.load(std::memory_order_relaxed);
   s.fsync_ns_total = fsync_ns_total_.load(std::memory_order_relaxed);
+  s.prepare_ns_total = prepare_ns_total_.load(std::memory_order_relaxed);
+  s.apply_ns_total = apply_ns_total_.load(std::memory_order_relaxed);
   {
     std::unique_lock lock(mu_);
     s.durable_seq = durable_seq_;

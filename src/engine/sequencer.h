@@ -3,10 +3,11 @@
 //
 //   gateway threads --TryPush--> CommandQueue --> sequencer thread
 //     sequencer thread: take every waiting command (bounded by count and
-//       bytes), stamp the batch with the time, Prepare its journal record,
-//       hand it to the journal thread, apply it to the StateMachine
-//     journal thread: write the record, fdatasync, then (and only then) run
-//       each command's callback with its reply
+//       bytes), number the batch and stamp it with the time, hand it to the
+//       journal thread, apply it to the StateMachine
+//     journal thread: encode the batch's record (Merkle root, CRCs, hash
+//       chain), write it, fdatasync, then (and only then) run each
+//       command's callback with its reply
 //
 // So a reply of success always means the batch is on disk: the callback
 // cannot run before its record's fdatasync returned. Applying while the
@@ -80,6 +81,8 @@ struct SequencerStats {
   uint64_t durable_seq = 0;
   uint64_t snapshots = 0;
   uint64_t fsync_ns_total = 0;      // time in Journal::Write (write+fdatasync)
+  uint64_t prepare_ns_total = 0;    // encoding, hashing, CRC
+  uint64_t apply_ns_total = 0;      // the state machine
 };
 
 class Sequencer {
@@ -130,6 +133,9 @@ class Sequencer {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<InFlight>> in_flight_;  // GUARDED_BY(mu_)
+  // Finished InFlights, reused so record buffers (MiBs) are not allocated,
+  // zeroed and faulted in again for every batch.
+  std::vector<std::shared_ptr<InFlight>> free_;       // GUARDED_BY(mu_)
   bool sequencer_done_ = false;                      // GUARDED_BY(mu_)
   uint64_t durable_seq_ = 0;                         // GUARDED_BY(mu_)
   // Reads waiting for the next gap between batches.
@@ -140,6 +146,8 @@ class Sequencer {
   std::atomic<uint64_t> journal_bytes_{0};
   std::atomic<uint64_t> snapshots_{0};
   std::atomic<uint64_t> fsync_ns_total_{0};
+  std::atomic<uint64_t> prepare_ns_total_{0};
+  std::atomic<uint64_t> apply_ns_total_{0};
 
   std::mutex shutdown_mu_;
   bool shut_down_ = false;  // GUARDED_BY(shutdown_mu_)

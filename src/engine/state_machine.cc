@@ -17,7 +17,9 @@ constexpr uint32_t kStateVersion = 1;
 }  // namespace
 
 StateMachine::StateMachine(StateMachineOptions options)
-    : options_(options), ledger_(options.ledger_limits) {}
+    : options_(options), ledger_(options.ledger_limits) {
+  ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
+}
 
 void StateMachine::Apply(const journal::BatchHeader& header,
                          std::span<const std::span<const uint8_t>> commands,
@@ -128,6 +130,7 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
   }
   MERIDIAN_ASSIGN_OR_RETURN(state.ledger_,
                             ledger::Ledger::Deserialize(&r, options.ledger_limits));
+  state.ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",
                      "engine state: trailing bytes");

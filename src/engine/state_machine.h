@@ -47,6 +47,10 @@ struct StateMachineOptions {
   ledger::LedgerLimits ledger_limits;
   // Run Ledger::CheckInvariants() after every batch: O(accounts), for tests.
   bool check_invariants_every_batch = false;
+  // Capacity planning: room for this many accounts and transfers up front,
+  // so the id indexes never rehash (a pause of the engine thread) below it.
+  uint64_t reserve_accounts = 0;
+  uint64_t reserve_transfers = 0;
 };
 
 class StateMachine {

@@ -75,8 +75,8 @@ Result<VerifyReport> VerifyDataDir(const std::string& data_dir) {
   }
   MERIDIAN_RETURN_IF_ERROR(state.ledger().VerifyInvariants());
   report.events = state.events_applied();
-  report.accounts = state.ledger().accounts().size();
-  report.transfers = state.ledger().transfers().size();
+  report.accounts = state.ledger().account_count();
+  report.transfers = state.ledger().transfer_count();
   report.state_hash = state.StateHash();
   report.snapshot_seq = snapshot.has_value() ? snapshot->meta.seq : 0;
   report.seconds = std::chrono::duration<double>(

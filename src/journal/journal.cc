@@ -31,7 +31,8 @@ Error InvalidOption(const std::string& field, const std::string& message) {
 }
 
 Status CheckOptions(const JournalOptions& o, const ReplayStart& start) {
-  if (o.dir.empty()) return InvalidOption("dir", "the journal needs a directory");
+  if (o.dir.empty())
+    return InvalidOption("dir", "the journal needs a directory");
   if (o.segment_size_bytes < kMinSegmentBytes ||
       o.segment_size_bytes > kMaxSegmentBytes ||
       o.segment_size_bytes % kRecordAlignmentBytes != 0) {
@@ -44,14 +45,14 @@ Status CheckOptions(const JournalOptions& o, const ReplayStart& start) {
   if (o.max_record_bytes < kRecordHeaderBytes ||
       o.max_record_bytes > kMaxRecordBytesLimit ||
       o.max_record_bytes > o.segment_size_bytes - kFirstRecordOffset) {
-    return InvalidOption(
-        "max_record_bytes",
-        "must be in [" + std::to_string(kRecordHeaderBytes) + ", " +
-            std::to_string(std::min<uint64_t>(
-                kMaxRecordBytesLimit,
-                o.segment_size_bytes - kFirstRecordOffset)) +
-            "] (a record must fit in an empty segment), not " +
-            std::to_string(o.max_record_bytes));
+    return InvalidOption("max_record_bytes",
+                         "must be in [" + std::to_string(kRecordHeaderBytes) +
+                             ", " +
+                             std::to_string(std::min<uint64_t>(
+                                 kMaxRecordBytesLimit,
+                                 o.segment_size_bytes - kFirstRecordOffset)) +
+                             "] (a record must fit in an empty segment), not " +
+                             std::to_string(o.max_record_bytes));
   }
   if (start.position.segment == 0 ||
       start.position.segment > kMaxSegmentNumber || start.next_seq == 0) {
@@ -125,19 +126,17 @@ Result<std::unique_ptr<Journal>> Journal::Open(
   MERIDIAN_ASSIGN_OR_RETURN(UniqueFd lock, LockDir(dir));
   MERIDIAN_RETURN_IF_ERROR(RemoveTempSegments(dir));
 
-  const uint64_t start_offset = start.position.offset == 0
-                                    ? kFirstRecordOffset
-                                    : start.position.offset;
+  const uint64_t start_offset =
+      start.position.offset == 0 ? kFirstRecordOffset : start.position.offset;
   MERIDIAN_ASSIGN_OR_RETURN(std::vector<SegmentFile> segments,
                             internal::ListSegments(dir));
   if (segments.empty()) {
     if (start.next_seq != 1 || start.position.segment != 1 ||
         start_offset != kFirstRecordOffset) {
-      return Corrupt(JoinPath(dir, SegmentFileName(start.position.segment)),
-                     start_offset,
-                     "replay starts at batch " +
-                         std::to_string(start.next_seq) +
-                         " but the journal has no segments");
+      return Corrupt(
+          JoinPath(dir, SegmentFileName(start.position.segment)), start_offset,
+          "replay starts at batch " + std::to_string(start.next_seq) +
+              " but the journal has no segments");
     }
     MERIDIAN_RETURN_IF_ERROR(internal::CreateSegmentFile(
         dir, 1, options.segment_size_bytes, options.sync));
@@ -166,21 +165,18 @@ Result<std::unique_ptr<Journal>> Journal::Open(
     }
   }
 
-  internal::ChainState chain{start.next_seq, start.next_command_index, start.prev_hash,
-                   start.last_time_ns};
+  internal::ChainState chain{start.next_seq, start.next_command_index,
+                             start.prev_hash, start.last_time_ns};
   internal::ScanOptions scan_options;
   scan_options.strict = false;
   scan_options.torn_reach_bytes = options.max_record_bytes;
   scan_options.check_start_link = start.next_seq > 1;
-  MERIDIAN_ASSIGN_OR_RETURN(
-      internal::ScanResult scan,
-      internal::Scan(segments, first, start_offset, chain, scan_options,
-                     visit));
+  MERIDIAN_ASSIGN_OR_RETURN(internal::ScanResult scan,
+                            internal::Scan(segments, first, start_offset, chain,
+                                           scan_options, visit));
 
-  const std::string end_path =
-      JoinPath(dir, SegmentFileName(scan.end.segment));
-  MERIDIAN_ASSIGN_OR_RETURN(UniqueFd fd,
-                            internal::OpenFile(end_path, O_RDWR));
+  const std::string end_path = JoinPath(dir, SegmentFileName(scan.end.segment));
+  MERIDIAN_ASSIGN_OR_RETURN(UniqueFd fd, internal::OpenFile(end_path, O_RDWR));
   if (scan.torn) {
     uint64_t torn_bytes = scan.torn_end_offset - scan.end.offset;
     MERIDIAN_RETURN_IF_ERROR(internal::WriteZerosAt(fd.get(), scan.end.offset,
@@ -197,22 +193,28 @@ Result<std::unique_ptr<Journal>> Journal::Open(
     std::fflush(stderr);
   }
   // Spare segments after the end hold only zeros (the scan checked). Keep
-  // those of the configured size for the next rolls; remove the others.
-  bool removed = false;
+  // them for the next rolls, unless one has another size than configured
+  // (segment_size_bytes changed): then remove them all, highest first, so
+  // the numbering never has a gap.
+  bool spares_fit = true;
   for (const SegmentFile& segment : segments) {
     if (segment.number <= scan.end.segment) continue;
     MERIDIAN_ASSIGN_OR_RETURN(UniqueFd spare,
                               internal::OpenFile(segment.path, O_RDONLY));
     MERIDIAN_ASSIGN_OR_RETURN(uint64_t size,
                               internal::FileSize(spare.get(), segment.path));
-    if (size != options.segment_size_bytes) {
-      if (::unlink(segment.path.c_str()) != 0) {
-        return internal::IoError("unlink", segment.path, errno);
-      }
-      removed = true;
+    spares_fit = spares_fit && size == options.segment_size_bytes;
+  }
+  for (auto it = segments.rbegin();
+       !spares_fit && it != segments.rend() && it->number > scan.end.segment;
+       ++it) {
+    if (::unlink(it->path.c_str()) != 0) {
+      return internal::IoError("unlink", it->path, errno);
     }
   }
-  if (removed && options.sync) MERIDIAN_RETURN_IF_ERROR(internal::SyncDir(dir));
+  // Also makes durable the name of a spare segment whose creation was cut
+  // off between its rename and the directory fsync: appends may go there.
+  if (options.sync) MERIDIAN_RETURN_IF_ERROR(internal::SyncDir(dir));
 
   std::unique_ptr<Journal> journal(new Journal(options, lock.release()));
   journal->chain_.next_seq = scan.chain.next_seq;
@@ -287,9 +289,9 @@ void Journal::PrepareInto(int64_t time_ns,
   h.time_ns = time_ns;
   h.merkle_root = MerkleRoot(leaf_hashes_);
   internal::FinishRecord(h, static_cast<uint32_t>(payload_bytes), bytes);
-  Sha256Digest hash = Sha256(std::span<const uint8_t>(
-      bytes.data() + internal::kBatchHeaderOffset,
-      internal::kBatchHeaderBytes));
+  Sha256Digest hash = Sha256(
+      std::span<const uint8_t>(bytes.data() + internal::kBatchHeaderOffset,
+                               internal::kBatchHeaderBytes));
 
   std::lock_guard<std::mutex> lock(mu_);
   chain_.next_seq = h.seq + 1;
@@ -325,8 +327,8 @@ Result<Position> Journal::Write(const Record& record) {
         << "a " << size << "-byte record does not fit in a new segment of "
         << segment_size_bytes_ << " bytes";
   }
-  Status written = internal::WriteAt(fd_, record.bytes, write_offset_,
-                                     segment_path_);
+  Status written =
+      internal::WriteAt(fd_, record.bytes, write_offset_, segment_path_);
   if (written.ok() && options_.sync) {
     written = internal::SyncData(fd_, segment_path_);
   }
@@ -393,7 +395,8 @@ Status Journal::Roll() {
   segment_size_bytes_ = size;
   write_offset_ = kFirstRecordOffset;
   if (next + 1 <= kMaxSegmentNumber &&
-      !internal::PathExists(JoinPath(options_.dir, SegmentFileName(next + 1)))) {
+      !internal::PathExists(
+          JoinPath(options_.dir, SegmentFileName(next + 1)))) {
     StartPreparingSegment(next + 1);
   }
   return Status::Ok();
@@ -420,7 +423,8 @@ uint64_t Journal::next_command_index() const {
 }
 
 Status VerifyJournal(const std::string& dir,
-                     const std::function<Status(const Batch&)>& visit) {
+                     const std::function<Status(const Batch&)>& visit,
+                     uint32_t max_record_bytes) {
   MERIDIAN_ASSIGN_OR_RETURN(std::vector<SegmentFile> segments,
                             internal::ListSegments(dir));
   if (segments.empty()) return Status::Ok();
@@ -440,12 +444,11 @@ Status VerifyJournal(const std::string& dir,
   }
   internal::ScanOptions options;
   options.strict = true;
-  options.torn_reach_bytes = JournalOptions{}.max_record_bytes;
+  options.torn_reach_bytes = max_record_bytes;
   MERIDIAN_ASSIGN_OR_RETURN(
       internal::ScanResult result,
       internal::Scan(segments, 0, kFirstRecordOffset, internal::ChainState{},
-                     options,
-                     visit));
+                     options, visit));
   (void)result;
   return Status::Ok();
 }

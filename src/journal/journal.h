@@ -173,7 +173,8 @@ class Journal {
   // ready to append after the last good batch.
   // Errors: DATA_CORRUPTED "<dir>/segment-000003.log offset 1048576: <what>";
   // IO_ERROR; INVALID_PARAMETER for bad options; whatever `visit` returns
-  // (which aborts the replay).
+  // (which aborts the replay). Batches visited before an error stay visited:
+  // on error the caller discards what it built from them.
   static Result<std::unique_ptr<Journal>> Open(
       const JournalOptions& options, const ReplayStart& start,
       const std::function<Status(const Batch&)>& visit);
@@ -264,8 +265,11 @@ class Journal {
 // as DATA_CORRUPTED "<dir>/segment-000003.log offset 1048576: <what>" (or
 // IO_ERROR, or visit's error). OK only when everything fits; a directory
 // with no segments is OK (nothing to check). Never modifies any file.
+// `max_record_bytes` is the writer's setting; it only decides whether the
+// report says a damaged last record looks like a torn write.
 Status VerifyJournal(const std::string& dir,
-                     const std::function<Status(const Batch&)>& visit);
+                     const std::function<Status(const Batch&)>& visit,
+                     uint32_t max_record_bytes = 16 << 20);
 
 }  // namespace meridian::journal
 

@@ -128,8 +128,7 @@ Error Corrupt(const std::string& path, const std::string& what) {
 // Reads and checks the header. DATA_CORRUPTED for content problems.
 Status ReadHeader(int fd, const SnapshotFile& file, SnapshotMeta* meta,
                   uint64_t* body_bytes) {
-  MERIDIAN_ASSIGN_OR_RETURN(uint64_t size,
-                            internal::FileSize(fd, file.path));
+  MERIDIAN_ASSIGN_OR_RETURN(uint64_t size, internal::FileSize(fd, file.path));
   if (size < kHeaderBytes + kTrailerBytes) {
     return Corrupt(file.path, "file is " + std::to_string(size) +
                                   " bytes, too short for a snapshot");
@@ -141,14 +140,13 @@ Status ReadHeader(int fd, const SnapshotFile& file, SnapshotMeta* meta,
     return Corrupt(file.path, problem);
   }
   if (size != kHeaderBytes + *body_bytes + kTrailerBytes) {
-    return Corrupt(file.path, "file is " + std::to_string(size) +
-                                  " bytes; the header says " +
-                                  std::to_string(kHeaderBytes + *body_bytes +
-                                                 kTrailerBytes));
+    return Corrupt(
+        file.path,
+        "file is " + std::to_string(size) + " bytes; the header says " +
+            std::to_string(kHeaderBytes + *body_bytes + kTrailerBytes));
   }
   if (meta->seq != file.seq) {
-    return Corrupt(file.path,
-                   "header says seq " + std::to_string(meta->seq));
+    return Corrupt(file.path, "header says seq " + std::to_string(meta->seq));
   }
   return Status::Ok();
 }
@@ -166,9 +164,8 @@ Result<Snapshot> ReadSnapshot(const SnapshotFile& file) {
   MERIDIAN_RETURN_IF_ERROR(
       internal::ReadAt(fd.get(), snapshot.body, kHeaderBytes, file.path));
   uint8_t trailer[kTrailerBytes];
-  MERIDIAN_RETURN_IF_ERROR(internal::ReadAt(fd.get(), trailer,
-                                            kHeaderBytes + body_bytes,
-                                            file.path));
+  MERIDIAN_RETURN_IF_ERROR(internal::ReadAt(
+      fd.get(), trailer, kHeaderBytes + body_bytes, file.path));
   uint32_t crc = Crc32c(header, kHeaderBytes);
   crc = Crc32c(snapshot.body.data(), snapshot.body.size(), crc);
   if (crc != Load<uint32_t>(trailer)) {

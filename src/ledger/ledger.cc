@@ -300,8 +300,36 @@ LedgerResult Ledger::ReopenAccount(u128 account_id, uint64_t timestamp) {
 void Ledger::CreateTransfers(std::span<const Transfer> transfers,
                              uint64_t first_timestamp,
                              std::vector<EventResult>* results) {
+  // Prefetch in two stages so lookups find their memory in cache: far
+  // ahead, the id-index slots; nearer, the account records those slots
+  // point to (by then the slots are cached, so finding them is cheap).
+  constexpr size_t kFar = 16;
+  constexpr size_t kNear = 6;
+  const Transfer* base = transfers.data();
+  const size_t n = transfers.size();
   ApplyChained(transfers, kTransferLinked, first_timestamp, results,
-               [this](const Transfer& t, uint64_t ts) {
+               [&](const Transfer& t, uint64_t ts) {
+                 size_t i = static_cast<size_t>(&t - base);
+                 if (i + kFar < n) {
+                   const Transfer& f = base[i + kFar];
+                   transfer_index_.Prefetch(f.id);
+                   if (f.debit_account_id != 0) {
+                     account_index_.Prefetch(f.debit_account_id);
+                   }
+                   if (f.credit_account_id != 0) {
+                     account_index_.Prefetch(f.credit_account_id);
+                   }
+                 }
+                 if (i + kNear < n) {
+                   const Transfer& f = base[i + kNear];
+                   for (u128 id : {f.debit_account_id, f.credit_account_id}) {
+                     if (id == 0) continue;
+                     uint32_t a = account_index_.Find(id);
+                     if (a != internal::IdMap::kNotFound) {
+                       __builtin_prefetch(&accounts_[a]);
+                     }
+                   }
+                 }
                  return CreateTransfer(t, ts);
                });
 }
@@ -662,12 +690,11 @@ LedgerStats Ledger::stats() const {
   s.transfers = transfers_.size();
   s.pending_open = pending_open_;
   s.expired = expired_total_;
-  s.memory_bytes = accounts_.capacity() * sizeof(Account) +
-                   transfers_.capacity() * sizeof(Transfer) +
+  s.memory_bytes = accounts_.memory_bytes() + transfers_.memory_bytes() +
                    account_index_.memory_bytes() +
                    transfer_index_.memory_bytes();
-  s.account_memory_bytes = accounts_.capacity() * sizeof(Account) +
-                           account_index_.memory_bytes();
+  s.account_memory_bytes =
+      accounts_.memory_bytes() + account_index_.memory_bytes();
   return s;
 }
 
@@ -685,7 +712,8 @@ Status Ledger::VerifyInvariants() const {
     u128 debits_pending = 0, credits_pending = 0;
   };
   std::map<uint32_t, Sums> by_ledger;
-  for (const Account& a : accounts_) {
+  for (size_t i = 0; i < accounts_.size(); ++i) {
+    const Account& a = accounts_[i];
     Sums& s = by_ledger[a.ledger];
     s.debits_posted += a.debits_posted;
     s.credits_posted += a.credits_posted;
@@ -716,7 +744,8 @@ Status Ledger::VerifyInvariants() const {
   }
   u128 held = 0;
   uint64_t open = 0;
-  for (const Transfer& t : transfers_) {
+  for (size_t i = 0; i < transfers_.size(); ++i) {
+    const Transfer& t = transfers_[i];
     if (t.state == PendingState::kPending) {
       held += t.amount;
       ++open;
@@ -749,9 +778,13 @@ void Ledger::Serialize(std::vector<uint8_t>* out) const {
   w.U64(last_timestamp_);
   w.U64(expired_total_);
   w.U64(accounts_.size());
-  w.Raw(accounts_.data(), accounts_.size() * sizeof(Account));
+  accounts_.ForEachRun([&](const Account* a, size_t n) {
+    w.Raw(a, n * sizeof(Account));
+  });
   w.U64(transfers_.size());
-  w.Raw(transfers_.data(), transfers_.size() * sizeof(Transfer));
+  transfers_.ForEachRun([&](const Transfer* t, size_t n) {
+    w.Raw(t, n * sizeof(Transfer));
+  });
   w.U64(requested_amount_.size());
   for (const auto& [index, amount] : requested_amount_) {
     w.U32(index);
@@ -795,8 +828,10 @@ Result<Ledger> Ledger::Deserialize(ByteReader* r, LedgerLimits limits) {
     return corrupt("bad account count");
   }
   ledger.Reserve(count, 0);
-  ledger.accounts_.resize(count);
-  r->Raw(ledger.accounts_.data(), count * sizeof(Account));
+  ledger.accounts_.resize_for_overwrite(count);
+  ledger.accounts_.ForEachMutableRun([&](Account* a, size_t n) {
+    r->Raw(a, n * sizeof(Account));
+  });
   for (uint32_t i = 0; i < count; ++i) {
     const u128 id = ledger.accounts_[i].id;
     if (id == 0 || ledger.account_index_.Find(id) != internal::IdMap::kNotFound) {
@@ -809,8 +844,10 @@ Result<Ledger> Ledger::Deserialize(ByteReader* r, LedgerLimits limits) {
     return corrupt("bad transfer count");
   }
   ledger.Reserve(0, count);
-  ledger.transfers_.resize(count);
-  r->Raw(ledger.transfers_.data(), count * sizeof(Transfer));
+  ledger.transfers_.resize_for_overwrite(count);
+  ledger.transfers_.ForEachMutableRun([&](Transfer* t, size_t n) {
+    r->Raw(t, n * sizeof(Transfer));
+  });
   for (uint32_t i = 0; i < count; ++i) {
     const Transfer& t = ledger.transfers_[i];
     if (t.id == 0 ||

@@ -39,6 +39,7 @@
 #include "core/bytes.h"
 #include "core/hash.h"
 #include "core/status.h"
+#include "ledger/internal/chunked_vector.h"
 #include "ledger/internal/id_map.h"
 #include "ledger/types.h"
 
@@ -98,8 +99,10 @@ class Ledger {
                            AccountBalance* out) const;
 
   // Every account and transfer, in creation order.
-  std::span<const Account> accounts() const { return accounts_; }
-  std::span<const Transfer> transfers() const { return transfers_; }
+  size_t account_count() const { return accounts_.size(); }
+  size_t transfer_count() const { return transfers_.size(); }
+  const Account& account_at(size_t index) const { return accounts_[index]; }
+  const Transfer& transfer_at(size_t index) const { return transfers_[index]; }
   uint64_t last_timestamp() const { return last_timestamp_; }
   LedgerStats stats() const;
 
@@ -163,8 +166,8 @@ class Ledger {
   }
 
   LedgerLimits limits_;
-  std::vector<Account> accounts_;
-  std::vector<Transfer> transfers_;
+  internal::ChunkedVector<Account> accounts_;
+  internal::ChunkedVector<Transfer> transfers_;
   internal::IdMap account_index_;
   internal::IdMap transfer_index_;
   // Open holds with a timeout, ordered by (expiry time, transfer index): the

@@ -139,7 +139,7 @@ TEST_F(LedgerTest, ValidationLadderReportsPreciseCodes) {
   EXPECT_EQ(with([](Transfer& x) { x.debit_account_id = 2; x.credit_account_id = 1; }),
             LedgerResult::kEXCEEDS_CREDITS);
   // Nothing above changed anything.
-  EXPECT_EQ(ledger_.transfers().size(), 0u);
+  EXPECT_EQ(ledger_.transfer_count(), 0u);
   EXPECT_EQ(Get(1).debits_posted, 0u);
 }
 
@@ -154,7 +154,7 @@ TEST_F(LedgerTest, IdenticalRetryAnswersExistsAndChangesNothing) {
   changed = t;
   changed.user_data = 5;
   EXPECT_EQ(One(changed), LedgerResult::kID_EXISTS_WITH_DIFFERENT_FIELDS);
-  EXPECT_EQ(ledger_.transfers().size(), 1u);
+  EXPECT_EQ(ledger_.transfer_count(), 1u);
 }
 
 TEST_F(LedgerTest, BalanceFlagAndNetDebitCap) {
@@ -212,7 +212,7 @@ TEST_F(LedgerTest, ChainLeftOpenFailsWhole) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].result, LedgerResult::kLINKED_EVENT_FAILED);
   EXPECT_EQ(results[1].result, LedgerResult::kLINKED_EVENT_CHAIN_OPEN);
-  EXPECT_TRUE(ledger_.transfers().empty());
+  EXPECT_EQ(ledger_.transfer_count(), 0u);
 }
 
 TEST_F(LedgerTest, ConversionIsALinkedPairAcrossLedgers) {

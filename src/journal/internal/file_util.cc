@@ -92,7 +92,8 @@ Status WriteZerosAt(int fd, uint64_t offset, uint64_t size_bytes,
   static constexpr size_t kZeroBlockBytes = 1 << 20;
   static const std::vector<uint8_t> zeros(kZeroBlockBytes, 0);
   while (size_bytes > 0) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(size_bytes, zeros.size()));
+    size_t n =
+        static_cast<size_t>(std::min<uint64_t>(size_bytes, zeros.size()));
     MERIDIAN_RETURN_IF_ERROR(
         WriteAt(fd, std::span(zeros.data(), n), offset, path));
     offset += n;

@@ -73,8 +73,8 @@ void EncodeSegmentHeader(uint32_t number, uint64_t size_bytes,
   StoreU32(out + kSegmentCrcOffset, Crc32c(out, kSegmentCrcOffset));
 }
 
-std::string CheckSegmentHeader(std::span<const uint8_t> header,
-                               uint32_t number, uint64_t file_size_bytes) {
+std::string CheckSegmentHeader(std::span<const uint8_t> header, uint32_t number,
+                               uint64_t file_size_bytes) {
   if (header.size() < kSegmentHeaderBytes) {
     return "file is " + std::to_string(header.size()) +
            " bytes, shorter than a segment header";
@@ -87,7 +87,8 @@ std::string CheckSegmentHeader(std::span<const uint8_t> header,
     return "segment header CRC mismatch";
   }
   if (LoadU32(p + 8) != kFormatVersion) {
-    return "unsupported segment format version " + std::to_string(LoadU32(p + 8));
+    return "unsupported segment format version " +
+           std::to_string(LoadU32(p + 8));
   }
   if (LoadU32(p + 12) != number) {
     return "header says segment " + std::to_string(LoadU32(p + 12));
@@ -141,8 +142,8 @@ void FinishRecord(const BatchHeader& header, uint32_t payload_bytes,
   StoreU32(p + kRecordBytesOffset, static_cast<uint32_t>(record.size()));
   StoreU32(p + kPayloadBytesOffset, payload_bytes);
   EncodeBatchHeader(header, p + kBatchHeaderOffset);
-  StoreU32(p + kBodyCrcOffset, Crc32c(p + kRecordHeaderBytes,
-                                      record.size() - kRecordHeaderBytes));
+  StoreU32(p + kBodyCrcOffset,
+           Crc32c(p + kRecordHeaderBytes, record.size() - kRecordHeaderBytes));
   StoreU32(p + kHeaderCrcOffset, Crc32c(p, kHeaderCrcOffset));
 }
 
@@ -161,7 +162,8 @@ RecordState DecodeRecord(std::span<const uint8_t> bytes, DecodedRecord* out,
   size_t header_window = std::min<size_t>(bytes.size(), kRecordHeaderBytes);
   if (AllZero(p, header_window)) return RecordState::kEmpty;
   if (bytes.size() < kRecordHeaderBytes) {
-    out->problem = "non-zero bytes in the last " + std::to_string(bytes.size()) +
+    out->problem = "non-zero bytes in the last " +
+                   std::to_string(bytes.size()) +
                    " bytes of the segment, too few for a record header";
     return RecordState::kBadHeader;
   }
@@ -205,8 +207,8 @@ RecordState DecodeRecord(std::span<const uint8_t> bytes, DecodedRecord* out,
     return RecordState::kMalformed;
   }
   if (h.command_count > kMaxCommandsPerBatch) {
-    out->problem = "command_count " + std::to_string(h.command_count) +
-                   " over the limit";
+    out->problem =
+        "command_count " + std::to_string(h.command_count) + " over the limit";
     return RecordState::kMalformed;
   }
   out->record_bytes = record_bytes;
@@ -222,8 +224,7 @@ RecordState DecodeRecord(std::span<const uint8_t> bytes, DecodedRecord* out,
     std::string_view command;
     if (!reader.Bytes(&command)) {
       out->problem = "command " + std::to_string(i) + " of " +
-                     std::to_string(h.command_count) +
-                     " runs past the payload";
+                     std::to_string(h.command_count) + " runs past the payload";
       return RecordState::kMalformed;
     }
     if (commands != nullptr) {

@@ -99,8 +99,8 @@ void EncodeSegmentHeader(uint32_t number, uint64_t size_bytes,
                          uint8_t out[kSegmentHeaderBytes]);
 // Empty when `header` is a valid header of segment `number` in a file of
 // `file_size_bytes`; else what is wrong.
-std::string CheckSegmentHeader(std::span<const uint8_t> header,
-                               uint32_t number, uint64_t file_size_bytes);
+std::string CheckSegmentHeader(std::span<const uint8_t> header, uint32_t number,
+                               uint64_t file_size_bytes);
 
 // The 92 bytes BatchHash() hashes.
 void EncodeBatchHeader(const BatchHeader& header,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -13,9 +14,11 @@
 namespace meridian::journal::internal {
 namespace {
 
+constexpr uint64_t kPreallocateStepBytes = 4 << 20;
+
 // Offset of the first non-zero byte in buf[from, to), if any.
-std::optional<uint64_t> FirstNonZero(const std::vector<uint8_t>& buf,
-                                     uint64_t from, uint64_t to) {
+std::optional<uint64_t> FirstNonZero(const ReadBuffer& buf, uint64_t from,
+                                     uint64_t to) {
   const uint8_t* p = buf.data();
   uint64_t i = from;
   for (; i < to && i % 8 != 0; ++i) {
@@ -33,9 +36,8 @@ std::optional<uint64_t> FirstNonZero(const std::vector<uint8_t>& buf,
 }
 
 // One past the last non-zero byte in buf[from, to); `from` when none.
-uint64_t EndOfNonZero(const std::vector<uint8_t>& buf, uint64_t from,
-                      uint64_t to) {
-  while (to > from && buf[to - 1] == 0) --to;
+uint64_t EndOfNonZero(const ReadBuffer& buf, uint64_t from, uint64_t to) {
+  while (to > from && buf.data()[to - 1] == 0) --to;
   return to;
 }
 
@@ -68,8 +70,8 @@ class Scanner {
   const std::vector<SegmentFile>& segments_;
   const ScanOptions options_;
   const std::function<Status(const Batch&)>& visit_;
-  std::vector<uint8_t> buffer_;  // the segment being scanned
-  std::vector<uint8_t> other_;   // another segment, looked at on the side
+  ReadBuffer buffer_;  // the segment being scanned
+  ReadBuffer other_;   // another segment, looked at on the side
   Batch batch_;
   std::vector<Sha256Digest> leaf_hashes_;
 };
@@ -105,7 +107,7 @@ std::string Scanner::CheckContinuity(const BatchHeader& h,
 Status Scanner::CheckStartLink(size_t index, uint64_t start_offset,
                                const ChainState& chain) {
   const SegmentFile& segment = segments_[index];
-  const std::vector<uint8_t>* buf = &buffer_;
+  const ReadBuffer* buf = &buffer_;
   std::string where = Name(segment);
   uint64_t limit = start_offset;
   if (start_offset == kSegmentHeaderBytes) {
@@ -123,16 +125,15 @@ Status Scanner::CheckStartLink(size_t index, uint64_t start_offset,
   uint64_t offset = kSegmentHeaderBytes;
   DecodedRecord rec;
   while (offset < limit) {
-    RecordState state = DecodeRecord(
-        std::span(*buf).subspan(offset, buf->size() - offset), &rec, nullptr);
+    RecordState state =
+        DecodeRecord(buf->span().subspan(offset), &rec, nullptr);
     if (state == RecordState::kEmpty && buf == &other_) break;
     if (state != RecordState::kValid) {
-      return Corrupt(segment.path, start_offset,
-                     "replay starts here, but the record before it at " +
-                         where + " offset " + std::to_string(offset) +
-                         " is not valid: " +
-                         (state == RecordState::kEmpty ? "zeros"
-                                                       : rec.problem));
+      return Corrupt(
+          segment.path, start_offset,
+          "replay starts here, but the record before it at " + where +
+              " offset " + std::to_string(offset) + " is not valid: " +
+              (state == RecordState::kEmpty ? "zeros" : rec.problem));
     }
     last = rec;
     offset += rec.record_bytes;
@@ -162,11 +163,10 @@ Status Scanner::CheckStartLink(size_t index, uint64_t start_offset,
         "replay start (seq " + std::to_string(chain.next_seq) +
             ", command index " + std::to_string(chain.next_command_index) +
             ", prev_hash " + ShortHex(chain.last_hash) +
-            "...) does not follow the batch before it in " + where +
-            " (seq " + std::to_string(h.seq) + ", " +
-            std::to_string(h.command_count) + " commands from " +
-            std::to_string(h.first_command_index) + ", hash " +
-            ShortHex(hash) + "...)");
+            "...) does not follow the batch before it in " + where + " (seq " +
+            std::to_string(h.seq) + ", " + std::to_string(h.command_count) +
+            " commands from " + std::to_string(h.first_command_index) +
+            ", hash " + ShortHex(hash) + "...)");
   }
   return Status::Ok();
 }
@@ -183,14 +183,14 @@ Result<std::string> Scanner::WhyNotTorn(size_t index, uint64_t offset,
     // The record's length is unknown: make sure nothing valid follows.
     for (uint64_t p = offset + kRecordAlignmentBytes;
          p + kRecordHeaderBytes <= size; p += kRecordAlignmentBytes) {
-      if (IsRecordHeader(std::span(buffer_).subspan(p, size - p))) {
+      if (IsRecordHeader(buffer_.span().subspan(p))) {
         return "a valid record header follows at offset " + std::to_string(p);
       }
     }
   }
   if (std::optional<uint64_t> nz = FirstNonZero(buffer_, reach_end, size)) {
-    return "non-zero bytes at offset " + std::to_string(*nz) +
-           ", beyond the " + std::to_string(reach) +
+    return "non-zero bytes at offset " + std::to_string(*nz) + ", beyond the " +
+           std::to_string(reach) +
            " bytes a torn write of one record could reach";
   }
   for (size_t j = index + 1; j < segments_.size(); ++j) {
@@ -238,8 +238,8 @@ Result<ScanResult> Scanner::Run(size_t first, uint64_t start_offset,
     RecordState state = RecordState::kEmpty;
     DecodedRecord rec;
     while (offset < size) {
-      state = DecodeRecord(std::span(buffer_).subspan(offset, size - offset),
-                           &rec, &batch_.commands);
+      state =
+          DecodeRecord(buffer_.span().subspan(offset), &rec, &batch_.commands);
       if (state != RecordState::kValid) break;
       const BatchHeader& h = rec.header;
       if (std::string problem = CheckContinuity(h, result.chain);
@@ -257,16 +257,16 @@ Result<ScanResult> Scanner::Run(size_t first, uint64_t start_offset,
                            std::to_string(h.command_count) + " commands");
       }
       if (options_.strict && empty_segment.has_value()) {
-        return Corrupt(segments_[*empty_segment].path, kSegmentHeaderBytes,
-                       "segment holds no records but " + Name(segment) +
-                           " after it does");
+        return Corrupt(
+            segments_[*empty_segment].path, kSegmentHeaderBytes,
+            "segment holds no records but " + Name(segment) + " after it does");
       }
       batch_.header = h;
       batch_.position = Position{segment.number, offset};
-      MERIDIAN_RETURN_IF_ERROR(visit_(batch_));
+      if (visit_) MERIDIAN_RETURN_IF_ERROR(visit_(batch_));
       result.chain.next_seq = h.seq + 1;
       result.chain.next_command_index = h.first_command_index + h.command_count;
-      result.chain.last_hash = Sha256(std::span(buffer_).subspan(
+      result.chain.last_hash = Sha256(buffer_.span().subspan(
           offset + kBatchHeaderOffset, kBatchHeaderBytes));
       result.chain.last_time_ns = h.time_ns;
       offset += rec.record_bytes;
@@ -300,13 +300,17 @@ Result<ScanResult> Scanner::Run(size_t first, uint64_t start_offset,
                        "non-zero byte after the last record (records end at "
                        "offset " +
                            std::to_string(offset) + ")" +
-                           (why_not.empty() ? "; a torn tail" : ""));
+                           (why_not.empty() ? "; looks like a torn write of "
+                                              "the last record (Open would "
+                                              "zero it)"
+                                            : ""));
       }
-      return Corrupt(segment.path, offset,
-                     problem + (why_not.empty()
-                                    ? "; a torn tail (the last record was "
-                                      "cut off by a crash)"
-                                    : "; not a torn tail: " + why_not));
+      return Corrupt(
+          segment.path, offset,
+          problem + (why_not.empty() ? "; looks like a torn tail: the last "
+                                       "record cut off by a crash (Open "
+                                       "would truncate it)"
+                                     : "; not a torn tail: " + why_not));
     }
     if (!why_not.empty()) {
       return Corrupt(segment.path, offset,
@@ -353,9 +357,15 @@ Status CreateSegmentFile(const std::string& dir, uint32_t number,
     uint8_t header[kSegmentHeaderBytes];
     EncodeSegmentHeader(number, size_bytes, header);
     MERIDIAN_RETURN_IF_ERROR(WriteAt(fd.get(), header, 0, tmp));
-    MERIDIAN_RETURN_IF_ERROR(WriteZerosAt(fd.get(), kSegmentHeaderBytes,
-                                          size_bytes - kSegmentHeaderBytes,
-                                          tmp));
+    // In steps, each flushed before the next, so that the page cache never
+    // holds a whole segment of dirty zeros: one big flush would stall the
+    // writer's fdatasync behind it (this runs beside the writer).
+    for (uint64_t offset = kSegmentHeaderBytes; offset < size_bytes;) {
+      uint64_t n = std::min(size_bytes - offset, kPreallocateStepBytes);
+      MERIDIAN_RETURN_IF_ERROR(WriteZerosAt(fd.get(), offset, n, tmp));
+      if (sync) MERIDIAN_RETURN_IF_ERROR(SyncData(fd.get(), tmp));
+      offset += n;
+    }
     if (sync) MERIDIAN_RETURN_IF_ERROR(SyncFile(fd.get(), tmp));
     return Status::Ok();
   }();
@@ -370,7 +380,15 @@ Status CreateSegmentFile(const std::string& dir, uint32_t number,
   return Status::Ok();
 }
 
-Status ReadSegment(const SegmentFile& segment, std::vector<uint8_t>* buffer) {
+void ReadBuffer::Resize(size_t size) {
+  if (size > capacity_) {
+    data_ = std::make_unique_for_overwrite<uint8_t[]>(size);
+    capacity_ = size;
+  }
+  size_ = size;
+}
+
+Status ReadSegment(const SegmentFile& segment, ReadBuffer* buffer) {
   MERIDIAN_ASSIGN_OR_RETURN(UniqueFd fd, OpenFile(segment.path, O_RDONLY));
   MERIDIAN_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd.get(), segment.path));
   if (size < kSegmentHeaderBytes || size > kMaxSegmentBytes) {
@@ -381,10 +399,10 @@ Status ReadSegment(const SegmentFile& segment, std::vector<uint8_t>* buffer) {
                        std::to_string(kMaxSegmentBytes) + "]");
   }
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  buffer->resize(size);
-  MERIDIAN_RETURN_IF_ERROR(ReadAt(fd.get(), *buffer, 0, segment.path));
+  buffer->Resize(size);
+  MERIDIAN_RETURN_IF_ERROR(ReadAt(fd.get(), buffer->span(), 0, segment.path));
   if (std::string problem =
-          CheckSegmentHeader(*buffer, segment.number, size);
+          CheckSegmentHeader(buffer->span(), segment.number, size);
       !problem.empty()) {
     return Corrupt(segment.path, 0, problem);
   }

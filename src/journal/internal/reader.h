@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,9 +42,27 @@ Result<std::vector<SegmentFile>> ListSegments(const std::string& dir);
 Status CreateSegmentFile(const std::string& dir, uint32_t number,
                          uint64_t size_bytes, bool sync);
 
+// Bytes read from a file: grows without zero-filling (a segment is up to
+// kMaxSegmentBytes and every byte is overwritten by the read anyway).
+class ReadBuffer {
+ public:
+  // Sets the size; the contents are unspecified until written.
+  void Resize(size_t size);
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  std::span<const uint8_t> span() const { return {data_.get(), size_}; }
+  std::span<uint8_t> span() { return {data_.get(), size_}; }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 // Reads the whole segment into `*buffer` (resized to the file size) and
 // checks its header: DATA_CORRUPTED naming the file when it is bad.
-Status ReadSegment(const SegmentFile& segment, std::vector<uint8_t>* buffer);
+Status ReadSegment(const SegmentFile& segment, ReadBuffer* buffer);
 
 // DATA_CORRUPTED "<path> offset <offset>: <what>".
 Error Corrupt(const std::string& path, uint64_t offset,
