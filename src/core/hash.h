@@ -42,7 +42,8 @@ class Sha256Hasher {
   Sha256Digest Finish();
 
  private:
-  void* ctx_;  // EVP_MD_CTX*, kept opaque so OpenSSL stays out of headers
+  // OpenSSL's SHA256_CTX, kept opaque so OpenSSL stays out of headers.
+  alignas(16) unsigned char ctx_[128];
 };
 
 }  // namespace meridian

@@ -78,7 +78,7 @@ std::vector<Account> TheAccounts() {
         t.code = 1;
       }
       auto sent = std::make_shared<std::vector<Transfer>>(transfers);
-      (*s)->Submit(EncodeCreateTransfers(transfers),
+      Status submitted = (*s)->Submit(EncodeCreateTransfers(transfers),
                    [sent, fd](CommandReply&& r) {
                      std::vector<bool> ok(sent->size(), true);
                      for (const EventResult& e : r.results) ok[e.index] = false;
@@ -89,6 +89,7 @@ std::vector<Account> TheAccounts() {
                      }
                      (void)!write(fd, lines.data(), lines.size());
                    });
+      if (!submitted.ok()) _exit(5);
     }
   };
   std::thread a(load, round * 2 + 1), b(load, round * 2 + 2);

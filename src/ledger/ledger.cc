@@ -300,34 +300,24 @@ LedgerResult Ledger::ReopenAccount(u128 account_id, uint64_t timestamp) {
 void Ledger::CreateTransfers(std::span<const Transfer> transfers,
                              uint64_t first_timestamp,
                              std::vector<EventResult>* results) {
-  // Prefetch in two stages so lookups find their memory in cache: far
-  // ahead, the id-index slots; nearer, the account records those slots
-  // point to (by then the slots are cached, so finding them is cheap).
-  constexpr size_t kFar = 16;
-  constexpr size_t kNear = 6;
+  // The id index is far bigger than any cache: start loading the slots a
+  // transfer will need while earlier ones are applied (alone, a lookup is a
+  // ~300 ns miss here; prefetched 16 events ahead, ~60 ns). Prefetching the
+  // account records too, one stage nearer, measured no better.
+  constexpr size_t kAhead = 16;
   const Transfer* base = transfers.data();
   const size_t n = transfers.size();
   ApplyChained(transfers, kTransferLinked, first_timestamp, results,
                [&](const Transfer& t, uint64_t ts) {
                  size_t i = static_cast<size_t>(&t - base);
-                 if (i + kFar < n) {
-                   const Transfer& f = base[i + kFar];
+                 if (i + kAhead < n) {
+                   const Transfer& f = base[i + kAhead];
                    transfer_index_.Prefetch(f.id);
                    if (f.debit_account_id != 0) {
                      account_index_.Prefetch(f.debit_account_id);
                    }
                    if (f.credit_account_id != 0) {
                      account_index_.Prefetch(f.credit_account_id);
-                   }
-                 }
-                 if (i + kNear < n) {
-                   const Transfer& f = base[i + kNear];
-                   for (u128 id : {f.debit_account_id, f.credit_account_id}) {
-                     if (id == 0) continue;
-                     uint32_t a = account_index_.Find(id);
-                     if (a != internal::IdMap::kNotFound) {
-                       __builtin_prefetch(&accounts_[a]);
-                     }
                    }
                  }
                  return CreateTransfer(t, ts);
