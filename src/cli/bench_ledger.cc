@@ -6,8 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -92,18 +92,20 @@ engine::SequencerOptions SequencerOptionsFor(const BenchLedgerOptions& o,
   return s;
 }
 
-Result<CaseResult> RunCase(const BenchLedgerOptions& o, const BenchLedgerCase& c,
-                           const std::string& dir) {
+Result<CaseResult> RunCase(const BenchLedgerOptions& o,
+                           const BenchLedgerCase& c, const std::string& dir) {
   CaseResult out;
   std::filesystem::remove_all(dir);
-  MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<engine::Sequencer> seq,
-                            engine::Sequencer::Open(SequencerOptionsFor(o, c, dir)));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      std::unique_ptr<engine::Sequencer> seq,
+      engine::Sequencer::Open(SequencerOptionsFor(o, c, dir)));
   // Accounts: every one has a balance flag with a net debit cap, so the
   // limit check runs on every transfer (as it would for participants).
   const uint64_t rss_before = RssBytes();
   uint64_t made = 0;
   while (made < c.accounts) {
-    uint64_t n = std::min<uint64_t>(engine::kMaxEventsPerCommand, c.accounts - made);
+    uint64_t n =
+        std::min<uint64_t>(engine::kMaxEventsPerCommand, c.accounts - made);
     std::vector<Account> accounts(n);
     for (uint64_t i = 0; i < n; ++i) {
       Account& a = accounts[i];
@@ -114,7 +116,8 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o, const BenchLedgerCase& c
       a.flags = ledger::kAccountDebitsMustNotExceedCredits;
       a.limit = static_cast<u128>(1) << 80;
     }
-    engine::CommandReply r = seq->SubmitAndWait(engine::EncodeCreateAccounts(accounts));
+    engine::CommandReply r =
+        seq->SubmitAndWait(engine::EncodeCreateAccounts(accounts));
     if (!r.status.ok()) return r.status.error();
     made += n;
   }
@@ -148,7 +151,8 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o, const BenchLedgerCase& c
     // Built in place in the command's bytes: the client's cost is not what
     // is measured.
     const uint32_t n = o.transfers_per_command;
-    std::vector<uint8_t> command(engine::kCommandHeaderBytes + n * sizeof(Transfer));
+    std::vector<uint8_t> command(engine::kCommandHeaderBytes +
+                                 n * sizeof(Transfer));
     const uint16_t header[2] = {
         static_cast<uint16_t>(engine::CommandType::kCreateTransfers),
         engine::kCommandVersion};
@@ -178,18 +182,18 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o, const BenchLedgerCase& c
                   &t, sizeof t);
     }
     auto submitted = Clock::now();
-    Status s = seq->Submit(
-        std::move(command), [&, submitted, n](engine::CommandReply&& r) {
-          double ms = std::chrono::duration<double, std::milli>(Clock::now() -
-                                                                submitted)
-                          .count();
-          acked += n;
-          failed += r.results.size();
-          std::unique_lock lock(mu);
-          latencies_ms.push_back(ms);
-          --outstanding;
-          cv.notify_all();
-        });
+    Status s = seq->Submit(std::move(command), [&, submitted,
+                                                n](engine::CommandReply&& r) {
+      double ms =
+          std::chrono::duration<double, std::milli>(Clock::now() - submitted)
+              .count();
+      acked += n;
+      failed += r.results.size();
+      std::unique_lock lock(mu);
+      latencies_ms.push_back(ms);
+      --outstanding;
+      cv.notify_all();
+    });
     if (!s.ok()) return s.error();
   }
   {
@@ -205,12 +209,16 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o, const BenchLedgerCase& c
   engine::SequencerStats stats = seq->stats();
   out.batches = stats.batches - batches_before;
   if (out.batches > 0) {
-    out.fsync_ms_avg = static_cast<double>(stats.fsync_ns_total - fsync_before) /
-                       1e6 / static_cast<double>(out.batches);
+    out.fsync_ms_avg =
+        static_cast<double>(stats.fsync_ns_total - fsync_before) / 1e6 /
+        static_cast<double>(out.batches);
   }
   if (std::getenv("MERIDIAN_BENCH_DEBUG") != nullptr) {
-    std::fprintf(stderr, "batches %llu: write+sync %.1f ms, prepare %.1f ms, apply %.1f ms total\n",
-                 (unsigned long long)out.batches, (stats.fsync_ns_total - fsync_before) / 1e6,
+    std::fprintf(stderr,
+                 "batches %llu: write+sync %.1f ms, prepare %.1f ms, apply "
+                 "%.1f ms total\n",
+                 (unsigned long long)out.batches,
+                 (stats.fsync_ns_total - fsync_before) / 1e6,
                  stats.prepare_ns_total / 1e6, stats.apply_ns_total / 1e6);
   }
   seq->Shutdown();
@@ -218,8 +226,10 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o, const BenchLedgerCase& c
 
   if (c.replay) {
     auto t0 = Clock::now();
-    MERIDIAN_ASSIGN_OR_RETURN(seq, engine::Sequencer::Open(SequencerOptionsFor(o, c, dir)));
-    out.replay_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    MERIDIAN_ASSIGN_OR_RETURN(
+        seq, engine::Sequencer::Open(SequencerOptionsFor(o, c, dir)));
+    out.replay_seconds =
+        std::chrono::duration<double>(Clock::now() - t0).count();
     out.replayed = seq->recovery().events_replayed;
     out.replay_per_s = static_cast<double>(out.replayed) / out.replay_seconds;
     seq->Shutdown();
@@ -252,7 +262,8 @@ int RunBenchLedger(const BenchLedgerOptions& o) {
         "batch <= %u commands / %llu MiB, durability %s, %u cores (%s)\n",
         o.transfers_per_command, o.in_flight, o.max_batch_commands,
         static_cast<unsigned long long>(o.max_batch_bytes >> 20),
-        o.sync ? "fdatasync per batch" : "NONE (--no-sync)", cores, cpu.c_str());
+        o.sync ? "fdatasync per batch" : "NONE (--no-sync)", cores,
+        cpu.c_str());
     std::printf("%-12s %10s %-9s %14s %9s %9s %8s %10s\n", "case", "accounts",
                 "dist", "transfers/s", "p50_ms", "p99_ms", "B/acct", "batches");
   }
@@ -289,11 +300,12 @@ int RunBenchLedger(const BenchLedgerOptions& o) {
           static_cast<unsigned long long>(r->replayed), r->replay_seconds,
           cores, cpu.c_str());
     } else if (c.replay) {
-      std::printf("%-12s %10llu %-9s %14.0f %9s %9s %8.1f %10s  (replayed %llu "
-                  "transfers in %.2f s)\n",
-                  c.name.c_str(), static_cast<unsigned long long>(c.accounts),
-                  dist, rate, "-", "-", r->bytes_per_account, "-",
-                  static_cast<unsigned long long>(r->replayed), r->replay_seconds);
+      std::printf(
+          "%-12s %10llu %-9s %14.0f %9s %9s %8.1f %10s  (replayed %llu "
+          "transfers in %.2f s)\n",
+          c.name.c_str(), static_cast<unsigned long long>(c.accounts), dist,
+          rate, "-", "-", r->bytes_per_account, "-",
+          static_cast<unsigned long long>(r->replayed), r->replay_seconds);
     } else {
       std::printf("%-12s %10llu %-9s %14.0f %9.2f %9.2f %8.1f %10llu\n",
                   c.name.c_str(), static_cast<unsigned long long>(c.accounts),

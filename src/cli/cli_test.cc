@@ -24,7 +24,8 @@ CommandRun Meridian(const std::string& args) {
   CommandRun run{-1, ""};
   std::array<char, 4096> buf;
   size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
+    run.output.append(buf.data(), n);
   int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
@@ -33,14 +34,17 @@ CommandRun Meridian(const std::string& args) {
 TEST(CliTest, DemoThenVerifyThenCorruptionIsReported) {
   meridian::testing::TempDir dir;
   std::string data = dir.path() + "/data";
-  CommandRun demo = Meridian("demo --seconds 1.5 --rate 500 --data-dir " + data);
+  CommandRun demo =
+      Meridian("demo --seconds 1.5 --rate 500 --data-dir " + data);
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
-  EXPECT_NE(demo.output.find("stopped cleanly"), std::string::npos) << demo.output;
+  EXPECT_NE(demo.output.find("stopped cleanly"), std::string::npos)
+      << demo.output;
 
   // Starting again continues the same world.
   CommandRun again = Meridian("demo --seconds 0.5 --data-dir " + data);
   ASSERT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_NE(again.output.find("recovered: snapshot at batch"), std::string::npos);
+  EXPECT_NE(again.output.find("recovered: snapshot at batch"),
+            std::string::npos);
 
   CommandRun ok = Meridian("verify " + data);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
@@ -58,7 +62,8 @@ TEST(CliTest, DemoThenVerifyThenCorruptionIsReported) {
   }
   CommandRun bad = Meridian("verify " + data);
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
-  EXPECT_NE(bad.output.find("segment-000001.log"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("segment-000001.log"), std::string::npos)
+      << bad.output;
 }
 
 TEST(CliTest, VerifyOfAMissingDirectoryFails) {
@@ -69,11 +74,14 @@ TEST(CliTest, VerifyOfAMissingDirectoryFails) {
 
 TEST(CliTest, BenchLedgerPrintsOneJsonObjectPerCase) {
   meridian::testing::TempDir dir;
-  CommandRun r = Meridian("bench ledger --case uniform_10k --case replay --seconds 0.3 "
-                   "--transfers-per-command 64 --json --data-dir " + dir.path());
+  CommandRun r = Meridian(
+      "bench ledger --case uniform_10k --case replay --seconds 0.3 "
+      "--transfers-per-command 64 --json --data-dir " +
+      dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("{\"case\":\"uniform_10k\",\"transfers_per_s\":"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("{\"case\":\"replay\""), std::string::npos);
   EXPECT_NE(r.output.find("\"durability\":\"fdatasync\""), std::string::npos);
 }

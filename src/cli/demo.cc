@@ -36,10 +36,14 @@ struct Participant {
 
 // Wallets pay merchants abroad; acquirers receive for their merchants.
 constexpr Participant kParticipants[] = {
-    {"Alipay (CN)", "CNY", true},      {"GCash (PH)", "PHP", true},
-    {"Kakao Pay (KR)", "KRW", true},   {"Touch 'n Go (MY)", "MYR", true},
-    {"PayPay (JP)", "JPY", true},      {"KBank acquiring (TH)", "THB", false},
-    {"DBS acquiring (SG)", "SGD", false}, {"Adyen (EU)", "EUR", false},
+    {"Alipay (CN)", "CNY", true},
+    {"GCash (PH)", "PHP", true},
+    {"Kakao Pay (KR)", "KRW", true},
+    {"Touch 'n Go (MY)", "MYR", true},
+    {"PayPay (JP)", "JPY", true},
+    {"KBank acquiring (TH)", "THB", false},
+    {"DBS acquiring (SG)", "SGD", false},
+    {"Adyen (EU)", "EUR", false},
     {"Chase acquiring (US)", "USD", false},
 };
 constexpr size_t kCount = std::size(kParticipants);
@@ -51,7 +55,7 @@ struct DemoRate {
   uint64_t per_million_usd_minor;
 };
 constexpr DemoRate kRates[] = {
-    {"USD", 1'000'000}, {"CNY", 7'100'000}, {"PHP", 56'000'000},
+    {"USD", 1'000'000},  {"CNY", 7'100'000}, {"PHP", 56'000'000},
     {"KRW", 13'500'000}, {"MYR", 4'700'000}, {"JPY", 1'500'000},
     {"THB", 35'200'000}, {"SGD", 1'340'000}, {"EUR", 920'000},
 };
@@ -63,7 +67,9 @@ uint64_t RateOf(const char* code) {
   return 1'000'000;
 }
 
-uint32_t LedgerOf(const char* code) { return (*Currency::FromCode(code)).ledger(); }
+uint32_t LedgerOf(const char* code) {
+  return (*Currency::FromCode(code)).ledger();
+}
 
 // Ids: participant i's position is 100 + i; FX liquidity and settlement bank
 // per ledger are 1'000'000 + ledger and 2'000'000 + ledger.
@@ -92,7 +98,8 @@ std::vector<Account> WorldAccounts() {
     a.code = kParticipants[i].wallet ? kWalletPosition : kAcquirerPayable;
     if (kParticipants[i].wallet) {
       // A wallet's position may not go below its prefunding plus its cap.
-      a.flags = ledger::kAccountDebitsMustNotExceedCredits | ledger::kAccountHistory;
+      a.flags =
+          ledger::kAccountDebitsMustNotExceedCredits | ledger::kAccountHistory;
       a.limit = 50'000 * RateOf(kParticipants[i].currency) / 10'000;
     }
     out.push_back(a);
@@ -110,18 +117,19 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
   options.snapshot_every_batches = 5'000;
   auto opened = engine::Sequencer::Open(options);
   if (!opened.ok()) {
-    std::fprintf(stderr, "meridian demo: %s\n", opened.error().ToString().c_str());
+    std::fprintf(stderr, "meridian demo: %s\n",
+                 opened.error().ToString().c_str());
     return 1;
   }
   engine::Sequencer& seq = **opened;
   const engine::RecoveryInfo& rec = seq.recovery();
   std::printf("Meridian demo — data in %s\n", data_dir.c_str());
-  std::printf("recovered: snapshot at batch %llu, %llu batches (%llu events) "
-              "replayed in %.2f s\n",
-              static_cast<unsigned long long>(rec.snapshot_seq),
-              static_cast<unsigned long long>(rec.batches_replayed),
-              static_cast<unsigned long long>(rec.events_replayed),
-              rec.replay_seconds);
+  std::printf(
+      "recovered: snapshot at batch %llu, %llu batches (%llu events) "
+      "replayed in %.2f s\n",
+      static_cast<unsigned long long>(rec.snapshot_seq),
+      static_cast<unsigned long long>(rec.batches_replayed),
+      static_cast<unsigned long long>(rec.events_replayed), rec.replay_seconds);
   seq.SubmitAndWait(engine::EncodeCreateAccounts(WorldAccounts()));
 
   // Next transfer id continues after whatever the journal already holds.
@@ -144,9 +152,10 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
     funding.push_back(t);
   }
   seq.SubmitAndWait(engine::EncodeCreateTransfers(funding));
-  std::printf("%zu participants in %zu currencies; streaming cross-border "
-              "payments at ~%.0f/s (Ctrl-C to stop)\n",
-              kCount, std::size(kRates), rate_per_s);
+  std::printf(
+      "%zu participants in %zu currencies; streaming cross-border "
+      "payments at ~%.0f/s (Ctrl-C to stop)\n",
+      kCount, std::size(kRates), rate_per_s);
 
   uint64_t rng = 0x2545F4914F6CDD1Dull ^ static_cast<uint64_t>(next_id);
   auto next = [&] {
@@ -162,7 +171,8 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
   const auto tick = std::chrono::milliseconds(100);
   while (!g_stop) {
     auto now = std::chrono::steady_clock::now();
-    if (seconds > 0 && now - start > std::chrono::duration<double>(seconds)) break;
+    if (seconds > 0 && now - start > std::chrono::duration<double>(seconds))
+      break;
     std::vector<Transfer> batch;
     // Resolve earlier holds: most are posted, some voided, a few left to
     // expire on their own by sequencer time.
@@ -181,9 +191,10 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
     }
     holds.clear();
     int payments = std::max(1, static_cast<int>(rate_per_s / 10));
-    for (int p = 0; p < payments && batch.size() + 2 < engine::kMaxEventsPerCommand; ++p) {
-      size_t w = next() % 5;           // a wallet
-      size_t a = 5 + next() % 4;       // an acquirer abroad
+    for (int p = 0;
+         p < payments && batch.size() + 2 < engine::kMaxEventsPerCommand; ++p) {
+      size_t w = next() % 5;      // a wallet
+      size_t a = 5 + next() % 4;  // an acquirer abroad
       const char* from = kParticipants[w].currency;
       const char* to = kParticipants[a].currency;
       uint64_t usd_minor = 500 + next() % 20'000;  // 5.00 .. 205.00 USD
@@ -210,20 +221,22 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
       batch.push_back(leg2);
       holds.emplace_back(leg1.id, leg2.id);
     }
-    engine::CommandReply r = seq.SubmitAndWait(engine::EncodeCreateTransfers(batch));
+    engine::CommandReply r =
+        seq.SubmitAndWait(engine::EncodeCreateTransfers(batch));
     refused += r.results.size();
     paid += batch.size() - r.results.size();
     if (now - last_print >= std::chrono::seconds(1)) {
       last_print = now;
       seq.Read([&](const engine::StateMachine& s) {
         const ledger::LedgerStats st = s.ledger().stats();
-        std::printf("batch %llu  transfers %llu  open holds %llu  expired %llu  "
-                    "refused %llu  |",
-                    static_cast<unsigned long long>(s.applied_seq()),
-                    static_cast<unsigned long long>(st.transfers),
-                    static_cast<unsigned long long>(st.pending_open),
-                    static_cast<unsigned long long>(st.expired),
-                    static_cast<unsigned long long>(refused.load()));
+        std::printf(
+            "batch %llu  transfers %llu  open holds %llu  expired %llu  "
+            "refused %llu  |",
+            static_cast<unsigned long long>(s.applied_seq()),
+            static_cast<unsigned long long>(st.transfers),
+            static_cast<unsigned long long>(st.pending_open),
+            static_cast<unsigned long long>(st.expired),
+            static_cast<unsigned long long>(refused.load()));
         for (const char* c : {"CNY", "THB", "USD"}) {
           const Account* fx = s.ledger().FindAccount(FxId(LedgerOf(c)));
           i128 position = static_cast<i128>(fx->credits_posted) -
@@ -237,8 +250,9 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
     std::this_thread::sleep_for(tick);
   }
   seq.Shutdown();
-  std::printf("stopped cleanly (snapshot written). Check it: meridian verify %s\n",
-              data_dir.c_str());
+  std::printf(
+      "stopped cleanly (snapshot written). Check it: meridian verify %s\n",
+      data_dir.c_str());
   return 0;
 }
 

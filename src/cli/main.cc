@@ -19,9 +19,10 @@ int main(int argc, char** argv) {
   std::string verify_dir;
   bool verify_json = false;
   CLI::App* verify = app.add_subcommand(
-      "verify", "Replay DATA_DIR's journal into a fresh engine and check "
-                "checksums, hash chain, Merkle roots, invariants and the "
-                "newest snapshot; exit 0 only when everything fits");
+      "verify",
+      "Replay DATA_DIR's journal into a fresh engine and check "
+      "checksums, hash chain, Merkle roots, invariants and the "
+      "newest snapshot; exit 0 only when everything fits");
   verify->add_option("DATA_DIR", verify_dir, "the data directory")->required();
   verify->add_flag("--json", verify_json, "print one JSON object");
 
@@ -32,23 +33,28 @@ int main(int argc, char** argv) {
   bool no_sync = false;
   CLI::App* bench_ledger = bench->add_subcommand(
       "ledger", "Durable transfers through the sequencer and journal");
-  bench_ledger->add_option("--case", case_names,
-                           "uniform_10k, hot_10k, uniform_1m, replay (default: all)");
+  bench_ledger->add_option(
+      "--case", case_names,
+      "uniform_10k, hot_10k, uniform_1m, replay (default: all)");
   bench_ledger->add_option("--seconds", bench_options.seconds, "per case");
-  bench_ledger->add_option("--transfers-per-command",
-                           bench_options.transfers_per_command)
+  bench_ledger
+      ->add_option("--transfers-per-command",
+                   bench_options.transfers_per_command)
       ->check(CLI::Range(1, 8190));
-  bench_ledger->add_option("--in-flight", bench_options.in_flight,
-                           "commands outstanding at once")
+  bench_ledger
+      ->add_option("--in-flight", bench_options.in_flight,
+                   "commands outstanding at once")
       ->check(CLI::Range(1, 1024));
-  bench_ledger->add_option("--batch-commands", bench_options.max_batch_commands,
-                           "most commands per journal batch")
+  bench_ledger
+      ->add_option("--batch-commands", bench_options.max_batch_commands,
+                   "most commands per journal batch")
       ->check(CLI::Range(1, 8192));
   bench_ledger->add_option("--data-dir", bench_options.data_dir,
                            "where the throwaway journals go (default $TMPDIR)");
   bench_ledger->add_flag("--no-sync", no_sync,
                          "skip fdatasync (NOT durable; for comparison only)");
-  bench_ledger->add_flag("--json", bench_options.json, "one JSON object per case");
+  bench_ledger->add_flag("--json", bench_options.json,
+                         "one JSON object per case");
 
   std::string demo_dir = ".meridian-data";
   double demo_seconds = 0;
@@ -56,13 +62,15 @@ int main(int argc, char** argv) {
   CLI::App* demo = app.add_subcommand(
       "demo", "Run a small cross-border world on the engine (make run)");
   demo->add_option("--data-dir", demo_dir, "kept between runs");
-  demo->add_option("--seconds", demo_seconds, "stop after this long (0: Ctrl-C)");
+  demo->add_option("--seconds", demo_seconds,
+                   "stop after this long (0: Ctrl-C)");
   demo->add_option("--rate", demo_rate, "payments per second")
       ->check(CLI::Range(1.0, 20000.0));
 
   CLI11_PARSE(app, argc, argv);
 
-  if (verify->parsed()) return meridian::cli::RunVerify(verify_dir, verify_json);
+  if (verify->parsed())
+    return meridian::cli::RunVerify(verify_dir, verify_json);
   if (bench_ledger->parsed()) {
     std::vector<meridian::cli::BenchLedgerCase> all =
         meridian::cli::DefaultLedgerCases();

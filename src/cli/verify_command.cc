@@ -33,10 +33,11 @@ int RunVerify(const std::string& data_dir, bool json) {
         static_cast<unsigned long long>(v.snapshot_seq), v.seconds);
     return 0;
   }
-  std::printf("OK: %llu batches, %llu commands, %llu events replayed in %.2f s\n",
-              static_cast<unsigned long long>(v.batches),
-              static_cast<unsigned long long>(v.commands),
-              static_cast<unsigned long long>(v.events), v.seconds);
+  std::printf(
+      "OK: %llu batches, %llu commands, %llu events replayed in %.2f s\n",
+      static_cast<unsigned long long>(v.batches),
+      static_cast<unsigned long long>(v.commands),
+      static_cast<unsigned long long>(v.events), v.seconds);
   std::printf("  checksums, hash chain and Merkle roots: every record fits\n");
   std::printf("  ledger invariants: hold (%llu accounts, %llu transfers)\n",
               static_cast<unsigned long long>(v.accounts),
@@ -48,7 +49,8 @@ int RunVerify(const std::string& data_dir, bool json) {
     std::printf("  no snapshot to compare\n");
   }
   std::printf("  head batch hash %s\n  state hash      %s\n",
-              DigestToHex(v.head_hash).c_str(), DigestToHex(v.state_hash).c_str());
+              DigestToHex(v.head_hash).c_str(),
+              DigestToHex(v.state_hash).c_str());
   return 0;
 }
 

@@ -33,10 +33,10 @@ struct Voidify {
 
 }  // namespace meridian::internal
 
-#define MERIDIAN_CHECK(condition)                      \
-  (__builtin_expect(static_cast<bool>(condition), 1))  \
-      ? (void)0                                        \
-      : ::meridian::internal::Voidify() &              \
+#define MERIDIAN_CHECK(condition)                                              \
+  (__builtin_expect(static_cast<bool>(condition), 1))                          \
+      ? (void)0                                                                \
+      : ::meridian::internal::Voidify() &                                      \
             ::meridian::internal::CheckFailure(__FILE__, __LINE__, #condition) \
                 .stream()
 

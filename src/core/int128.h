@@ -18,7 +18,8 @@ using i128 = __int128;
 
 inline constexpr u128 kU128Max = ~static_cast<u128>(0);
 
-// Decimal text of a 128-bit value ("0", "340282366920938463463374607431768211455").
+// Decimal text of a 128-bit value ("0",
+// "340282366920938463463374607431768211455").
 std::string U128ToString(u128 value);
 std::string I128ToString(i128 value);
 

@@ -27,25 +27,25 @@ namespace meridian {
 // The one table of stable error codes: X(CODE, http_status, outcome).
 // outcome is the API result status: 'F' final failure, 'U' unknown.
 // Never renumber or rename a code: clients match on the text.
-#define MERIDIAN_ERROR_CODES(X)                \
-  X(SUCCESS, 200, 'S')                         \
-  X(INVALID_PARAMETER, 400, 'F')               \
-  X(INVALID_AMOUNT, 400, 'F')                  \
-  X(CURRENCY_NOT_SUPPORTED, 400, 'F')          \
-  X(INVALID_ID, 400, 'F')                      \
-  X(BODY_TOO_LARGE, 413, 'F')                  \
-  X(UNAUTHENTICATED, 401, 'F')                 \
-  X(ACCESS_DENIED, 403, 'F')                   \
-  X(NOT_FOUND, 404, 'F')                       \
-  X(REPEAT_REQ_INCONSISTENT, 409, 'F')         \
-  X(REQUEST_IN_FLIGHT, 409, 'U')               \
-  X(INSUFFICIENT_BALANCE, 422, 'F')            \
-  X(AMOUNT_OVERFLOW, 422, 'F')                 \
-  X(RATE_LIMITED, 429, 'U')                    \
-  X(QUEUE_FULL, 503, 'U')                      \
-  X(SHUTTING_DOWN, 503, 'U')                   \
-  X(IO_ERROR, 500, 'U')                        \
-  X(DATA_CORRUPTED, 500, 'U')                  \
+#define MERIDIAN_ERROR_CODES(X)        \
+  X(SUCCESS, 200, 'S')                 \
+  X(INVALID_PARAMETER, 400, 'F')       \
+  X(INVALID_AMOUNT, 400, 'F')          \
+  X(CURRENCY_NOT_SUPPORTED, 400, 'F')  \
+  X(INVALID_ID, 400, 'F')              \
+  X(BODY_TOO_LARGE, 413, 'F')          \
+  X(UNAUTHENTICATED, 401, 'F')         \
+  X(ACCESS_DENIED, 403, 'F')           \
+  X(NOT_FOUND, 404, 'F')               \
+  X(REPEAT_REQ_INCONSISTENT, 409, 'F') \
+  X(REQUEST_IN_FLIGHT, 409, 'U')       \
+  X(INSUFFICIENT_BALANCE, 422, 'F')    \
+  X(AMOUNT_OVERFLOW, 422, 'F')         \
+  X(RATE_LIMITED, 429, 'U')            \
+  X(QUEUE_FULL, 503, 'U')              \
+  X(SHUTTING_DOWN, 503, 'U')           \
+  X(IO_ERROR, 500, 'U')                \
+  X(DATA_CORRUPTED, 500, 'U')          \
   X(INTERNAL_ERROR, 500, 'U')
 
 enum class ErrorCode : uint16_t {
@@ -94,9 +94,9 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit
-  Result(Error error) : value_(std::move(error)) {}      // NOLINT: implicit
-  Result(Status status) : value_(status.error()) {}      // NOLINT: must be !ok
+  Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit
+  Result(Error error) : value_(std::move(error)) {}  // NOLINT: implicit
+  Result(Status status) : value_(status.error()) {}  // NOLINT: must be !ok
 
   bool ok() const { return std::holds_alternative<T>(value_); }
   const Error& error() const {
@@ -139,10 +139,11 @@ Status AsStatus(const Result<T>& r) {
 #define MERIDIAN_CONCAT_INNER(a, b) a##b
 #define MERIDIAN_CONCAT(a, b) MERIDIAN_CONCAT_INNER(a, b)
 
-#define MERIDIAN_RETURN_IF_ERROR(expr)                                      \
-  do {                                                                      \
-    ::meridian::Status _meridian_status = ::meridian::internal::AsStatus(expr); \
-    if (!_meridian_status.ok()) return _meridian_status.error();            \
+#define MERIDIAN_RETURN_IF_ERROR(expr)                           \
+  do {                                                           \
+    ::meridian::Status _meridian_status =                        \
+        ::meridian::internal::AsStatus(expr);                    \
+    if (!_meridian_status.ok()) return _meridian_status.error(); \
   } while (0)
 
 #define MERIDIAN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
@@ -150,8 +151,8 @@ Status AsStatus(const Result<T>& r) {
   if (!tmp.ok()) return tmp.error();                   \
   lhs = std::move(tmp).value()
 
-#define MERIDIAN_ASSIGN_OR_RETURN(lhs, expr) \
-  MERIDIAN_ASSIGN_OR_RETURN_IMPL(            \
-      MERIDIAN_CONCAT(_meridian_result_, __LINE__), lhs, expr)
+#define MERIDIAN_ASSIGN_OR_RETURN(lhs, expr)                                   \
+  MERIDIAN_ASSIGN_OR_RETURN_IMPL(MERIDIAN_CONCAT(_meridian_result_, __LINE__), \
+                                 lhs, expr)
 
 #endif  // MERIDIAN_CORE_STATUS_H_

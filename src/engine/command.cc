@@ -35,7 +35,8 @@ size_t EventBytes(CommandType type) {
 }
 
 Error Malformed(std::string message) {
-  return MakeError(ErrorCode::kINVALID_PARAMETER, "command", std::move(message));
+  return MakeError(ErrorCode::kINVALID_PARAMETER, "command",
+                   std::move(message));
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 //   offset 2  u16 version     (1)
 //   offset 4  u32 count       (events in the body, 1..kMaxEventsPerCommand)
 //   offset 8  body:
-//     kCreateAccounts   count x 128-byte ledger::Account  (layout: ledger/types.h)
-//     kCreateTransfers  count x 128-byte ledger::Transfer
+//     kCreateAccounts   count x 128-byte ledger::Account  (layout:
+//     ledger/types.h) kCreateTransfers  count x 128-byte ledger::Transfer
 //     kCloseAccounts,
 //     kReopenAccounts   count x 16-byte account id
 //
@@ -44,7 +44,8 @@ inline constexpr uint32_t kMaxEventsPerCommand = 8190;
 inline constexpr uint32_t kMaxCommandBytes =
     kCommandHeaderBytes + kMaxEventsPerCommand * sizeof(ledger::Transfer);
 
-std::vector<uint8_t> EncodeCreateAccounts(std::span<const ledger::Account> accounts);
+std::vector<uint8_t> EncodeCreateAccounts(
+    std::span<const ledger::Account> accounts);
 std::vector<uint8_t> EncodeCreateTransfers(
     std::span<const ledger::Transfer> transfers);
 std::vector<uint8_t> EncodeCloseAccounts(std::span<const u128> ids);

@@ -78,17 +78,17 @@ std::vector<Account> TheAccounts() {
         t.code = 1;
       }
       auto sent = std::make_shared<std::vector<Transfer>>(transfers);
-      Status submitted = (*s)->Submit(EncodeCreateTransfers(transfers),
-                   [sent, fd](CommandReply&& r) {
-                     std::vector<bool> ok(sent->size(), true);
-                     for (const EventResult& e : r.results) ok[e.index] = false;
-                     std::string lines;
-                     for (size_t i = 0; i < sent->size(); ++i) {
-                       lines += std::to_string(static_cast<uint64_t>((*sent)[i].id)) +
-                                (ok[i] ? " 1\n" : " 0\n");
-                     }
-                     (void)!write(fd, lines.data(), lines.size());
-                   });
+      Status submitted = (*s)->Submit(
+          EncodeCreateTransfers(transfers), [sent, fd](CommandReply&& r) {
+            std::vector<bool> ok(sent->size(), true);
+            for (const EventResult& e : r.results) ok[e.index] = false;
+            std::string lines;
+            for (size_t i = 0; i < sent->size(); ++i) {
+              lines += std::to_string(static_cast<uint64_t>((*sent)[i].id)) +
+                       (ok[i] ? " 1\n" : " 0\n");
+            }
+            (void)!write(fd, lines.data(), lines.size());
+          });
       if (!submitted.ok()) _exit(5);
     }
   };
@@ -124,8 +124,8 @@ TEST(CrashTest, AcknowledgedTransfersSurviveSigkill) {
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with status "
-                                     << WEXITSTATUS(status);
+    ASSERT_TRUE(WIFSIGNALED(status))
+        << "child exited early with status " << WEXITSTATUS(status);
     reader.join();
     close(fds[0]);
 
@@ -168,8 +168,8 @@ TEST(CrashTest, AcknowledgedTransfersSurviveSigkill) {
     }
     // The recovered state equals a full replay from the first record.
     auto report = VerifyDataDir(dir.path());
-    ASSERT_TRUE(report.ok()) << "round " << round << ": "
-                             << report.error().ToString();
+    ASSERT_TRUE(report.ok())
+        << "round " << round << ": " << report.error().ToString();
     EXPECT_EQ(report->state_hash, recovered) << "round " << round;
   }
   // The test only means something if the children got work done.

@@ -66,7 +66,9 @@ class Workload {
   }
 
  private:
-  bool Chance(int percent) { return Uniform(0, 99) < static_cast<uint64_t>(percent); }
+  bool Chance(int percent) {
+    return Uniform(0, 99) < static_cast<uint64_t>(percent);
+  }
   uint64_t Uniform(uint64_t lo, uint64_t hi) {
     return std::uniform_int_distribution<uint64_t>(lo, hi)(rng_);
   }
@@ -91,7 +93,8 @@ class Workload {
     if (roll < 30 && !pending_.empty()) {  // resolve a hold (maybe stale)
       t.pending_id = Pick(pending_);
       t.flags = Chance(60) ? kTransferPostPending : kTransferVoidPending;
-      if ((t.flags & kTransferPostPending) && Chance(50)) t.amount = Uniform(1, 300);
+      if ((t.flags & kTransferPostPending) && Chance(50))
+        t.amount = Uniform(1, 300);
       return t;
     }
     uint32_t ledger = Chance(85) ? 840 : 978;
@@ -99,7 +102,8 @@ class Workload {
     t.ledger = ledger;
     t.debit_account_id = Pick(ids);
     t.credit_account_id = Pick(ids);
-    if (Chance(3)) t.credit_account_id = Pick(by_ledger_[ledger == 840 ? 978 : 840]);
+    if (Chance(3))
+      t.credit_account_id = Pick(by_ledger_[ledger == 840 ? 978 : 840]);
     t.amount = Uniform(0, 400);
     if (Chance(25)) t.debit_account_id = ids[0];  // funding from the bank
     if (roll < 55) {
@@ -188,9 +192,8 @@ TEST_P(LedgerPropertyTest, InvariantsHoldAfterEveryBatchAndReplayMatches) {
   // So does a restart (snapshot + tail).
   auto again = Sequencer::Open(options);
   ASSERT_TRUE(again.ok());
-  (*again)->Read([&](const StateMachine& state) {
-    EXPECT_EQ(state.StateHash(), live);
-  });
+  (*again)->Read(
+      [&](const StateMachine& state) { EXPECT_EQ(state.StateHash(), live); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, LedgerPropertyTest,

@@ -68,7 +68,8 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
   if (journal::RecordBytes(1, kMaxCommandBytes) > max_record_bytes) {
     return MakeError(ErrorCode::kINVALID_PARAMETER, "segment_size_bytes",
                      "a segment must hold the largest command (" +
-                         std::to_string(kMaxCommandBytes) + " bytes) plus "
+                         std::to_string(kMaxCommandBytes) +
+                         " bytes) plus "
                          "headers; use at least 2 MiB");
   }
   const uint64_t overhead = journal::RecordBytes(options.max_batch_commands, 0);
@@ -78,19 +79,21 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(SnapshotDir(options.data_dir), ec);
   if (ec) {
-    return MakeError(ErrorCode::kIO_ERROR, "data_dir",
-                     "cannot create " + SnapshotDir(options.data_dir) + ": " +
-                         ec.message());
+    return MakeError(
+        ErrorCode::kIO_ERROR, "data_dir",
+        "cannot create " + SnapshotDir(options.data_dir) + ": " + ec.message());
   }
   std::unique_ptr<Sequencer> s(new Sequencer(options));
   auto started = std::chrono::steady_clock::now();
 
   journal::ReplayStart start;
-  MERIDIAN_ASSIGN_OR_RETURN(std::optional<journal::Snapshot> snapshot,
-                            journal::LoadNewestSnapshot(SnapshotDir(options.data_dir)));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      std::optional<journal::Snapshot> snapshot,
+      journal::LoadNewestSnapshot(SnapshotDir(options.data_dir)));
   if (snapshot.has_value()) {
     MERIDIAN_ASSIGN_OR_RETURN(
-        s->state_, StateMachine::Deserialize(snapshot->body, options.state_machine));
+        s->state_,
+        StateMachine::Deserialize(snapshot->body, options.state_machine));
     if (s->state_.StateHash() != snapshot->meta.state_hash ||
         s->state_.applied_seq() != snapshot->meta.seq) {
       return MakeError(ErrorCode::kDATA_CORRUPTED, "",
@@ -112,15 +115,14 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
   RecoveryInfo& recovery = s->recovery_;
   MERIDIAN_ASSIGN_OR_RETURN(
       s->journal_,
-      journal::Journal::Open(journal_options, start,
-                             [&](const journal::Batch& batch) {
-                               uint64_t before = state.events_applied();
-                               state.Apply(batch.header, batch.commands, nullptr);
-                               ++recovery.batches_replayed;
-                               recovery.events_replayed +=
-                                   state.events_applied() - before;
-                               return Status::Ok();
-                             }));
+      journal::Journal::Open(
+          journal_options, start, [&](const journal::Batch& batch) {
+            uint64_t before = state.events_applied();
+            state.Apply(batch.header, batch.commands, nullptr);
+            ++recovery.batches_replayed;
+            recovery.events_replayed += state.events_applied() - before;
+            return Status::Ok();
+          }));
   recovery.replay_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
@@ -159,11 +161,10 @@ CommandReply Sequencer::SubmitAndWait(std::vector<uint8_t> command) {
 void Sequencer::Read(const std::function<void(const StateMachine&)>& fn) {
   std::promise<void> done;
   std::future<void> future = done.get_future();
-  Status s = queue_.Push(
-      {{}, nullptr, [&] {
-         fn(state_);
-         done.set_value();
-       }});
+  Status s = queue_.Push({{}, nullptr, [&] {
+                            fn(state_);
+                            done.set_value();
+                          }});
   if (!s.ok()) {  // shut down: both threads are gone, the state is still
     fn(state_);
     return;
@@ -210,7 +211,8 @@ void Sequencer::SequencerLoop() {
     next_command_index += items.size();
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return in_flight_.size() < options_.pipeline_depth; });
+      cv_.wait(lock,
+               [&] { return in_flight_.size() < options_.pipeline_depth; });
       in_flight_.push_back(f);
       cv_.notify_all();
     }
@@ -244,7 +246,8 @@ void Sequencer::SequencerLoop() {
     f->has_record = false;
     f->applied = true;
     f->snapshot_body = state_.Serialize();
-    f->snapshot_meta.state_hash = Sha256(std::span<const uint8_t>(f->snapshot_body));
+    f->snapshot_meta.state_hash =
+        Sha256(std::span<const uint8_t>(f->snapshot_body));
     f->snapshot_meta.seq = state_.applied_seq();
     f->snapshot_meta.next_command_index = state_.next_command_index();
     f->snapshot_meta.time_ns = state_.last_batch_time_ns();
@@ -276,7 +279,8 @@ void Sequencer::JournalLoop() {
           << f->header.seq;
       auto t1 = std::chrono::steady_clock::now();
       prepare_ns_total_.fetch_add((t1 - t0).count(), std::memory_order_relaxed);
-      journal_bytes_.fetch_add(f->record.bytes.size(), std::memory_order_relaxed);
+      journal_bytes_.fetch_add(f->record.bytes.size(),
+                               std::memory_order_relaxed);
       t0 = t1;
       Result<journal::Position> written = journal_->Write(f->record);
       // Not durable, and the state machine has moved past it: stop before

@@ -68,10 +68,10 @@ struct SequencerOptions {
 };
 
 struct RecoveryInfo {
-  uint64_t snapshot_seq = 0;        // 0: no snapshot, replayed from the start
+  uint64_t snapshot_seq = 0;  // 0: no snapshot, replayed from the start
   uint64_t batches_replayed = 0;
   uint64_t events_replayed = 0;
-  double replay_seconds = 0;        // statistics, not money
+  double replay_seconds = 0;  // statistics, not money
 };
 
 struct SequencerStats {
@@ -80,9 +80,9 @@ struct SequencerStats {
   uint64_t journal_bytes = 0;
   uint64_t durable_seq = 0;
   uint64_t snapshots = 0;
-  uint64_t fsync_ns_total = 0;      // time in Journal::Write (write+fdatasync)
-  uint64_t prepare_ns_total = 0;    // encoding, hashing, CRC
-  uint64_t apply_ns_total = 0;      // the state machine
+  uint64_t fsync_ns_total = 0;    // time in Journal::Write (write+fdatasync)
+  uint64_t prepare_ns_total = 0;  // encoding, hashing, CRC
+  uint64_t apply_ns_total = 0;    // the state machine
 };
 
 class Sequencer {
@@ -135,11 +135,11 @@ class Sequencer {
   std::deque<std::shared_ptr<InFlight>> in_flight_;  // GUARDED_BY(mu_)
   // Finished InFlights, reused so record buffers (MiBs) are not allocated,
   // zeroed and faulted in again for every batch.
-  std::vector<std::shared_ptr<InFlight>> free_;       // GUARDED_BY(mu_)
-  bool sequencer_done_ = false;                      // GUARDED_BY(mu_)
-  uint64_t durable_seq_ = 0;                         // GUARDED_BY(mu_)
+  std::vector<std::shared_ptr<InFlight>> free_;  // GUARDED_BY(mu_)
+  bool sequencer_done_ = false;                  // GUARDED_BY(mu_)
+  uint64_t durable_seq_ = 0;                     // GUARDED_BY(mu_)
   // Reads waiting for the next gap between batches.
-  std::vector<std::function<void()>> reads_;         // GUARDED_BY(mu_)
+  std::vector<std::function<void()>> reads_;  // GUARDED_BY(mu_)
 
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> commands_{0};

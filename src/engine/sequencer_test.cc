@@ -53,13 +53,15 @@ TEST(SequencerTest, RepliesCarryPerEventResults) {
   meridian::testing::TempDir dir;
   auto s = Sequencer::Open(Options(dir.path()));
   ASSERT_TRUE(s.ok()) << s.error().ToString();
-  Account accounts[] = {MakeAccount(1),
-                        MakeAccount(2, ledger::kAccountDebitsMustNotExceedCredits)};
+  Account accounts[] = {
+      MakeAccount(1),
+      MakeAccount(2, ledger::kAccountDebitsMustNotExceedCredits)};
   CommandReply r = (*s)->SubmitAndWait(EncodeCreateAccounts(accounts));
   ASSERT_TRUE(r.status.ok());
   EXPECT_TRUE(r.results.empty());
   EXPECT_EQ(r.batch_seq, 1u);
-  Transfer transfers[] = {MakeTransfer(10, 1, 2, 100), MakeTransfer(11, 2, 1, 101)};
+  Transfer transfers[] = {MakeTransfer(10, 1, 2, 100),
+                          MakeTransfer(11, 2, 1, 101)};
   r = (*s)->SubmitAndWait(EncodeCreateTransfers(transfers));
   ASSERT_EQ(r.results.size(), 1u);
   EXPECT_EQ(r.results[0].index, 1u);
@@ -117,7 +119,8 @@ TEST(SequencerTest, RestartRecoversTheSameStateFromSnapshotAndJournal) {
     auto s = Sequencer::Open(options);
     ASSERT_TRUE(s.ok());
     Account accounts[] = {MakeAccount(1), MakeAccount(2)};
-    ASSERT_TRUE((*s)->SubmitAndWait(EncodeCreateAccounts(accounts)).status.ok());
+    ASSERT_TRUE(
+        (*s)->SubmitAndWait(EncodeCreateAccounts(accounts)).status.ok());
     for (int i = 0; i < 9; ++i) {
       Transfer tr[] = {MakeTransfer(100 + i, 1, 2, 5)};
       ASSERT_TRUE((*s)->SubmitAndWait(EncodeCreateTransfers(tr)).status.ok());
@@ -149,7 +152,8 @@ TEST(SequencerTest, ShutdownSnapshotMakesRestartReplayNothing) {
     auto s = Sequencer::Open(Options(dir.path()));
     ASSERT_TRUE(s.ok());
     Account accounts[] = {MakeAccount(1), MakeAccount(2)};
-    ASSERT_TRUE((*s)->SubmitAndWait(EncodeCreateAccounts(accounts)).status.ok());
+    ASSERT_TRUE(
+        (*s)->SubmitAndWait(EncodeCreateAccounts(accounts)).status.ok());
     before = HashOf(**s);
   }
   auto s = Sequencer::Open(Options(dir.path()));

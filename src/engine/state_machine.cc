@@ -28,8 +28,9 @@ void StateMachine::Apply(const journal::BatchHeader& header,
       << "batch " << header.seq << " after " << applied_seq_;
   MERIDIAN_CHECK(header.first_command_index == next_command_index_);
   MERIDIAN_CHECK(header.command_count == commands.size());
-  next_timestamp_ = std::max(next_timestamp_,
-                             static_cast<uint64_t>(std::max<int64_t>(header.time_ns, 1)));
+  next_timestamp_ =
+      std::max(next_timestamp_,
+               static_cast<uint64_t>(std::max<int64_t>(header.time_ns, 1)));
   for (size_t i = 0; i < commands.size(); ++i) {
     CommandReply reply;
     reply.batch_seq = header.seq;
@@ -65,7 +66,8 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
   switch (static_cast<CommandType>(type)) {
     case CommandType::kCreateAccounts:
       accounts_scratch_.resize(count);
-      std::memcpy(accounts_scratch_.data(), body, count * sizeof(ledger::Account));
+      std::memcpy(accounts_scratch_.data(), body,
+                  count * sizeof(ledger::Account));
       ledger_.CreateAccounts(accounts_scratch_, ts, &reply->results);
       break;
     case CommandType::kCreateTransfers:
@@ -76,7 +78,8 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
       break;
     case CommandType::kCloseAccounts:
     case CommandType::kReopenAccounts: {
-      bool close = static_cast<CommandType>(type) == CommandType::kCloseAccounts;
+      bool close =
+          static_cast<CommandType>(type) == CommandType::kCloseAccounts;
       for (uint32_t i = 0; i < count; ++i) {
         u128 id;
         std::memcpy(&id, body + i * sizeof(u128), sizeof id);
@@ -128,8 +131,8 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
       !r.U64(&state.events_applied_)) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "", "engine state: truncated");
   }
-  MERIDIAN_ASSIGN_OR_RETURN(state.ledger_,
-                            ledger::Ledger::Deserialize(&r, options.ledger_limits));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      state.ledger_, ledger::Ledger::Deserialize(&r, options.ledger_limits));
   state.ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

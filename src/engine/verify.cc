@@ -16,8 +16,9 @@ Result<VerifyReport> VerifyDataDir(const std::string& data_dir) {
   const std::string snapshot_dir = data_dir + "/snapshots";
   if (!std::filesystem::is_directory(journal_dir)) {
     return MakeError(ErrorCode::kNOT_FOUND, "data_dir",
-                     journal_dir + " does not exist: is this a Meridian data "
-                                   "directory?");
+                     journal_dir +
+                         " does not exist: is this a Meridian data "
+                         "directory?");
   }
   VerifyReport report;
 
@@ -27,7 +28,8 @@ Result<VerifyReport> VerifyDataDir(const std::string& data_dir) {
   if (std::filesystem::is_directory(snapshot_dir)) {
     MERIDIAN_ASSIGN_OR_RETURN(std::vector<journal::SnapshotMeta> listed,
                               journal::ListSnapshots(snapshot_dir));
-    MERIDIAN_ASSIGN_OR_RETURN(snapshot, journal::LoadNewestSnapshot(snapshot_dir));
+    MERIDIAN_ASSIGN_OR_RETURN(snapshot,
+                              journal::LoadNewestSnapshot(snapshot_dir));
     if (!listed.empty() &&
         (!snapshot.has_value() || snapshot->meta.seq != listed.back().seq)) {
       return MakeError(ErrorCode::kDATA_CORRUPTED, "",
@@ -79,9 +81,9 @@ Result<VerifyReport> VerifyDataDir(const std::string& data_dir) {
   report.transfers = state.ledger().transfer_count();
   report.state_hash = state.StateHash();
   report.snapshot_seq = snapshot.has_value() ? snapshot->meta.seq : 0;
-  report.seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
   return report;
 }
 

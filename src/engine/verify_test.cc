@@ -60,8 +60,9 @@ std::vector<FileBytes> FilesUnder(const std::string& dir) {
     if (!e.is_regular_file() || e.path().filename() == "LOCK") continue;
     out.push_back({e.path().string(), e.file_size()});
   }
-  std::sort(out.begin(), out.end(),
-            [](const FileBytes& a, const FileBytes& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(), [](const FileBytes& a, const FileBytes& b) {
+    return a.path < b.path;
+  });
   return out;
 }
 
@@ -112,7 +113,8 @@ TEST(VerifyTest, EverySingleByteFlipInTheJournalIsDetected) {
     uint64_t offset = i < 340 ? rng() % (data_end + 256) : rng() % file_size;
     FlipByte(segment, offset);
     auto report = VerifyDataDir(dir.path());
-    EXPECT_FALSE(report.ok()) << "flip at offset " << offset << " went unnoticed";
+    EXPECT_FALSE(report.ok())
+        << "flip at offset " << offset << " went unnoticed";
     if (!report.ok()) {
       EXPECT_EQ(report.error().code, ErrorCode::kDATA_CORRUPTED) << offset;
     }
@@ -133,7 +135,8 @@ TEST(VerifyTest, ByteFlipsInTheNewestSnapshotAreDetected) {
   for (int i = 0; i < 50; ++i) {
     uint64_t offset = rng() % newest.size;
     FlipByte(newest.path, offset);
-    EXPECT_FALSE(VerifyDataDir(dir.path()).ok()) << "snapshot offset " << offset;
+    EXPECT_FALSE(VerifyDataDir(dir.path()).ok())
+        << "snapshot offset " << offset;
     FlipByte(newest.path, offset);
   }
 }

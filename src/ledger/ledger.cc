@@ -210,10 +210,9 @@ void Ledger::ExpiryErase(uint64_t expires_at, uint32_t transfer_index) {
 void Ledger::CreateAccounts(std::span<const Account> accounts,
                             uint64_t first_timestamp,
                             std::vector<EventResult>* results) {
-  ApplyChained(accounts, kAccountLinked, first_timestamp, results,
-               [this](const Account& a, uint64_t ts) {
-                 return CreateAccount(a, ts);
-               });
+  ApplyChained(
+      accounts, kAccountLinked, first_timestamp, results,
+      [this](const Account& a, uint64_t ts) { return CreateAccount(a, ts); });
 }
 
 LedgerResult Ledger::CreateAccount(const Account& in, uint64_t timestamp) {
@@ -329,7 +328,8 @@ void Ledger::CreateTransfers(std::span<const Transfer> transfers,
 // engine resolved (balancing, full posts) compare against what was sent.
 LedgerResult Ledger::CheckExisting(const Transfer& in, const Transfer& e,
                                    uint32_t stored_index) const {
-  bool resolves = (in.flags & (kTransferPostPending | kTransferVoidPending)) != 0;
+  bool resolves =
+      (in.flags & (kTransferPostPending | kTransferVoidPending)) != 0;
   auto same_or_inherited = [resolves](const auto& sent, const auto& stored) {
     return sent == stored || (resolves && sent == 0);
   };
@@ -359,8 +359,8 @@ LedgerResult Ledger::CreateTransfer(const Transfer& in, uint64_t timestamp) {
   if (in.id == 0) return LedgerResult::kID_MUST_NOT_BE_ZERO;
   const uint16_t kinds = in.flags & (kTransferPending | kTransferPostPending |
                                      kTransferVoidPending);
-  const bool balancing = (in.flags & (kTransferBalancingDebit |
-                                      kTransferBalancingCredit)) != 0;
+  const bool balancing =
+      (in.flags & (kTransferBalancingDebit | kTransferBalancingCredit)) != 0;
   if ((kinds & (kinds - 1)) != 0 ||
       (balancing && (kinds & (kTransferPostPending | kTransferVoidPending)))) {
     return LedgerResult::kFLAGS_ARE_MUTUALLY_EXCLUSIVE;
@@ -385,9 +385,11 @@ LedgerResult Ledger::CreateTransfer(const Transfer& in, uint64_t timestamp) {
   }
   if (in.ledger == 0) return LedgerResult::kLEDGER_MUST_NOT_BE_ZERO;
   if (in.code == 0) return LedgerResult::kCODE_MUST_NOT_BE_ZERO;
-  if (in.amount == 0 && !balancing) return LedgerResult::kAMOUNT_MUST_NOT_BE_ZERO;
+  if (in.amount == 0 && !balancing)
+    return LedgerResult::kAMOUNT_MUST_NOT_BE_ZERO;
 
-  if (uint32_t e = transfer_index_.Find(in.id); e != internal::IdMap::kNotFound) {
+  if (uint32_t e = transfer_index_.Find(in.id);
+      e != internal::IdMap::kNotFound) {
     return CheckExisting(in, transfers_[e], e);
   }
   uint32_t dr_index = account_index_.Find(in.debit_account_id);
@@ -501,11 +503,13 @@ LedgerResult Ledger::CreateTransfer(const Transfer& in, uint64_t timestamp) {
 LedgerResult Ledger::PostOrVoid(const Transfer& in, uint64_t timestamp) {
   const bool post = (in.flags & kTransferPostPending) != 0;
   if (in.pending_id == 0) return LedgerResult::kPENDING_ID_MUST_NOT_BE_ZERO;
-  if (in.pending_id == in.id) return LedgerResult::kPENDING_ID_MUST_BE_DIFFERENT;
+  if (in.pending_id == in.id)
+    return LedgerResult::kPENDING_ID_MUST_BE_DIFFERENT;
   if (in.timeout_s != 0) {
     return LedgerResult::kTIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
   }
-  if (uint32_t e = transfer_index_.Find(in.id); e != internal::IdMap::kNotFound) {
+  if (uint32_t e = transfer_index_.Find(in.id);
+      e != internal::IdMap::kNotFound) {
     return CheckExisting(in, transfers_[e], e);
   }
   uint32_t p_index = transfer_index_.Find(in.pending_id);
@@ -519,7 +523,8 @@ LedgerResult Ledger::PostOrVoid(const Transfer& in, uint64_t timestamp) {
   if (in.debit_account_id != 0 && in.debit_account_id != p.debit_account_id) {
     return LedgerResult::kPENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID;
   }
-  if (in.credit_account_id != 0 && in.credit_account_id != p.credit_account_id) {
+  if (in.credit_account_id != 0 &&
+      in.credit_account_id != p.credit_account_id) {
     return LedgerResult::kPENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID;
   }
   if (in.ledger != 0 && in.ledger != p.ledger) {
@@ -576,7 +581,8 @@ LedgerResult Ledger::PostOrVoid(const Transfer& in, uint64_t timestamp) {
   // Apply: release the hold, post what was asked. The hold already passed
   // the balance checks for its full amount, and posting less only lowers
   // the account's total, so no limit check is needed here.
-  MERIDIAN_CHECK(dr.debits_pending >= p.amount && cr.credits_pending >= p.amount);
+  MERIDIAN_CHECK(dr.debits_pending >= p.amount &&
+                 cr.credits_pending >= p.amount);
   SaveTotals(dr_index);
   SaveTotals(cr_index);
   dr.debits_pending -= p.amount;
@@ -585,7 +591,8 @@ LedgerResult Ledger::PostOrVoid(const Transfer& in, uint64_t timestamp) {
     dr.debits_posted += amount;
     cr.credits_posted += amount;
   }
-  SetPendingState(p_index, post ? PendingState::kPosted : PendingState::kVoided);
+  SetPendingState(p_index,
+                  post ? PendingState::kPosted : PendingState::kVoided);
   if (p.timeout_s != 0) ExpiryErase(ExpiresAt(p), p_index);
 
   auto index = static_cast<uint32_t>(transfers_.size());
@@ -662,7 +669,8 @@ LedgerResult Ledger::BalanceAsOf(u128 account_id, uint64_t timestamp,
     return LedgerResult::kACCOUNT_NOT_FOUND;
   }
   const Account& a = accounts_[index];
-  if ((a.flags & kAccountHistory) == 0) return LedgerResult::kHISTORY_NOT_ENABLED;
+  if ((a.flags & kAccountHistory) == 0)
+    return LedgerResult::kHISTORY_NOT_ENABLED;
   if (timestamp < a.timestamp) return LedgerResult::kACCOUNT_NOT_FOUND;
   const std::vector<AccountBalance>& h = history_.at(index);
   auto it = std::upper_bound(
@@ -695,7 +703,8 @@ void Ledger::CheckInvariants() const {
 
 Status Ledger::VerifyInvariants() const {
   auto broken = [](std::string what) {
-    return MakeError(ErrorCode::kDATA_CORRUPTED, "", "ledger invariant: " + what);
+    return MakeError(ErrorCode::kDATA_CORRUPTED, "",
+                     "ledger invariant: " + what);
   };
   struct Sums {
     u128 debits_posted = 0, credits_posted = 0;
@@ -755,10 +764,10 @@ Status Ledger::VerifyInvariants() const {
 // Serialization. Layout (little-endian, fixed):
 //   u32 magic "RDGL", u32 version
 //   u64 last_timestamp, u64 expired_total
-//   u64 account_count,  account_count  x Account  (128 bytes each, as in types.h)
-//   u64 transfer_count, transfer_count x Transfer (128 bytes each)
-//   u64 requested_count, requested_count x {u32 transfer_index, u128 amount}
-//   u64 history_accounts, each {u32 account_index, u64 n, n x {u64 ts, 4 x u128}}
+//   u64 account_count,  account_count  x Account  (128 bytes each, as in
+//   types.h) u64 transfer_count, transfer_count x Transfer (128 bytes each) u64
+//   requested_count, requested_count x {u32 transfer_index, u128 amount} u64
+//   history_accounts, each {u32 account_index, u64 n, n x {u64 ts, 4 x u128}}
 // The expiry index and id maps are derived from the records on load.
 
 void Ledger::Serialize(std::vector<uint8_t>* out) const {
@@ -768,13 +777,11 @@ void Ledger::Serialize(std::vector<uint8_t>* out) const {
   w.U64(last_timestamp_);
   w.U64(expired_total_);
   w.U64(accounts_.size());
-  accounts_.ForEachRun([&](const Account* a, size_t n) {
-    w.Raw(a, n * sizeof(Account));
-  });
+  accounts_.ForEachRun(
+      [&](const Account* a, size_t n) { w.Raw(a, n * sizeof(Account)); });
   w.U64(transfers_.size());
-  transfers_.ForEachRun([&](const Transfer* t, size_t n) {
-    w.Raw(t, n * sizeof(Transfer));
-  });
+  transfers_.ForEachRun(
+      [&](const Transfer* t, size_t n) { w.Raw(t, n * sizeof(Transfer)); });
   w.U64(requested_amount_.size());
   for (const auto& [index, amount] : requested_amount_) {
     w.U32(index);
@@ -806,7 +813,8 @@ Result<Ledger> Ledger::Deserialize(ByteReader* r, LedgerLimits limits) {
                      std::string("ledger state: ") + what);
   };
   uint32_t magic = 0, version = 0;
-  if (!r->U32(&magic) || magic != kLedgerStateMagic) return corrupt("bad magic");
+  if (!r->U32(&magic) || magic != kLedgerStateMagic)
+    return corrupt("bad magic");
   if (!r->U32(&version) || version != kLedgerStateVersion) {
     return corrupt("unsupported version");
   }
@@ -819,12 +827,12 @@ Result<Ledger> Ledger::Deserialize(ByteReader* r, LedgerLimits limits) {
   }
   ledger.Reserve(count, 0);
   ledger.accounts_.resize_for_overwrite(count);
-  ledger.accounts_.ForEachMutableRun([&](Account* a, size_t n) {
-    r->Raw(a, n * sizeof(Account));
-  });
+  ledger.accounts_.ForEachMutableRun(
+      [&](Account* a, size_t n) { r->Raw(a, n * sizeof(Account)); });
   for (uint32_t i = 0; i < count; ++i) {
     const u128 id = ledger.accounts_[i].id;
-    if (id == 0 || ledger.account_index_.Find(id) != internal::IdMap::kNotFound) {
+    if (id == 0 ||
+        ledger.account_index_.Find(id) != internal::IdMap::kNotFound) {
       return corrupt("duplicate or zero account id");
     }
     ledger.account_index_.Insert(id, i);
@@ -835,9 +843,8 @@ Result<Ledger> Ledger::Deserialize(ByteReader* r, LedgerLimits limits) {
   }
   ledger.Reserve(0, count);
   ledger.transfers_.resize_for_overwrite(count);
-  ledger.transfers_.ForEachMutableRun([&](Transfer* t, size_t n) {
-    r->Raw(t, n * sizeof(Transfer));
-  });
+  ledger.transfers_.ForEachMutableRun(
+      [&](Transfer* t, size_t n) { r->Raw(t, n * sizeof(Transfer)); });
   for (uint32_t i = 0; i < count; ++i) {
     const Transfer& t = ledger.transfers_[i];
     if (t.id == 0 ||

@@ -17,7 +17,8 @@
 // Contract:
 // - Each event i of a call is stamped first_timestamp + i; timestamps must
 //   strictly increase across calls (CHECKed).
-// - Events flagged kTransferLinked (kAccountLinked) form a chain with the next event: all
+// - Events flagged kTransferLinked (kAccountLinked) form a chain with the next
+// event: all
 //   succeed or none does. The failing event reports its own code; the rest of
 //   its chain report LINKED_EVENT_FAILED; a chain still open at the end of the
 //   call reports LINKED_EVENT_CHAIN_OPEN.
@@ -138,8 +139,8 @@ class Ledger {
       kRequestedAmount,
     };
     Kind kind;
-    uint32_t index;     // account or transfer index
-    uint64_t key = 0;   // expiry time, for expiry entries
+    uint32_t index;       // account or transfer index
+    uint64_t key = 0;     // expiry time, for expiry entries
     u128 values[4] = {};  // previous totals, for kAccountTotals
   };
 
@@ -150,8 +151,8 @@ class Ledger {
                              uint32_t stored_index) const;
   template <typename Event, typename ApplyFn>
   void ApplyChained(std::span<const Event> events, uint16_t linked_flag,
-                    uint64_t first_timestamp,
-                    std::vector<EventResult>* results, ApplyFn apply);
+                    uint64_t first_timestamp, std::vector<EventResult>* results,
+                    ApplyFn apply);
 
   // Mutations that record undo entries while a chain is open.
   void SaveTotals(uint32_t account_index);

@@ -60,7 +60,10 @@ void BM_CreateTransfers(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * per_call);
 }
-BENCHMARK(BM_CreateTransfers)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CreateTransfers)
+    ->Arg(10'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace meridian::ledger

@@ -49,10 +49,11 @@ class LedgerTest : public ::testing::Test {
   void SetUp() override {
     // 1: funding source (no flags), 2 and 3: customers that cannot overdraw,
     // 4: a participant with a net debit cap of 500, 9: a THB account.
-    Accounts({MakeAccount(1), MakeAccount(2, kAccountDebitsMustNotExceedCredits),
-              MakeAccount(3, kAccountDebitsMustNotExceedCredits | kAccountHistory),
-              MakeAccount(4, kAccountDebitsMustNotExceedCredits, kUsd, 500),
-              MakeAccount(9, 0, kThb)});
+    Accounts(
+        {MakeAccount(1), MakeAccount(2, kAccountDebitsMustNotExceedCredits),
+         MakeAccount(3, kAccountDebitsMustNotExceedCredits | kAccountHistory),
+         MakeAccount(4, kAccountDebitsMustNotExceedCredits, kUsd, 500),
+         MakeAccount(9, 0, kThb)});
   }
 
   std::vector<EventResult> Accounts(std::vector<Account> accounts) {
@@ -109,12 +110,17 @@ TEST_F(LedgerTest, ValidationLadderReportsPreciseCodes) {
     mutate(copy);
     return One(copy);
   };
-  EXPECT_EQ(with([](Transfer& x) { x.id = 0; }), LedgerResult::kID_MUST_NOT_BE_ZERO);
+  EXPECT_EQ(with([](Transfer& x) { x.id = 0; }),
+            LedgerResult::kID_MUST_NOT_BE_ZERO);
   EXPECT_EQ(with([](Transfer& x) { x.timestamp = 5; }),
             LedgerResult::kTIMESTAMP_MUST_BE_ZERO);
-  EXPECT_EQ(with([](Transfer& x) { x.reserved[3] = 1; }), LedgerResult::kRESERVED_FIELD);
-  EXPECT_EQ(with([](Transfer& x) { x.flags = 1 << 9; }), LedgerResult::kRESERVED_FLAG);
-  EXPECT_EQ(with([](Transfer& x) { x.flags = kTransferPending | kTransferPostPending; }),
+  EXPECT_EQ(with([](Transfer& x) { x.reserved[3] = 1; }),
+            LedgerResult::kRESERVED_FIELD);
+  EXPECT_EQ(with([](Transfer& x) { x.flags = 1 << 9; }),
+            LedgerResult::kRESERVED_FLAG);
+  EXPECT_EQ(with([](Transfer& x) {
+              x.flags = kTransferPending | kTransferPostPending;
+            }),
             LedgerResult::kFLAGS_ARE_MUTUALLY_EXCLUSIVE);
   EXPECT_EQ(with([](Transfer& x) { x.debit_account_id = 0; }),
             LedgerResult::kDEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO);
@@ -126,17 +132,24 @@ TEST_F(LedgerTest, ValidationLadderReportsPreciseCodes) {
             LedgerResult::kPENDING_ID_MUST_BE_ZERO);
   EXPECT_EQ(with([](Transfer& x) { x.timeout_s = 7; }),
             LedgerResult::kTIMEOUT_RESERVED_FOR_PENDING_TRANSFER);
-  EXPECT_EQ(with([](Transfer& x) { x.ledger = 0; }), LedgerResult::kLEDGER_MUST_NOT_BE_ZERO);
-  EXPECT_EQ(with([](Transfer& x) { x.code = 0; }), LedgerResult::kCODE_MUST_NOT_BE_ZERO);
-  EXPECT_EQ(with([](Transfer& x) { x.amount = 0; }), LedgerResult::kAMOUNT_MUST_NOT_BE_ZERO);
+  EXPECT_EQ(with([](Transfer& x) { x.ledger = 0; }),
+            LedgerResult::kLEDGER_MUST_NOT_BE_ZERO);
+  EXPECT_EQ(with([](Transfer& x) { x.code = 0; }),
+            LedgerResult::kCODE_MUST_NOT_BE_ZERO);
+  EXPECT_EQ(with([](Transfer& x) { x.amount = 0; }),
+            LedgerResult::kAMOUNT_MUST_NOT_BE_ZERO);
   EXPECT_EQ(with([](Transfer& x) { x.debit_account_id = 55; }),
             LedgerResult::kDEBIT_ACCOUNT_NOT_FOUND);
   EXPECT_EQ(with([](Transfer& x) { x.credit_account_id = 55; }),
             LedgerResult::kCREDIT_ACCOUNT_NOT_FOUND);
   EXPECT_EQ(with([](Transfer& x) { x.credit_account_id = 9; }),
             LedgerResult::kACCOUNTS_MUST_HAVE_THE_SAME_LEDGER);
-  EXPECT_EQ(with([](Transfer& x) { x.ledger = kThb; }), LedgerResult::kLEDGER_MISMATCH);
-  EXPECT_EQ(with([](Transfer& x) { x.debit_account_id = 2; x.credit_account_id = 1; }),
+  EXPECT_EQ(with([](Transfer& x) { x.ledger = kThb; }),
+            LedgerResult::kLEDGER_MISMATCH);
+  EXPECT_EQ(with([](Transfer& x) {
+              x.debit_account_id = 2;
+              x.credit_account_id = 1;
+            }),
             LedgerResult::kEXCEEDS_CREDITS);
   // Nothing above changed anything.
   EXPECT_EQ(ledger_.transfer_count(), 0u);
@@ -167,7 +180,8 @@ TEST_F(LedgerTest, BalanceFlagAndNetDebitCap) {
   EXPECT_EQ(One(MakeTransfer(105, 4, 1, 1)), LedgerResult::kEXCEEDS_CREDITS);
   // Pending debits count against the cap too.
   ASSERT_EQ(One(MakeTransfer(106, 1, 4, 200)), LedgerResult::kOK);
-  EXPECT_EQ(One(MakeTransfer(107, 4, 1, 150, kTransferPending)), LedgerResult::kOK);
+  EXPECT_EQ(One(MakeTransfer(107, 4, 1, 150, kTransferPending)),
+            LedgerResult::kOK);
   EXPECT_EQ(One(MakeTransfer(108, 4, 1, 51)), LedgerResult::kEXCEEDS_CREDITS);
   EXPECT_EQ(One(MakeTransfer(109, 4, 1, 50)), LedgerResult::kOK);
 }
@@ -182,11 +196,11 @@ TEST_F(LedgerTest, CreditsMustNotExceedDebits) {
 TEST_F(LedgerTest, LinkedChainIsAllOrNothing) {
   ASSERT_EQ(One(MakeTransfer(100, 1, 2, 100)), LedgerResult::kOK);
   // 2 -> 3 for 100 succeeds alone, but 3 -> 2 for 500 cannot: the chain fails.
-  auto results = Transfers({MakeTransfer(200, 1, 3, 5),  // independent, ok
-                            MakeTransfer(201, 2, 3, 100, kTransferLinked),
-                            MakeTransfer(202, 3, 2, 500, kTransferLinked),
-                            MakeTransfer(203, 1, 2, 7),
-                            MakeTransfer(204, 1, 2, 8)});
+  auto results =
+      Transfers({MakeTransfer(200, 1, 3, 5),  // independent, ok
+                 MakeTransfer(201, 2, 3, 100, kTransferLinked),
+                 MakeTransfer(202, 3, 2, 500, kTransferLinked),
+                 MakeTransfer(203, 1, 2, 7), MakeTransfer(204, 1, 2, 8)});
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[0].index, 1u);
   EXPECT_EQ(results[0].result, LedgerResult::kLINKED_EVENT_FAILED);
@@ -220,9 +234,9 @@ TEST_F(LedgerTest, ConversionIsALinkedPairAcrossLedgers) {
             MakeAccount(32, kAccountDebitsMustNotExceedCredits, kThb)});
   ASSERT_EQ(One(MakeTransfer(100, 1, 2, 100000)), LedgerResult::kOK);
   // 1,000.00 USD -> 35,200.00 THB through the hub's FX liquidity (30, 31).
-  auto results = Transfers(
-      {MakeTransfer(101, 2, 30, 100000, kTransferLinked, kUsd),
-       MakeTransfer(102, 31, 32, 3520000, 0, kThb)});
+  auto results =
+      Transfers({MakeTransfer(101, 2, 30, 100000, kTransferLinked, kUsd),
+                 MakeTransfer(102, 31, 32, 3520000, 0, kThb)});
   EXPECT_TRUE(results.empty());
   EXPECT_EQ(Get(32).credits_posted, 3520000u);
   EXPECT_EQ(Get(30).credits_posted, 100000u);
@@ -230,12 +244,14 @@ TEST_F(LedgerTest, ConversionIsALinkedPairAcrossLedgers) {
 
 TEST_F(LedgerTest, PendingPostFullPartialAndVoid) {
   ASSERT_EQ(One(MakeTransfer(100, 1, 2, 1000)), LedgerResult::kOK);
-  ASSERT_EQ(One(MakeTransfer(200, 2, 3, 600, kTransferPending)), LedgerResult::kOK);
+  ASSERT_EQ(One(MakeTransfer(200, 2, 3, 600, kTransferPending)),
+            LedgerResult::kOK);
   EXPECT_EQ(Get(2).debits_pending, 600u);
   // The hold reserves: only 400 left to spend.
   EXPECT_EQ(One(MakeTransfer(201, 2, 3, 401)), LedgerResult::kEXCEEDS_CREDITS);
   // Partial post: 250 moves, 350 is released.
-  EXPECT_EQ(One(MakeResolve(300, 200, kTransferPostPending, 250)), LedgerResult::kOK);
+  EXPECT_EQ(One(MakeResolve(300, 200, kTransferPostPending, 250)),
+            LedgerResult::kOK);
   EXPECT_EQ(Get(2).debits_pending, 0u);
   EXPECT_EQ(Get(2).debits_posted, 250u);
   EXPECT_EQ(Get(3).credits_posted, 250u);
@@ -245,17 +261,22 @@ TEST_F(LedgerTest, PendingPostFullPartialAndVoid) {
   EXPECT_EQ(One(MakeResolve(302, 200, kTransferVoidPending)),
             LedgerResult::kPENDING_TRANSFER_ALREADY_POSTED);
   // Full post with amount 0, and its identical retry.
-  ASSERT_EQ(One(MakeTransfer(210, 2, 3, 100, kTransferPending)), LedgerResult::kOK);
-  EXPECT_EQ(One(MakeResolve(310, 210, kTransferPostPending)), LedgerResult::kOK);
+  ASSERT_EQ(One(MakeTransfer(210, 2, 3, 100, kTransferPending)),
+            LedgerResult::kOK);
+  EXPECT_EQ(One(MakeResolve(310, 210, kTransferPostPending)),
+            LedgerResult::kOK);
   EXPECT_EQ(ledger_.FindTransfer(310)->amount, 100u);
-  EXPECT_EQ(One(MakeResolve(310, 210, kTransferPostPending)), LedgerResult::kEXISTS);
+  EXPECT_EQ(One(MakeResolve(310, 210, kTransferPostPending)),
+            LedgerResult::kEXISTS);
   // Void.
-  ASSERT_EQ(One(MakeTransfer(220, 2, 3, 100, kTransferPending)), LedgerResult::kOK);
+  ASSERT_EQ(One(MakeTransfer(220, 2, 3, 100, kTransferPending)),
+            LedgerResult::kOK);
   EXPECT_EQ(One(MakeResolve(320, 220, kTransferVoidPending, 99)),
             LedgerResult::kPENDING_TRANSFER_HAS_DIFFERENT_AMOUNT);
   EXPECT_EQ(One(MakeResolve(321, 220, kTransferPostPending, 101)),
             LedgerResult::kEXCEEDS_PENDING_TRANSFER_AMOUNT);
-  EXPECT_EQ(One(MakeResolve(322, 220, kTransferVoidPending)), LedgerResult::kOK);
+  EXPECT_EQ(One(MakeResolve(322, 220, kTransferVoidPending)),
+            LedgerResult::kOK);
   EXPECT_EQ(One(MakeResolve(323, 220, kTransferPostPending)),
             LedgerResult::kPENDING_TRANSFER_ALREADY_VOIDED);
   EXPECT_EQ(Get(2).debits_pending, 0u);
@@ -269,10 +290,12 @@ TEST_F(LedgerTest, PendingPostFullPartialAndVoid) {
             LedgerResult::kPENDING_TRANSFER_NOT_FOUND);
   EXPECT_EQ(One(MakeResolve(330, 100, kTransferPostPending)),
             LedgerResult::kPENDING_TRANSFER_NOT_PENDING);
-  ASSERT_EQ(One(MakeTransfer(230, 2, 3, 10, kTransferPending)), LedgerResult::kOK);
+  ASSERT_EQ(One(MakeTransfer(230, 2, 3, 10, kTransferPending)),
+            LedgerResult::kOK);
   Transfer wrong = MakeResolve(331, 230, kTransferPostPending);
   wrong.debit_account_id = 1;
-  EXPECT_EQ(One(wrong), LedgerResult::kPENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID);
+  EXPECT_EQ(One(wrong),
+            LedgerResult::kPENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID);
   wrong = MakeResolve(331, 230, kTransferPostPending);
   wrong.ledger = kThb;
   EXPECT_EQ(One(wrong), LedgerResult::kPENDING_TRANSFER_HAS_DIFFERENT_LEDGER);
@@ -307,26 +330,35 @@ TEST_F(LedgerTest, BalancingTransfersSweepToZero) {
   EXPECT_EQ(One(MakeTransfer(101, 2, 1, 1'000'000, kTransferBalancingDebit)),
             LedgerResult::kEXISTS);
   // Nothing left: a zero-amount balancing transfer still succeeds.
-  EXPECT_EQ(One(MakeTransfer(102, 2, 1, 5, kTransferBalancingDebit)), LedgerResult::kOK);
+  EXPECT_EQ(One(MakeTransfer(102, 2, 1, 5, kTransferBalancingDebit)),
+            LedgerResult::kOK);
   EXPECT_EQ(ledger_.FindTransfer(102)->amount, 0u);
 }
 
 TEST_F(LedgerTest, ClosedAccountsRefuseTransfers) {
-  ASSERT_EQ(One(MakeTransfer(100, 1, 2, 10, kTransferPending)), LedgerResult::kOK);
-  EXPECT_EQ(ledger_.CloseAccount(2, Next(1)), LedgerResult::kACCOUNT_HAS_PENDING_TRANSFERS);
-  ASSERT_EQ(One(MakeResolve(101, 100, kTransferVoidPending)), LedgerResult::kOK);
+  ASSERT_EQ(One(MakeTransfer(100, 1, 2, 10, kTransferPending)),
+            LedgerResult::kOK);
+  EXPECT_EQ(ledger_.CloseAccount(2, Next(1)),
+            LedgerResult::kACCOUNT_HAS_PENDING_TRANSFERS);
+  ASSERT_EQ(One(MakeResolve(101, 100, kTransferVoidPending)),
+            LedgerResult::kOK);
   EXPECT_EQ(ledger_.CloseAccount(2, Next(1)), LedgerResult::kOK);
-  EXPECT_EQ(ledger_.CloseAccount(2, Next(1)), LedgerResult::kACCOUNT_ALREADY_CLOSED);
-  EXPECT_EQ(One(MakeTransfer(102, 1, 2, 10)), LedgerResult::kCREDIT_ACCOUNT_CLOSED);
-  EXPECT_EQ(One(MakeTransfer(103, 2, 1, 10)), LedgerResult::kDEBIT_ACCOUNT_CLOSED);
+  EXPECT_EQ(ledger_.CloseAccount(2, Next(1)),
+            LedgerResult::kACCOUNT_ALREADY_CLOSED);
+  EXPECT_EQ(One(MakeTransfer(102, 1, 2, 10)),
+            LedgerResult::kCREDIT_ACCOUNT_CLOSED);
+  EXPECT_EQ(One(MakeTransfer(103, 2, 1, 10)),
+            LedgerResult::kDEBIT_ACCOUNT_CLOSED);
   EXPECT_EQ(ledger_.ReopenAccount(2, Next(1)), LedgerResult::kOK);
   EXPECT_EQ(One(MakeTransfer(102, 1, 2, 10)), LedgerResult::kOK);
-  EXPECT_EQ(ledger_.CloseAccount(77, Next(1)), LedgerResult::kACCOUNT_NOT_FOUND);
+  EXPECT_EQ(ledger_.CloseAccount(77, Next(1)),
+            LedgerResult::kACCOUNT_NOT_FOUND);
 }
 
 TEST_F(LedgerTest, AccountValidationAndExists) {
-  auto r = Accounts({MakeAccount(0), MakeAccount(50, kAccountDebitsMustNotExceedCredits |
-                                                         kAccountCreditsMustNotExceedDebits),
+  auto r = Accounts({MakeAccount(0),
+                     MakeAccount(50, kAccountDebitsMustNotExceedCredits |
+                                         kAccountCreditsMustNotExceedDebits),
                      MakeAccount(51, 0, 0), MakeAccount(52, 0, kUsd, 10),
                      MakeAccount(1), MakeAccount(2)});
   ASSERT_EQ(r.size(), 6u);
@@ -356,12 +388,14 @@ TEST_F(LedgerTest, BalanceAsOfATime) {
   EXPECT_EQ(b.credits_posted, 0u);
   EXPECT_EQ(ledger_.BalanceAsOf(3, Get(3).timestamp - 1, &b),
             LedgerResult::kACCOUNT_NOT_FOUND);
-  EXPECT_EQ(ledger_.BalanceAsOf(2, now_, &b), LedgerResult::kHISTORY_NOT_ENABLED);
+  EXPECT_EQ(ledger_.BalanceAsOf(2, now_, &b),
+            LedgerResult::kHISTORY_NOT_ENABLED);
 }
 
 TEST_F(LedgerTest, OverflowIsRefusedNotWrapped) {
   ASSERT_EQ(One(MakeTransfer(100, 1, 9 - 7, kU128Max - 5)), LedgerResult::kOK);
-  EXPECT_EQ(One(MakeTransfer(101, 1, 2, 10)), LedgerResult::kOVERFLOWS_DEBITS_POSTED);
+  EXPECT_EQ(One(MakeTransfer(101, 1, 2, 10)),
+            LedgerResult::kOVERFLOWS_DEBITS_POSTED);
 }
 
 TEST_F(LedgerTest, SerializeRoundTripsWithTheSameStateHash) {
@@ -388,7 +422,8 @@ TEST_F(LedgerTest, SerializeRoundTripsWithTheSameStateHash) {
 }
 
 TEST(LedgerResultTest, NamesRoundTrip) {
-  EXPECT_EQ(LedgerResultName(LedgerResult::kEXCEEDS_CREDITS), "EXCEEDS_CREDITS");
+  EXPECT_EQ(LedgerResultName(LedgerResult::kEXCEEDS_CREDITS),
+            "EXCEEDS_CREDITS");
   EXPECT_EQ(LedgerResultFromName("PENDING_TRANSFER_EXPIRED"),
             LedgerResult::kPENDING_TRANSFER_EXPIRED);
 }

@@ -63,7 +63,9 @@ class ChunkedVector {
   void reserve(size_t n) {
     chunks_.reserve((n + kChunkSize - 1) >> kChunkShift);
   }
-  size_t memory_bytes() const { return chunks_.size() * kChunkSize * sizeof(T); }
+  size_t memory_bytes() const {
+    return chunks_.size() * kChunkSize * sizeof(T);
+  }
 
   // Calls fn(const T* data, size_t count) for each run of contiguous
   // elements, in order: how serialization copies whole chunks at once.

@@ -38,7 +38,8 @@ class HugeArray {
     size_t mapped = huge ? bytes_ + kHugePage : bytes_;
     void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    MERIDIAN_CHECK(p != MAP_FAILED) << "out of memory for " << bytes_ << " bytes";
+    MERIDIAN_CHECK(p != MAP_FAILED)
+        << "out of memory for " << bytes_ << " bytes";
     auto* start = static_cast<char*>(p);
     if (huge) {
       auto addr = reinterpret_cast<uintptr_t>(start);

@@ -5,8 +5,9 @@
 // and the hot path is two lookups per transfer. A node-based map costs ~64
 // bytes and a cache miss per entry; this one costs 20 bytes per slot in two
 // flat arrays (keys, values), and linear probing keeps a lookup in one or two
-// cache lines (and huge pages keep it out of the TLB's way). The hash is fixed (no per-process seed), but nothing iterates
-// the map: state hashes and snapshots walk the ledger's vectors instead.
+// cache lines (and huge pages keep it out of the TLB's way). The hash is fixed
+// (no per-process seed), but nothing iterates the map: state hashes and
+// snapshots walk the ledger's vectors instead.
 //
 //   IdMap map;
 //   map.Insert(id, 7);
@@ -69,8 +70,8 @@ class IdMap {
       if (keys_[j] == 0) break;
       size_t home = Slot(keys_[j]);
       // Move j into the hole unless its home lies cyclically in (hole, j].
-      bool home_in_range = hole <= j ? (home > hole && home <= j)
-                                     : (home > hole || home <= j);
+      bool home_in_range =
+          hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
       if (!home_in_range) {
         keys_[hole] = keys_[j];
         values_[hole] = values_[j];
