@@ -13,14 +13,14 @@ DATA_DIR ?= .meridian-data
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libssl-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
 
+# Only for `make bench-pg` (the PostgreSQL peer run).
+PG_PACKAGES := postgresql postgresql-contrib
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test test-asan run bench bench-pg format clean
-
-all: build
-
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# $(call install_missing,packages...)
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -28,6 +28,14 @@ deps:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+endef
+
+.PHONY: all deps configure build test test-asan run bench bench-pg format clean
+
+all: build
+
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
 
 configure: deps
 	@[ -f $(BUILD_DIR)/build.ninja ] || cmake --preset $(PRESET)
@@ -48,6 +56,7 @@ bench: build
 	$(BUILD_DIR)/src/cli/meridian bench ledger
 
 bench-pg: build
+	$(call install_missing,$(PG_PACKAGES))
 	bash bench/pg_peer/run.sh --meridian $(BUILD_DIR)/src/cli/meridian
 
 format:
