@@ -692,7 +692,7 @@ LedgerStats Ledger::stats() const {
                    account_index_.memory_bytes() +
                    transfer_index_.memory_bytes();
   s.account_memory_bytes =
-      accounts_.memory_bytes() + account_index_.memory_bytes();
+      accounts_.size() * sizeof(Account) + account_index_.memory_bytes();
   return s;
 }
 

@@ -68,7 +68,9 @@ struct LedgerStats {
   uint64_t pending_open = 0;
   uint64_t expired = 0;
   uint64_t memory_bytes = 0;
-  // Accounts' share of memory: records plus the id index.
+  // Accounts' share of memory: the records in use plus the whole id index.
+  // (Records are allocated in 2 MiB chunks; the unused tail of the last
+  // chunk is a fixed cost, not a per-account one, and is left out.)
   uint64_t account_memory_bytes = 0;
 };
 
@@ -167,7 +169,9 @@ class Ledger {
   }
 
   LedgerLimits limits_;
-  internal::ChunkedVector<Account> accounts_;
+  // 512 KiB chunks: small ledgers stay small (the per-account memory bar);
+  // transfers, which grow without end, take 2 MiB huge-page chunks.
+  internal::ChunkedVector<Account, 14> accounts_;
   internal::ChunkedVector<Transfer> transfers_;
   internal::IdMap account_index_;
   internal::IdMap transfer_index_;

@@ -43,7 +43,8 @@ TEST(IdMapTest, MemoryPerEntryStaysSmall) {
   IdMap map;
   map.Reserve(1'000'000);
   for (uint32_t i = 1; i <= 1'000'000; ++i) map.Insert(i, i);
-  EXPECT_LE(map.memory_bytes() / map.size(), 64u);
+  // 32-byte slots at a load of 35 % (just after growing) to 70 %.
+  EXPECT_LE(map.memory_bytes() / map.size(), 96u);
   EXPECT_EQ(map.Find(777777), 777777u);
 }
 
