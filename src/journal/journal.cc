@@ -229,11 +229,7 @@ Result<std::unique_ptr<Journal>> Journal::Open(
   journal->segment_path_ = end_path;
   journal->write_offset_ = scan.end.offset;
   journal->write_next_seq_ = scan.chain.next_seq;
-  uint32_t next = scan.end.segment + 1;
-  if (next <= kMaxSegmentNumber &&
-      !internal::PathExists(JoinPath(dir, SegmentFileName(next)))) {
-    journal->StartPreparingSegment(next);
-  }
+  journal->MaybePrepareNextSegment();
   return journal;
 }
 
@@ -341,6 +337,7 @@ Result<Position> Journal::Write(const Record& record) {
   Position at{segment_, write_offset_};
   write_offset_ += size;
   ++write_next_seq_;
+  MaybePrepareNextSegment();
   std::lock_guard<std::mutex> lock(mu_);
   end_ = Position{segment_, write_offset_};
   return at;
@@ -394,12 +391,22 @@ Status Journal::Roll() {
   segment_path_ = path;
   segment_size_bytes_ = size;
   write_offset_ = kFirstRecordOffset;
-  if (next + 1 <= kMaxSegmentNumber &&
-      !internal::PathExists(
-          JoinPath(options_.dir, SegmentFileName(next + 1)))) {
-    StartPreparingSegment(next + 1);
-  }
   return Status::Ok();
+}
+
+// The next segment is prepared once the current one is half full, not as
+// soon as it opens: writing a segment's worth of zeros competes with the
+// writer's fdatasyncs for the disk, and right after start-up (or a roll)
+// that would land on the first batches. Half a segment leaves ample time.
+void Journal::MaybePrepareNextSegment() {
+  if (preparer_.joinable() || preparing_segment_ == segment_ + 1) return;
+  if (write_offset_ < segment_size_bytes_ / 2) return;
+  const uint32_t next = segment_ + 1;
+  if (next > kMaxSegmentNumber ||
+      internal::PathExists(JoinPath(options_.dir, SegmentFileName(next)))) {
+    return;
+  }
+  StartPreparingSegment(next);
 }
 
 uint64_t Journal::next_seq() const {

@@ -229,6 +229,7 @@ class Journal {
   Journal(const JournalOptions& options, int lock_fd);
   Status Roll();
   void StartPreparingSegment(uint32_t number);
+  void MaybePrepareNextSegment();
   Error Fail(Error error);
 
   const JournalOptions options_;
@@ -250,7 +251,8 @@ class Journal {
   uint64_t write_next_seq_ = 1;
   std::optional<Error> failed_;
 
-  // Background creation of the next segment (joined by the writer).
+  // Background creation of the next segment, started once the current one
+  // is half full (joined by the writer).
   std::thread preparer_;
   uint32_t preparing_segment_ = 0;
   Status preparer_status_;

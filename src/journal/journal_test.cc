@@ -594,8 +594,10 @@ TEST_F(JournalTest, VerifyReportsEveryByteFlip) {
   JournalOptions options = Options(4096, 2048, /*sync=*/false);
   auto journal = MustOpen(options, nullptr);
   std::vector<StoredBatch> written;
-  while (written.size() < 3 ||
-         written[written.size() - 3].position.segment < 3) {
+  // Into segment 3 and past its half, where the spare segment 4 is prepared
+  // (a roll needs a nearly full segment, so this stops in segment 3).
+  while (written.empty() || written.back().position.segment < 3 ||
+         journal->end_position().offset < options.segment_size_bytes / 2) {
     written.push_back(Append(journal.get(), RandomCommands(rng_() % 5, 150)));
   }
   journal.reset();  // joins the background preparation of the spare segment
@@ -754,6 +756,10 @@ TEST_F(JournalTest, BadOptionsAreRejected) {
 TEST_F(JournalTest, SegmentSizeCanChangeBetweenRuns) {
   auto journal = MustOpen(Options(8192, 4096), nullptr);
   std::vector<StoredBatch> written = AppendRandom(journal.get(), 30);
+  // Past half of the last segment, so the spare (old size) is prepared.
+  while (journal->end_position().offset < 8192 / 2) {
+    written.push_back(Append(journal.get(), RandomCommands(1, 100)));
+  }
   journal.reset();
   const uint32_t last_segment = written.back().position.segment;
   ASSERT_EQ(fs::file_size(SegmentPath(last_segment + 1)), 8192u)

@@ -5,7 +5,8 @@
 // random. With 4 KiB pages nearly every lookup is a TLB miss as well as a
 // cache miss (twice as expensive under virtualisation), and first touch
 // faults in one page per 4 KiB. 2 MiB pages cut both by 512. Anonymous
-// mappings also come zeroed from the kernel, so no memset pass is needed.
+// mappings also come zeroed from the kernel, so no memset pass is needed;
+// large arrays are populated when allocated (see below).
 //
 //   HugeArray<u128> keys(1 << 20);   // all zero
 //   keys[7] = id;
@@ -51,6 +52,12 @@ class HugeArray {
       start = aligned;
       // Advice only: without THP the mapping still works with small pages.
       madvise(start, bytes_, MADV_HUGEPAGE);
+      // Fault it all in now: finding and zeroing huge pages (and compacting
+      // memory for them) can stall for milliseconds, which belongs at
+      // allocation (start-up, a reserve, a rehash), not on the first
+      // transfers that happen to touch each page. Advice again: older
+      // kernels refuse it and the pages fault in on first touch instead.
+      madvise(start, bytes_, MADV_POPULATE_WRITE);
     }
     data_ = reinterpret_cast<T*>(start);
   }
