@@ -8,6 +8,9 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DATA_DIR ?= .meridian-data
+# Reference data (ECB rates, ISO 4217, lists) when it is beside the repo;
+# the demo falls back to built-in data and says so.
+REF_DATA ?= ../shared/data
 
 # Debian 12 packages the build and tests need (see DESIGN.md).
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libssl-dev \
@@ -50,7 +53,7 @@ test-asan:
 	$(MAKE) test PRESET=debug
 
 run: build
-	$(BUILD_DIR)/src/cli/meridian demo --data-dir $(DATA_DIR)
+	$(BUILD_DIR)/src/cli/meridian demo --data-dir $(DATA_DIR) --reference-data $(REF_DATA)
 
 bench: build
 	$(BUILD_DIR)/src/cli/meridian bench ledger

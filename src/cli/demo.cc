@@ -4,6 +4,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -60,11 +65,84 @@ constexpr DemoRate kRates[] = {
     {"THB", 35'200'000}, {"SGD", 1'340'000}, {"EUR", 920'000},
 };
 
-uint64_t RateOf(const char* code) {
+// The demo's built-in rate (also what sizes the world's caps and funding,
+// so a restart with other rates continues the same world).
+uint64_t BuiltInRate(const char* code) {
   for (const DemoRate& r : kRates) {
     if (std::string_view(r.currency) == code) return r.per_million_usd_minor;
   }
   return 1'000'000;
+}
+
+// Rates payments convert at: the built-in ones, or the ECB's latest
+// reference rates when the reference data is there.
+std::map<std::string, uint64_t, std::less<>> g_rates;
+
+// "163.36" -> 163360000 (10^-6 fixed point). Refuses anything else.
+std::optional<u128> ParseMicros(std::string_view text) {
+  size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 12 || frac.size() > 6) return std::nullopt;
+  u128 value = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<u128>(c - '0');
+  }
+  for (size_t i = 0; i < 6; ++i) {
+    char c = i < frac.size() ? frac[i] : '0';
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<u128>(c - '0');
+  }
+  return value;
+}
+
+// Reads the newest row of the ECB history (units of each currency per EUR)
+// and turns it into minor units per 1,000,000 minor units of USD, rounding
+// down once. Returns a description of the source used.
+std::string LoadRates(const std::string& reference_data) {
+  for (const DemoRate& r : kRates) g_rates[r.currency] = r.per_million_usd_minor;
+  const std::string path = reference_data + "/fx/eurofxref-hist.csv";
+  std::ifstream in(path);
+  std::string header, row;
+  if (reference_data.empty() || !in || !std::getline(in, header) ||
+      !std::getline(in, row)) {
+    return "built-in demo rates (no " + path + ")";
+  }
+  auto split = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) out.push_back(cell);
+    return out;
+  };
+  std::vector<std::string> names = split(header), values = split(row);
+  std::map<std::string, u128, std::less<>> per_eur_micros{{"EUR", 1'000'000}};
+  for (size_t i = 1; i < names.size() && i < values.size(); ++i) {
+    if (auto v = ParseMicros(values[i]); v.has_value() && *v != 0) {
+      per_eur_micros[names[i]] = *v;
+    }
+  }
+  auto usd = per_eur_micros.find("USD");
+  if (usd == per_eur_micros.end()) return "built-in demo rates (no USD in " + path + ")";
+  int used = 0;
+  for (const DemoRate& r : kRates) {
+    auto x = per_eur_micros.find(r.currency);
+    if (x == per_eur_micros.end()) continue;
+    u128 scale = 1;
+    for (int k = 0; k < (*Currency::FromCode(r.currency)).minor_units(); ++k) scale *= 10;
+    // X minor per 10^6 USD minor = 10^6 * (x/usd) * 10^mx / 10^2.
+    g_rates[r.currency] = static_cast<uint64_t>(
+        u128{1'000'000} * x->second * scale / (usd->second * 100));
+    ++used;
+  }
+  return "ECB reference rates of " + values[0] + " from " + path + " (" +
+         std::to_string(used) + " currencies)";
+}
+
+uint64_t RateOf(const char* code) {
+  auto it = g_rates.find(code);
+  return it == g_rates.end() ? BuiltInRate(code) : it->second;
 }
 
 uint32_t LedgerOf(const char* code) {
@@ -100,7 +178,7 @@ std::vector<Account> WorldAccounts() {
       // A wallet's position may not go below its prefunding plus its cap.
       a.flags =
           ledger::kAccountDebitsMustNotExceedCredits | ledger::kAccountHistory;
-      a.limit = 50'000 * RateOf(kParticipants[i].currency) / 10'000;
+      a.limit = 50'000 * BuiltInRate(kParticipants[i].currency) / 10'000;
     }
     out.push_back(a);
   }
@@ -109,7 +187,8 @@ std::vector<Account> WorldAccounts() {
 
 }  // namespace
 
-int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
+int RunDemo(const std::string& data_dir, const std::string& reference_data,
+            double seconds, double rate_per_s) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   engine::SequencerOptions options;
@@ -124,6 +203,7 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
   engine::Sequencer& seq = **opened;
   const engine::RecoveryInfo& rec = seq.recovery();
   std::printf("Meridian demo — data in %s\n", data_dir.c_str());
+  std::printf("rates: %s\n", LoadRates(reference_data).c_str());
   std::printf(
       "recovered: snapshot at batch %llu, %llu batches (%llu events) "
       "replayed in %.2f s\n",
@@ -146,7 +226,7 @@ int RunDemo(const std::string& data_dir, double seconds, double rate_per_s) {
     uint32_t ledger = LedgerOf(kParticipants[i].currency);
     t.debit_account_id = BankId(ledger);
     t.credit_account_id = PositionId(i);
-    t.amount = 5'000'000 * RateOf(kParticipants[i].currency) / 10'000;
+    t.amount = 5'000'000 * BuiltInRate(kParticipants[i].currency) / 10'000;
     t.ledger = ledger;
     t.code = 10;
     funding.push_back(t);

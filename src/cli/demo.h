@@ -14,7 +14,10 @@
 
 namespace meridian::cli {
 
-int RunDemo(const std::string& data_dir, double seconds, double rate_per_s);
+// `reference_data` is ../shared/data or a deployment's own folder; the demo
+// reads the ECB rates from it when they are there and says which it used.
+int RunDemo(const std::string& data_dir, const std::string& reference_data,
+            double seconds, double rate_per_s);
 
 }  // namespace meridian::cli
 

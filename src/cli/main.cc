@@ -57,11 +57,15 @@ int main(int argc, char** argv) {
                          "one JSON object per case");
 
   std::string demo_dir = ".meridian-data";
+  std::string demo_reference = "../shared/data";
   double demo_seconds = 0;
   double demo_rate = 200;
   CLI::App* demo = app.add_subcommand(
       "demo", "Run a small cross-border world on the engine (make run)");
   demo->add_option("--data-dir", demo_dir, "kept between runs");
+  demo->add_option("--reference-data", demo_reference,
+                   "reference data folder (ECB rates); built-in rates when "
+                   "missing");
   demo->add_option("--seconds", demo_seconds,
                    "stop after this long (0: Ctrl-C)");
   demo->add_option("--rate", demo_rate, "payments per second")
@@ -95,7 +99,8 @@ int main(int argc, char** argv) {
     return meridian::cli::RunBenchLedger(bench_options);
   }
   if (demo->parsed()) {
-    return meridian::cli::RunDemo(demo_dir, demo_seconds, demo_rate);
+    return meridian::cli::RunDemo(demo_dir, demo_reference, demo_seconds,
+                                   demo_rate);
   }
   return 0;
 }
