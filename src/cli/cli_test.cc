@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "engine/testing/temp_dir.h"
+#include "core/testing/temp_dir.h"
 
 namespace {
 

@@ -18,7 +18,7 @@
 
 #include "engine/command.h"
 #include "engine/sequencer.h"
-#include "engine/testing/temp_dir.h"
+#include "core/testing/temp_dir.h"
 #include "engine/verify.h"
 
 namespace meridian::engine {

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "engine/command.h"
-#include "engine/testing/temp_dir.h"
+#include "core/testing/temp_dir.h"
 #include "engine/verify.h"
 
 namespace meridian::engine {

@@ -8,7 +8,7 @@
 
 #include "engine/command.h"
 #include "engine/sequencer.h"
-#include "engine/testing/temp_dir.h"
+#include "core/testing/temp_dir.h"
 
 namespace meridian::engine {
 namespace {
@@ -66,15 +66,7 @@ std::vector<FileBytes> FilesUnder(const std::string& dir) {
   return out;
 }
 
-void FlipByte(const std::string& path, uint64_t offset) {
-  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekg(static_cast<std::streamoff>(offset));
-  char c = 0;
-  f.get(c);
-  c = static_cast<char>(c ^ 0x5A);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.put(c);
-}
+using meridian::testing::FlipByte;
 
 // The last non-zero byte of a file: where the records end.
 uint64_t DataEnd(const std::string& path) {

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "core/testing/temp_dir.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -53,27 +55,14 @@ std::function<Status(const Batch&)> CollectInto(std::vector<StoredBatch>* out) {
 
 Status IgnoreBatch(const Batch&) { return Status::Ok(); }
 
-Bytes ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-// Overwrites in place (no truncate-and-rewrite, which ext4 flushes on
-// close: the byte-flip loops would wait on the disk).
-void WriteFileBytes(const std::string& path, const Bytes& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
-  ASSERT_GE(fd, 0) << path;
-  ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), 0),
-            static_cast<ssize_t>(bytes.size()));
-  ASSERT_EQ(::ftruncate(fd, static_cast<off_t>(bytes.size())), 0);
-  ::close(fd);
-}
+using meridian::testing::ReadFileBytes;
+using meridian::testing::WriteFileBytes;
 
 // Each test gets a fresh directory under the test's TMPDIR, removed after.
-class JournalTest : public testing::Test {
+class JournalTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = testing::TempDir() + "journal_test.XXXXXX";
+    std::string pattern = ::testing::TempDir() + "journal_test.XXXXXX";
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     root_ = pattern;
     dir_ = root_ + "/journal";
@@ -796,7 +785,7 @@ TEST_F(JournalTest, LeftoverTempSegmentIsRemoved) {
 
 TEST(JournalDeathTest, CallerBugsStopTheProcess) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  std::string dir = testing::TempDir() + "journal_death_test";
+  std::string dir = ::testing::TempDir() + "journal_death_test";
   std::filesystem::remove_all(dir);
   JournalOptions options;
   options.dir = dir;

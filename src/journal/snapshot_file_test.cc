@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "core/testing/temp_dir.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -14,26 +16,13 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
-Bytes ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), {});
-}
+using meridian::testing::ReadFileBytes;
+using meridian::testing::WriteFileBytes;
 
-// Overwrites in place (no truncate-and-rewrite, which ext4 flushes on
-// close: the byte-flip loops would wait on the disk).
-void WriteFileBytes(const std::string& path, const Bytes& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
-  ASSERT_GE(fd, 0) << path;
-  ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), 0),
-            static_cast<ssize_t>(bytes.size()));
-  ASSERT_EQ(::ftruncate(fd, static_cast<off_t>(bytes.size())), 0);
-  ::close(fd);
-}
-
-class SnapshotFileTest : public testing::Test {
+class SnapshotFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = testing::TempDir() + "snapshot_test.XXXXXX";
+    std::string pattern = ::testing::TempDir() + "snapshot_test.XXXXXX";
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     root_ = pattern;
     dir_ = root_ + "/snapshots";

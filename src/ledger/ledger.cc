@@ -117,9 +117,6 @@ void Ledger::Rollback(size_t undo_mark) {
         a.credits_posted = u.values[3];
         break;
       }
-      case Undo::Kind::kAccountFlags:
-        accounts_[u.index].flags = static_cast<uint16_t>(u.key);
-        break;
       case Undo::Kind::kAccountInsert:
         MERIDIAN_CHECK(u.index + 1 == accounts_.size());
         account_index_.Erase(accounts_.back().id);
@@ -265,31 +262,31 @@ LedgerResult Ledger::CreateAccount(const Account& in, uint64_t timestamp) {
 }
 
 LedgerResult Ledger::CloseAccount(u128 account_id, uint64_t timestamp) {
-  MERIDIAN_CHECK(timestamp > last_timestamp_);
-  last_timestamp_ = timestamp;
-  uint32_t index = account_index_.Find(account_id);
-  if (account_id == 0 || index == internal::IdMap::kNotFound) {
-    return LedgerResult::kACCOUNT_NOT_FOUND;
-  }
-  Account& a = accounts_[index];
-  if (a.flags & kAccountClosed) return LedgerResult::kACCOUNT_ALREADY_CLOSED;
-  if (a.debits_pending != 0 || a.credits_pending != 0) {
-    return LedgerResult::kACCOUNT_HAS_PENDING_TRANSFERS;
-  }
-  a.flags |= kAccountClosed;
-  return LedgerResult::kOK;
+  return SetClosed(account_id, timestamp, /*closed=*/true);
 }
 
 LedgerResult Ledger::ReopenAccount(u128 account_id, uint64_t timestamp) {
+  return SetClosed(account_id, timestamp, /*closed=*/false);
+}
+
+LedgerResult Ledger::SetClosed(u128 account_id, uint64_t timestamp,
+                               bool closed) {
   MERIDIAN_CHECK(timestamp > last_timestamp_);
   last_timestamp_ = timestamp;
-  uint32_t index = account_index_.Find(account_id);
-  if (account_id == 0 || index == internal::IdMap::kNotFound) {
+  uint32_t index = account_id == 0 ? internal::IdMap::kNotFound
+                                   : account_index_.Find(account_id);
+  if (index == internal::IdMap::kNotFound) {
     return LedgerResult::kACCOUNT_NOT_FOUND;
   }
   Account& a = accounts_[index];
-  if ((a.flags & kAccountClosed) == 0) return LedgerResult::kACCOUNT_NOT_CLOSED;
-  a.flags &= static_cast<uint16_t>(~kAccountClosed);
+  const bool is_closed = (a.flags & kAccountClosed) != 0;
+  if (closed && is_closed) return LedgerResult::kACCOUNT_ALREADY_CLOSED;
+  if (!closed && !is_closed) return LedgerResult::kACCOUNT_NOT_CLOSED;
+  if (closed && (a.debits_pending != 0 || a.credits_pending != 0)) {
+    return LedgerResult::kACCOUNT_HAS_PENDING_TRANSFERS;
+  }
+  a.flags = closed ? static_cast<uint16_t>(a.flags | kAccountClosed)
+                   : static_cast<uint16_t>(a.flags & ~kAccountClosed);
   return LedgerResult::kOK;
 }
 

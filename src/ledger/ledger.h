@@ -131,7 +131,6 @@ class Ledger {
   struct Undo {
     enum class Kind : uint8_t {
       kAccountTotals,
-      kAccountFlags,
       kAccountInsert,
       kTransferInsert,
       kPendingState,
@@ -147,6 +146,7 @@ class Ledger {
   };
 
   LedgerResult CreateAccount(const Account& input, uint64_t timestamp);
+  LedgerResult SetClosed(u128 account_id, uint64_t timestamp, bool closed);
   LedgerResult CreateTransfer(const Transfer& input, uint64_t timestamp);
   LedgerResult PostOrVoid(const Transfer& input, uint64_t timestamp);
   LedgerResult CheckExisting(const Transfer& input, const Transfer& stored,
