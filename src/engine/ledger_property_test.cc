@@ -50,18 +50,25 @@ class Workload {
     return out;
   }
 
+  // The transfers of the last command (empty for close/reopen), and whether
+  // each id was new (not a retry of an id sent before).
+  std::vector<std::pair<u128, bool>> last_ids;
+
   std::vector<uint8_t> NextCommand() {
+    last_ids.clear();
     if (Chance(3)) return CloseOrReopen();
     int n = static_cast<int>(Uniform(1, 24));
     std::vector<Transfer> out;
     for (int i = 0; i < n; ++i) {
       Transfer t = NextTransfer();
+      last_ids.emplace_back(t.id, t.id >= first_new_id_);
       // Chains: a run of linked events, sometimes left open at the end.
       if (Chance(20)) t.flags |= kTransferLinked;
       out.push_back(t);
       sent_.push_back(t);
     }
     if (!Chance(10)) out.back().flags &= ~kTransferLinked;
+    first_new_id_ = next_id_;
     return EncodeCreateTransfers(out);
   }
 
@@ -119,6 +126,7 @@ class Workload {
 
   std::mt19937_64 rng_;
   u128 next_id_ = 1;
+  u128 first_new_id_ = 1;  // ids at or above were never sent before
   std::map<uint32_t, std::vector<u128>> by_ledger_;
   std::vector<u128> pending_;
   std::vector<Transfer> sent_;
@@ -140,34 +148,57 @@ TEST_P(LedgerPropertyTest, InvariantsHoldAfterEveryBatchAndReplayMatches) {
   std::mt19937_64 rng(GetParam() * 7919);
 
   Sha256Digest live;
-  uint64_t ok_events = 0, failed_events = 0;
   std::map<LedgerResult, int> seen;
   {
     auto s = Sequencer::Open(options);
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     ASSERT_TRUE((*s)->SubmitAndWait(EncodeCreateAccounts(workload.Accounts()))
                     .results.empty());
-    for (int tick = 0; tick < 150; ++tick) {
+    for (int tick = 0; tick < 400; ++tick) {
       // Several commands in flight at once, so batches hold several.
       int in_flight = 1 + static_cast<int>(rng() % 6);
       std::vector<std::future<CommandReply>> replies;
+      std::vector<std::vector<std::pair<u128, bool>>> ids;
       for (int c = 0; c < in_flight; ++c) {
         auto promise = std::make_shared<std::promise<CommandReply>>();
         replies.push_back(promise->get_future());
         std::vector<uint8_t> command = workload.NextCommand();
+        ids.push_back(workload.last_ids);
         ASSERT_TRUE((*s)->Submit(std::move(command),
                                  [promise](CommandReply&& r) {
                                    promise->set_value(std::move(r));
                                  })
                         .ok());
       }
-      for (auto& f : replies) {
-        CommandReply r = f.get();
+      // What the replies promised about new ids must be what the state
+      // shows: there if any event with that id was OK (a later retry in the
+      // same command may succeed where a linked one was rolled back), not
+      // there if every one failed.
+      std::map<u128, bool> expect;  // id -> present
+      std::vector<std::pair<u128, bool>> outcomes;  // every (id, ok) of the tick
+      for (size_t c = 0; c < replies.size(); ++c) {
+        CommandReply r = replies[c].get();
         ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-        for (const EventResult& e : r.results) seen[e.result]++;
-        failed_events += r.results.size();
+        std::vector<bool> ok(ids[c].size(), true);
+        for (const EventResult& e : r.results) {
+          seen[e.result]++;
+          if (e.index < ok.size()) ok[e.index] = false;
+        }
+        for (size_t i = 0; i < ids[c].size(); ++i) {
+          if (ids[c][i].second) expect[ids[c][i].first] = false;
+          outcomes.emplace_back(ids[c][i].first, ok[i]);
+        }
       }
-      ok_events += in_flight;
+      for (const auto& [id, ok] : outcomes) {
+        if (auto it = expect.find(id); it != expect.end()) it->second |= ok;
+      }
+      (*s)->Read([&](const StateMachine& state) {
+        for (const auto& [id, present] : expect) {
+          EXPECT_EQ(state.ledger().FindTransfer(id) != nullptr, present)
+              << "transfer " << static_cast<uint64_t>(id) << " answered "
+              << (present ? "OK" : "failed");
+        }
+      });
       clock += static_cast<int64_t>(rng() % (3 * kSecond));
     }
     (*s)->Read([&](const StateMachine& state) {
@@ -197,7 +228,7 @@ TEST_P(LedgerPropertyTest, InvariantsHoldAfterEveryBatchAndReplayMatches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, LedgerPropertyTest,
-                         ::testing::Values(1, 2, 3, 4, 5, 6));
+                         ::testing::Values(1, 2, 3, 4, 5, 6, 7, 8));
 
 }  // namespace
 }  // namespace meridian::engine
