@@ -476,25 +476,31 @@ LedgerResult Ledger::CreateTransfer(const Transfer& in, uint64_t timestamp) {
     dr.debits_posted += amount;
     cr.credits_posted += amount;
   }
-  auto index = static_cast<uint32_t>(transfers_.size());
   Transfer t = in;
   t.amount = amount;
+  uint32_t index = Store(t, in.amount, timestamp, dr_index, cr_index);
+  if (pending) {
+    SetPendingState(index, PendingState::kPending);
+    if (in.timeout_s != 0) ExpiryInsert(ExpiresAt(transfers_[index]), index);
+  }
+  return LedgerResult::kOK;
+}
+
+uint32_t Ledger::Store(Transfer t, u128 requested_amount, uint64_t timestamp,
+                       uint32_t dr_index, uint32_t cr_index) {
+  auto index = static_cast<uint32_t>(transfers_.size());
   t.timestamp = timestamp;
   t.state = PendingState::kNone;
   transfers_.push_back(t);
   transfer_index_.Insert(t.id, index);
   if (chain_open_) undo_.push_back({Undo::Kind::kTransferInsert, index});
-  if (amount != in.amount) {
-    requested_amount_[index] = in.amount;
+  if (t.amount != requested_amount) {
+    requested_amount_[index] = requested_amount;
     if (chain_open_) undo_.push_back({Undo::Kind::kRequestedAmount, index});
-  }
-  if (pending) {
-    SetPendingState(index, PendingState::kPending);
-    if (in.timeout_s != 0) ExpiryInsert(ExpiresAt(transfers_[index]), index);
   }
   PushHistory(dr_index, timestamp);
   PushHistory(cr_index, timestamp);
-  return LedgerResult::kOK;
+  return index;
 }
 
 LedgerResult Ledger::PostOrVoid(const Transfer& in, uint64_t timestamp) {
@@ -592,24 +598,13 @@ LedgerResult Ledger::PostOrVoid(const Transfer& in, uint64_t timestamp) {
                   post ? PendingState::kPosted : PendingState::kVoided);
   if (p.timeout_s != 0) ExpiryErase(ExpiresAt(p), p_index);
 
-  auto index = static_cast<uint32_t>(transfers_.size());
   Transfer t = in;
   t.debit_account_id = p.debit_account_id;
   t.credit_account_id = p.credit_account_id;
   t.ledger = p.ledger;
   t.code = p.code;
   t.amount = amount;
-  t.timestamp = timestamp;
-  t.state = PendingState::kNone;
-  transfers_.push_back(t);
-  transfer_index_.Insert(t.id, index);
-  if (chain_open_) undo_.push_back({Undo::Kind::kTransferInsert, index});
-  if (amount != in.amount) {
-    requested_amount_[index] = in.amount;
-    if (chain_open_) undo_.push_back({Undo::Kind::kRequestedAmount, index});
-  }
-  PushHistory(dr_index, timestamp);
-  PushHistory(cr_index, timestamp);
+  Store(t, in.amount, timestamp, dr_index, cr_index);
   return LedgerResult::kOK;
 }
 

@@ -149,6 +149,10 @@ class Ledger {
   LedgerResult SetClosed(u128 account_id, uint64_t timestamp, bool closed);
   LedgerResult CreateTransfer(const Transfer& input, uint64_t timestamp);
   LedgerResult PostOrVoid(const Transfer& input, uint64_t timestamp);
+  // Appends a transfer that passed every check (stamping it) and records
+  // its undo entries and history; returns its index.
+  uint32_t Store(Transfer t, u128 requested_amount, uint64_t timestamp,
+                 uint32_t dr_index, uint32_t cr_index);
   LedgerResult CheckExisting(const Transfer& input, const Transfer& stored,
                              uint32_t stored_index) const;
   template <typename Event, typename ApplyFn>
