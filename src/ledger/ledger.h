@@ -47,8 +47,13 @@
 namespace meridian::ledger {
 
 struct LedgerLimits {
+  // The engine holds every account and transfer in memory (~200 B each with
+  // its index), so these bound its memory: 100 M of each is ~19 GiB, within
+  // a 24 GiB machine. Past them, creates answer TOO_MANY_ACCOUNTS /
+  // TOO_MANY_TRANSFERS instead of the process running out of memory.
+  // (Finished transfers moving to the read model lifts the second.)
   uint32_t max_accounts = 100'000'000;
-  uint32_t max_transfers = 2'000'000'000;
+  uint32_t max_transfers = 100'000'000;
   // An account with kAccountHistory keeps at most this many balance entries;
   // older entries are dropped (and BalanceAsOf before them answers
   // HISTORY_NOT_ENABLED).

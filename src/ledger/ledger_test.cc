@@ -421,6 +421,24 @@ TEST_F(LedgerTest, SerializeRoundTripsWithTheSameStateHash) {
   EXPECT_FALSE(Ledger::Deserialize(&cut, LedgerLimits{}).ok());
 }
 
+TEST(LedgerLimitsTest, FullLedgerRefusesInsteadOfGrowing) {
+  Ledger ledger(LedgerLimits{.max_accounts = 2, .max_transfers = 1});
+  std::vector<EventResult> results;
+  std::vector<Account> accounts = {MakeAccount(1), MakeAccount(2),
+                                   MakeAccount(3)};
+  ledger.CreateAccounts(accounts, 1, &results);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].result, LedgerResult::kTOO_MANY_ACCOUNTS);
+  results.clear();
+  std::vector<Transfer> transfers = {MakeTransfer(10, 1, 2, 5),
+                                     MakeTransfer(11, 1, 2, 5)};
+  ledger.CreateTransfers(transfers, 10, &results);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].index, 1u);
+  EXPECT_EQ(results[0].result, LedgerResult::kTOO_MANY_TRANSFERS);
+  ledger.CheckInvariants();
+}
+
 TEST(LedgerResultTest, NamesRoundTrip) {
   EXPECT_EQ(LedgerResultName(LedgerResult::kEXCEEDS_CREDITS),
             "EXCEEDS_CREDITS");
