@@ -204,6 +204,8 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
   recovery.events_replayed = applier.events();
   if (!opened.ok()) return opened.error();
   s->journal_ = std::move(opened).value();
+  // Recovered state must balance before anything new is applied to it.
+  MERIDIAN_RETURN_IF_ERROR(state.ledger().VerifyInvariants());
   recovery.replay_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
@@ -309,6 +311,9 @@ void Sequencer::SequencerLoop() {
     commands_.fetch_add(items.size(), std::memory_order_relaxed);
     if (options_.snapshot_every_batches != 0 &&
         last_seq % options_.snapshot_every_batches == 0) {
+      // The full O(state) invariant check rides along with the O(state)
+      // snapshot: a broken ledger stops here instead of being persisted.
+      state_.ledger().CheckInvariants();
       f->snapshot_body = state_.Serialize();
       f->snapshot_meta.state_hash =
           Sha256(std::span<const uint8_t>(f->snapshot_body));
@@ -326,6 +331,7 @@ void Sequencer::SequencerLoop() {
     auto f = std::make_shared<InFlight>();
     f->has_record = false;
     f->applied = true;
+    state_.ledger().CheckInvariants();
     f->snapshot_body = state_.Serialize();
     f->snapshot_meta.state_hash =
         Sha256(std::span<const uint8_t>(f->snapshot_body));
