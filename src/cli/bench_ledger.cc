@@ -151,13 +151,8 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o,
     // Built in place in the command's bytes: the client's cost is not what
     // is measured.
     const uint32_t n = o.transfers_per_command;
-    std::vector<uint8_t> command(engine::kCommandHeaderBytes +
-                                 n * sizeof(Transfer));
-    const uint16_t header[2] = {
-        static_cast<uint16_t>(engine::CommandType::kCreateTransfers),
-        engine::kCommandVersion};
-    std::memcpy(command.data(), header, sizeof header);
-    std::memcpy(command.data() + 4, &n, sizeof n);
+    std::vector<uint8_t> command =
+        engine::NewCommand(engine::CommandType::kCreateTransfers, n);
     for (uint32_t i = 0; i < n; ++i) {
       Transfer t{};
       t.id = next_id++;

@@ -167,6 +167,22 @@ TEST(IdDeathTest, DeterministicIdLimitsAreInvariants) {
                "counter <= kDeterministicIdMaxCounter");
 }
 
+// `threads` threads each take `per_thread` ids from one generator.
+std::vector<std::vector<u128>> GenerateConcurrently(IdGenerator& gen,
+                                                    int threads,
+                                                    int per_thread) {
+  std::vector<std::vector<u128>> out(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      out[t].reserve(per_thread);
+      for (int i = 0; i < per_thread; ++i) out[t].push_back(gen.Next());
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  return out;
+}
+
 TEST(IdGeneratorTest, UsesTheClockAndFreshEntropyEachMillisecond) {
   int64_t now_ms = 1'700'000'000'000;
   uint64_t draws = 0;
@@ -225,15 +241,8 @@ TEST(IdGeneratorTest, MonotonicAndUniqueUnderConcurrency) {
                     static std::atomic<uint64_t> seed{0x243F6A8885A308D3ull};
                     return seed.fetch_add(0x9E3779B97F4A7C15ull);
                   });
-  std::vector<std::vector<u128>> per_thread(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      per_thread[t].reserve(kPerThread);
-      for (int i = 0; i < kPerThread; ++i) per_thread[t].push_back(gen.Next());
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  std::vector<std::vector<u128>> per_thread =
+      GenerateConcurrently(gen, kThreads, kPerThread);
 
   std::vector<u128> all;
   for (const std::vector<u128>& ids : per_thread) {
@@ -254,15 +263,8 @@ TEST(IdGeneratorTest, UniqueAcrossMillisecondsUnderConcurrency) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 50'000;
   IdGenerator gen;  // the real clock and entropy
-  std::vector<std::vector<u128>> per_thread(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      per_thread[t].reserve(kPerThread);
-      for (int i = 0; i < kPerThread; ++i) per_thread[t].push_back(gen.Next());
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  std::vector<std::vector<u128>> per_thread =
+      GenerateConcurrently(gen, kThreads, kPerThread);
   std::vector<u128> all;
   for (const std::vector<u128>& ids : per_thread) {
     EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));

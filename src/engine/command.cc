@@ -8,19 +8,6 @@
 namespace meridian::engine {
 namespace {
 
-std::vector<uint8_t> Encode(CommandType type, uint32_t count, const void* body,
-                            size_t body_bytes) {
-  MERIDIAN_CHECK(count >= 1 && count <= kMaxEventsPerCommand) << count;
-  std::vector<uint8_t> out;
-  out.reserve(kCommandHeaderBytes + body_bytes);
-  ByteWriter w(&out);
-  w.U16(static_cast<uint16_t>(type));
-  w.U16(kCommandVersion);
-  w.U32(count);
-  w.Raw(body, body_bytes);
-  return out;
-}
-
 size_t EventBytes(CommandType type) {
   switch (type) {
     case CommandType::kCreateAccounts:
@@ -39,7 +26,27 @@ Error Malformed(std::string message) {
                    std::move(message));
 }
 
+std::vector<uint8_t> Encode(CommandType type, uint32_t count, const void* body,
+                            size_t body_bytes) {
+  std::vector<uint8_t> out = NewCommand(type, count);
+  MERIDIAN_CHECK(out.size() == kCommandHeaderBytes + body_bytes);
+  std::memcpy(out.data() + kCommandHeaderBytes, body, body_bytes);
+  return out;
+}
+
 }  // namespace
+
+std::vector<uint8_t> NewCommand(CommandType type, uint32_t count) {
+  MERIDIAN_CHECK(count >= 1 && count <= kMaxEventsPerCommand) << count;
+  std::vector<uint8_t> out;
+  out.reserve(kCommandHeaderBytes + count * EventBytes(type));
+  ByteWriter w(&out);
+  w.U16(static_cast<uint16_t>(type));
+  w.U16(kCommandVersion);
+  w.U32(count);
+  out.resize(kCommandHeaderBytes + count * EventBytes(type));
+  return out;
+}
 
 std::vector<uint8_t> EncodeCreateAccounts(
     std::span<const ledger::Account> accounts) {
@@ -78,7 +85,7 @@ uint32_t DecodedCommand::count() const {
   return 0;
 }
 
-Status ValidateCommandShape(std::span<const uint8_t> bytes) {
+Result<CommandView> ViewCommand(std::span<const uint8_t> bytes) {
   ByteReader r(bytes);
   uint16_t type = 0, version = 0;
   uint32_t count = 0;
@@ -100,31 +107,31 @@ Status ValidateCommandShape(std::span<const uint8_t> bytes) {
   if (r.remaining() != count * event_bytes) {
     return Malformed("the body length does not match the event count");
   }
-  return Status::Ok();
+  return CommandView{static_cast<CommandType>(type), count,
+                     bytes.subspan(kCommandHeaderBytes)};
+}
+
+Status ValidateCommandShape(std::span<const uint8_t> bytes) {
+  return ViewCommand(bytes).status();
 }
 
 Result<DecodedCommand> DecodeCommand(std::span<const uint8_t> bytes) {
-  MERIDIAN_RETURN_IF_ERROR(ValidateCommandShape(bytes));
+  MERIDIAN_ASSIGN_OR_RETURN(CommandView view, ViewCommand(bytes));
   DecodedCommand out;
-  uint16_t type = 0;
-  uint32_t count = 0;
-  std::memcpy(&type, bytes.data(), 2);
-  std::memcpy(&count, bytes.data() + 4, 4);
-  out.type = static_cast<CommandType>(type);
-  const uint8_t* body = bytes.data() + kCommandHeaderBytes;
-  switch (out.type) {
+  out.type = view.type;
+  switch (view.type) {
     case CommandType::kCreateAccounts:
-      out.accounts.resize(count);
-      std::memcpy(out.accounts.data(), body, count * sizeof(ledger::Account));
+      out.accounts.resize(view.count);
+      std::memcpy(out.accounts.data(), view.body.data(), view.body.size());
       break;
     case CommandType::kCreateTransfers:
-      out.transfers.resize(count);
-      std::memcpy(out.transfers.data(), body, count * sizeof(ledger::Transfer));
+      out.transfers.resize(view.count);
+      std::memcpy(out.transfers.data(), view.body.data(), view.body.size());
       break;
     case CommandType::kCloseAccounts:
     case CommandType::kReopenAccounts:
-      out.ids.resize(count);
-      std::memcpy(out.ids.data(), body, count * sizeof(u128));
+      out.ids.resize(view.count);
+      std::memcpy(out.ids.data(), view.body.data(), view.body.size());
       break;
   }
   return out;

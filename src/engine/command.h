@@ -44,6 +44,11 @@ inline constexpr uint32_t kMaxEventsPerCommand = 8190;
 inline constexpr uint32_t kMaxCommandBytes =
     kCommandHeaderBytes + kMaxEventsPerCommand * sizeof(ledger::Transfer);
 
+// The header of a command of `count` events followed by a zeroed body for
+// the caller to fill (the Encode* functions below, or a client building
+// events in place).
+std::vector<uint8_t> NewCommand(CommandType type, uint32_t count);
+
 std::vector<uint8_t> EncodeCreateAccounts(
     std::span<const ledger::Account> accounts);
 std::vector<uint8_t> EncodeCreateTransfers(
@@ -60,8 +65,17 @@ struct DecodedCommand {
   uint32_t count() const;
 };
 
+// A command's header fields and its body, without copying: the one parser
+// every reader of command bytes goes through.
+struct CommandView {
+  CommandType type;
+  uint32_t count;
+  std::span<const uint8_t> body;  // count fixed-size events
+};
+
 // INVALID_PARAMETER (param "command") with what is wrong, for bytes that are
 // not a well-formed command.
+Result<CommandView> ViewCommand(std::span<const uint8_t> bytes);
 Result<DecodedCommand> DecodeCommand(std::span<const uint8_t> bytes);
 // The same checks without copying the events: what the gateway runs before
 // it queues a command.

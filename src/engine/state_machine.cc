@@ -49,21 +49,19 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
   reply->first_timestamp = next_timestamp_;
   // Malformed bytes are refused deterministically (the gateway validates
   // first, so this only happens to a hand-crafted journal).
-  Status shape = ValidateCommandShape(bytes);
-  if (!shape.ok()) {
-    reply->status = shape;
+  Result<CommandView> view = ViewCommand(bytes);
+  if (!view.ok()) {
+    reply->status = view.status();
     ++next_timestamp_;
     return;
   }
-  uint16_t type = 0;
-  uint32_t count = 0;
-  std::memcpy(&type, bytes.data(), 2);
-  std::memcpy(&count, bytes.data() + 4, 4);
-  const uint8_t* body = bytes.data() + kCommandHeaderBytes;
+  const CommandType type = view->type;
+  const uint32_t count = view->count;
+  const uint8_t* body = view->body.data();
   const uint64_t ts = next_timestamp_;
   // Holds whose time has come are voided before anything else happens.
   ledger_.ExpirePendingTransfers(ts);
-  switch (static_cast<CommandType>(type)) {
+  switch (type) {
     case CommandType::kCreateAccounts:
       accounts_scratch_.resize(count);
       std::memcpy(accounts_scratch_.data(), body,
@@ -78,8 +76,7 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
       break;
     case CommandType::kCloseAccounts:
     case CommandType::kReopenAccounts: {
-      bool close =
-          static_cast<CommandType>(type) == CommandType::kCloseAccounts;
+      bool close = type == CommandType::kCloseAccounts;
       for (uint32_t i = 0; i < count; ++i) {
         u128 id;
         std::memcpy(&id, body + i * sizeof(u128), sizeof id);
