@@ -46,13 +46,31 @@ namespace meridian {
   X(SHUTTING_DOWN, 503, 'U')           \
   X(IO_ERROR, 500, 'U')                \
   X(DATA_CORRUPTED, 500, 'U')          \
-  X(INTERNAL_ERROR, 500, 'U')
+  X(INTERNAL_ERROR, 500, 'U')          \
+  X(INVALID_JSON, 400, 'F')            \
+  X(MISSING_PARAMETER, 400, 'F')       \
+  X(UNKNOWN_PARAMETER, 400, 'F')       \
+  X(METHOD_NOT_ALLOWED, 405, 'F')      \
+  X(REQUEST_TIMEOUT, 408, 'U')         \
+  X(UNSUPPORTED_MEDIA_TYPE, 415, 'F')  \
+  X(HEADERS_TOO_LARGE, 431, 'F')       \
+  X(TOO_MANY_CONNECTIONS, 503, 'U')    \
+  X(INVALID_SIGNATURE, 401, 'F')       \
+  X(REQUEST_TIME_EXPIRED, 401, 'F')    \
+  X(IDEMPOTENCY_FULL, 503, 'U')        \
+  X(LEDGER_REJECTED, 422, 'F')         \
+  X(NOT_READY, 503, 'U')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,
   MERIDIAN_ERROR_CODES(MERIDIAN_ERROR_ENUM)
 #undef MERIDIAN_ERROR_ENUM
 };
+
+#define MERIDIAN_ERROR_COUNT(name, http, outcome) +1
+inline constexpr size_t kErrorCodeCount =
+    0 MERIDIAN_ERROR_CODES(MERIDIAN_ERROR_COUNT);
+#undef MERIDIAN_ERROR_COUNT
 
 // "INVALID_AMOUNT" for ErrorCode::kINVALID_AMOUNT.
 std::string_view ErrorCodeName(ErrorCode code);

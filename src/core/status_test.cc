@@ -42,7 +42,7 @@ TEST(StatusTest, CodeTableRoundTrips) {
   EXPECT_EQ(ErrorCodeOutcome(ErrorCode::kIO_ERROR), 'U');
   EXPECT_EQ(ErrorCodeFromName("INVALID_AMOUNT"), ErrorCode::kINVALID_AMOUNT);
   EXPECT_EQ(ErrorCodeFromName("NO_SUCH_CODE"), std::nullopt);
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kINTERNAL_ERROR); ++i) {
+  for (int i = 0; i < static_cast<int>(kErrorCodeCount); ++i) {
     auto code = static_cast<ErrorCode>(i);
     EXPECT_EQ(ErrorCodeFromName(ErrorCodeName(code)), code);
   }
