@@ -18,6 +18,17 @@ using i128 = __int128;
 
 inline constexpr u128 kU128Max = ~static_cast<u128>(0);
 
+// For unordered containers keyed by ids (std::hash has no u128 in strict
+// C++20). Ids and fingerprints are already well mixed; the multiply spreads
+// the time-ordered ones.
+struct U128Hash {
+  size_t operator()(u128 v) const {
+    return static_cast<size_t>(static_cast<uint64_t>(v) ^
+                               static_cast<uint64_t>(v >> 64)) *
+           0x9E3779B97F4A7C15ull;
+  }
+};
+
 // Decimal text of a 128-bit value ("0",
 // "340282366920938463463374607431768211455").
 std::string U128ToString(u128 value);

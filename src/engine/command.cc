@@ -17,8 +17,9 @@ size_t EventBytes(CommandType type) {
     case CommandType::kCloseAccounts:
     case CommandType::kReopenAccounts:
       return sizeof(u128);
+    default:
+      return 0;
   }
-  return 0;
 }
 
 Error Malformed(std::string message) {
@@ -35,6 +36,35 @@ std::vector<uint8_t> Encode(CommandType type, uint32_t count, const void* body,
 }
 
 }  // namespace
+
+bool IsApiCommand(CommandType type) {
+  switch (type) {
+    case CommandType::kCreatePrincipal:
+    case CommandType::kCreateApiKey:
+    case CommandType::kRevokeApiKey:
+    case CommandType::kCreateWebhookEndpoint:
+    case CommandType::kDeleteWebhookEndpoint:
+    case CommandType::kSendTestEvent:
+    case CommandType::kRecordDeliveries:
+    case CommandType::kIdempotent:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::vector<uint8_t> NewApiCommand(CommandType type,
+                                   std::span<const uint8_t> body) {
+  MERIDIAN_CHECK(IsApiCommand(type));
+  std::vector<uint8_t> out;
+  out.reserve(kCommandHeaderBytes + body.size());
+  ByteWriter w(&out);
+  w.U16(static_cast<uint16_t>(type));
+  w.U16(kCommandVersion);
+  w.U32(1);
+  w.Raw(body.data(), body.size());
+  return out;
+}
 
 std::vector<uint8_t> NewCommand(CommandType type, uint32_t count) {
   MERIDIAN_CHECK(count >= 1 && count <= kMaxEventsPerCommand) << count;
@@ -81,8 +111,9 @@ uint32_t DecodedCommand::count() const {
     case CommandType::kCloseAccounts:
     case CommandType::kReopenAccounts:
       return static_cast<uint32_t>(ids.size());
+    default:
+      return 1;
   }
-  return 0;
 }
 
 Result<CommandView> ViewCommand(std::span<const uint8_t> bytes) {
@@ -91,6 +122,23 @@ Result<CommandView> ViewCommand(std::span<const uint8_t> bytes) {
   uint32_t count = 0;
   if (!r.U16(&type) || !r.U16(&version) || !r.U32(&count)) {
     return Malformed("a command starts with an 8-byte header");
+  }
+  if (IsApiCommand(static_cast<CommandType>(type))) {
+    if (version != kCommandVersion) {
+      return Malformed("unsupported command version " +
+                       std::to_string(version));
+    }
+    if (count != 1) return Malformed("an API command carries one event");
+    const uint32_t limit =
+        static_cast<CommandType>(type) == CommandType::kIdempotent
+            ? kMaxCommandBytes
+            : kMaxApiCommandBodyBytes;
+    if (r.remaining() == 0 || r.remaining() > limit) {
+      return Malformed("an API command body is 1 to " + std::to_string(limit) +
+                       " bytes");
+    }
+    return CommandView{static_cast<CommandType>(type), count,
+                       bytes.subspan(kCommandHeaderBytes)};
   }
   size_t event_bytes = EventBytes(static_cast<CommandType>(type));
   if (event_bytes == 0) {
@@ -132,6 +180,8 @@ Result<DecodedCommand> DecodeCommand(std::span<const uint8_t> bytes) {
     case CommandType::kReopenAccounts:
       out.ids.resize(view.count);
       std::memcpy(out.ids.data(), view.body.data(), view.body.size());
+      break;
+    default:  // API commands: api_commands.h decodes their bodies
       break;
   }
   return out;

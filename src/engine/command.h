@@ -11,6 +11,8 @@
 //     ledger/types.h) kCreateTransfers  count x 128-byte ledger::Transfer
 //     kCloseAccounts,
 //     kReopenAccounts   count x 16-byte account id
+//     API commands      one variable-length event (api_commands.h); an
+//                       idempotency envelope holds a whole command
 //
 //   std::vector<uint8_t> bytes = EncodeCreateTransfers(transfers);
 //   Result<DecodedCommand> command = DecodeCommand(bytes);
@@ -34,7 +36,21 @@ enum class CommandType : uint16_t {
   kCreateTransfers = 2,
   kCloseAccounts = 3,
   kReopenAccounts = 4,
+  // The API's commands (api_commands.h documents their bodies): one
+  // variable-length event each.
+  kCreatePrincipal = 5,
+  kCreateApiKey = 6,
+  kRevokeApiKey = 7,
+  kCreateWebhookEndpoint = 8,
+  kDeleteWebhookEndpoint = 9,
+  kSendTestEvent = 10,
+  kRecordDeliveries = 11,
+  kIdempotent = 16,
 };
+
+// True for the variable-length API commands (count is always 1).
+bool IsApiCommand(CommandType type);
+inline constexpr uint32_t kMaxApiCommandBodyBytes = 256 << 10;
 
 inline constexpr uint16_t kCommandVersion = 1;
 inline constexpr uint32_t kCommandHeaderBytes = 8;
@@ -42,12 +58,16 @@ inline constexpr uint32_t kCommandHeaderBytes = 8;
 // allow the same order of magnitude.
 inline constexpr uint32_t kMaxEventsPerCommand = 8190;
 inline constexpr uint32_t kMaxCommandBytes =
-    kCommandHeaderBytes + kMaxEventsPerCommand * sizeof(ledger::Transfer);
+    kCommandHeaderBytes + kMaxEventsPerCommand * sizeof(ledger::Transfer) +
+    1024;  // room for an idempotency envelope around the largest command
 
 // The header of a command of `count` events followed by a zeroed body for
 // the caller to fill (the Encode* functions below, or a client building
 // events in place).
 std::vector<uint8_t> NewCommand(CommandType type, uint32_t count);
+// The header and a copy of `body` for a variable-length API command.
+std::vector<uint8_t> NewApiCommand(CommandType type,
+                                   std::span<const uint8_t> body);
 
 std::vector<uint8_t> EncodeCreateAccounts(
     std::span<const ledger::Account> accounts);

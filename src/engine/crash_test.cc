@@ -16,9 +16,9 @@
 #include <string>
 #include <thread>
 
+#include "core/testing/temp_dir.h"
 #include "engine/command.h"
 #include "engine/sequencer.h"
-#include "core/testing/temp_dir.h"
 #include "engine/verify.h"
 
 namespace meridian::engine {

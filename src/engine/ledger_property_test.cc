@@ -8,9 +8,9 @@
 #include <map>
 #include <random>
 
+#include "core/testing/temp_dir.h"
 #include "engine/command.h"
 #include "engine/sequencer.h"
-#include "core/testing/temp_dir.h"
 #include "engine/verify.h"
 
 namespace meridian::engine {
@@ -175,7 +175,8 @@ TEST_P(LedgerPropertyTest, InvariantsHoldAfterEveryBatchAndReplayMatches) {
       // same command may succeed where a linked one was rolled back), not
       // there if every one failed.
       std::map<u128, bool> expect;  // id -> present
-      std::vector<std::pair<u128, bool>> outcomes;  // every (id, ok) of the tick
+      std::vector<std::pair<u128, bool>>
+          outcomes;  // every (id, ok) of the tick
       for (size_t c = 0; c < replies.size(); ++c) {
         CommandReply r = replies[c].get();
         ASSERT_TRUE(r.status.ok()) << r.status.ToString();

@@ -20,6 +20,7 @@ struct Sequencer::InFlight {
   journal::Journal::Record record;
   std::vector<Callback> callbacks;
   std::vector<CommandReply> replies;  // set with `applied`
+  BatchOutput output;                 // set with `applied`, when wanted
   bool applied = false;               // GUARDED_BY(Sequencer::mu_)
   // A snapshot to write once this batch is durable (empty: none).
   std::vector<uint8_t> snapshot_body;
@@ -45,8 +46,13 @@ std::string SnapshotDir(const std::string& data_dir) {
 // of copies (the journal's views are only valid during its callback).
 class ReplayApplier {
  public:
-  explicit ReplayApplier(StateMachine* state)
-      : state_(state), thread_([this] { Run(); }) {}
+  using OutputFn = std::function<void(const BatchOutput&)>;
+  ReplayApplier(StateMachine* state, OutputFn on_output,
+                uint64_t output_after_seq)
+      : state_(state),
+        on_output_(std::move(on_output)),
+        output_after_seq_(output_after_seq),
+        thread_([this] { Run(); }) {}
   ~ReplayApplier() { Finish(); }
 
   Status Push(const journal::Batch& batch) {
@@ -105,20 +111,25 @@ class ReplayApplier {
         begin = end;
       }
       uint64_t before = state_->events_applied();
-      state_->Apply(copy.header, spans, nullptr);
+      const bool want = on_output_ && copy.header.seq > output_after_seq_;
+      state_->Apply(copy.header, spans, nullptr, want ? &output_ : nullptr);
+      if (want) on_output_(output_);
       ++batches_;
       events_ += state_->events_applied() - before;
     }
   }
 
   StateMachine* state_;
+  OutputFn on_output_;
+  uint64_t output_after_seq_;
+  BatchOutput output_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Copy> queue_;  // GUARDED_BY(mu_)
   bool done_ = false;       // GUARDED_BY(mu_)
   uint64_t batches_ = 0;    // applier thread only until Finish()
   uint64_t events_ = 0;
-  std::thread thread_;      // last: starts after the members it uses
+  std::thread thread_;  // last: starts after the members it uses
 };
 
 }  // namespace
@@ -170,7 +181,12 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
   MERIDIAN_ASSIGN_OR_RETURN(
       std::optional<journal::Snapshot> snapshot,
       journal::LoadNewestSnapshot(SnapshotDir(options.data_dir)));
-  if (snapshot.has_value()) {
+  // When the read model is behind the snapshot, replay everything so that
+  // it sees every batch after its watermark.
+  const bool skip_snapshot = snapshot.has_value() && options.on_batch_output &&
+                             snapshot->meta.seq > options.output_after_seq;
+  s->recovery_.snapshot_skipped = skip_snapshot;
+  if (snapshot.has_value() && !skip_snapshot) {
     MERIDIAN_ASSIGN_OR_RETURN(
         s->state_,
         StateMachine::Deserialize(snapshot->body, options.state_machine));
@@ -195,7 +211,8 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
   // chain, Merkle roots) batch N+1 while this applier applies batch N.
   StateMachine& state = s->state_;
   RecoveryInfo& recovery = s->recovery_;
-  ReplayApplier applier(&state);
+  ReplayApplier applier(&state, options.on_batch_output,
+                        options.output_after_seq);
   Result<std::unique_ptr<journal::Journal>> opened = journal::Journal::Open(
       journal_options, start,
       [&](const journal::Batch& batch) { return applier.Push(batch); });
@@ -304,7 +321,8 @@ void Sequencer::SequencerLoop() {
     std::vector<CommandReply> replies;
     replies.reserve(items.size());
     auto t0 = std::chrono::steady_clock::now();
-    state_.Apply(f->header, spans, &replies);
+    state_.Apply(f->header, spans, &replies,
+                 options_.on_batch_output ? &f->output : nullptr);
     apply_ns_total_.fetch_add((std::chrono::steady_clock::now() - t0).count(),
                               std::memory_order_relaxed);
     batches_.fetch_add(1, std::memory_order_relaxed);
@@ -405,6 +423,9 @@ void Sequencer::JournalLoop() {
                      static_cast<unsigned long long>(meta.seq),
                      s.ToString().c_str());
       }
+    }
+    if (f->has_record && options_.on_batch_output) {
+      options_.on_batch_output(f->output);
     }
     if (f->has_record) {
       for (size_t i = 0; i < f->callbacks.size(); ++i) {

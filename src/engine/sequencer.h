@@ -66,13 +66,23 @@ struct SequencerOptions {
   // The sequencer's clock (Unix ns). Tests inject their own. The engine never
   // reads a clock; only this stamp does.
   std::function<int64_t()> clock_ns;
+  // What each batch changed (StateMachine::Apply's BatchOutput), for the
+  // read model, the webhook worker and the key cache. Live batches: on the
+  // journal thread once durable, before the batch's callbacks run (so a
+  // reply never overtakes its effects). Recovery: for replayed batches with
+  // seq > output_after_seq, on the replay thread; when the newest snapshot
+  // is past output_after_seq, recovery replays from the journal's start so
+  // that no batch is missed. Must be quick or apply backpressure.
+  std::function<void(const BatchOutput&)> on_batch_output;
+  uint64_t output_after_seq = UINT64_MAX;
 };
 
 struct RecoveryInfo {
   uint64_t snapshot_seq = 0;  // 0: no snapshot, replayed from the start
   uint64_t batches_replayed = 0;
   uint64_t events_replayed = 0;
-  double replay_seconds = 0;  // statistics, not money
+  bool snapshot_skipped = false;  // replayed from the start for the outputs
+  double replay_seconds = 0;      // statistics, not money
 };
 
 struct SequencerStats {

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <thread>
 
-#include "engine/command.h"
 #include "core/testing/temp_dir.h"
+#include "engine/command.h"
 #include "engine/verify.h"
 
 namespace meridian::engine {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/bytes.h"
+#include "engine/api_commands.h"
 #include "engine/command.h"
 
 namespace meridian::engine {
@@ -12,18 +13,23 @@ namespace {
 // Snapshot body header: magic "MRSM", version, then the engine's counters,
 // then the ledger's own section (ledger.cc documents it).
 constexpr uint32_t kStateMagic = 0x4D53524D;
-constexpr uint32_t kStateVersion = 1;
+// Version 2 appends the API section (api_state.cc); version 1 snapshots
+// (ledger only) still load.
+constexpr uint32_t kStateVersion = 2;
 
 }  // namespace
 
 StateMachine::StateMachine(StateMachineOptions options)
-    : options_(options), ledger_(options.ledger_limits) {
+    : options_(options),
+      ledger_(options.ledger_limits),
+      api_(options.api_limits) {
   ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
 }
 
 void StateMachine::Apply(const journal::BatchHeader& header,
                          std::span<const std::span<const uint8_t>> commands,
-                         std::vector<CommandReply>* replies) {
+                         std::vector<CommandReply>* replies,
+                         BatchOutput* output) {
   MERIDIAN_CHECK(header.seq == applied_seq_ + 1)
       << "batch " << header.seq << " after " << applied_seq_;
   MERIDIAN_CHECK(header.first_command_index == next_command_index_);
@@ -31,20 +37,42 @@ void StateMachine::Apply(const journal::BatchHeader& header,
   next_timestamp_ =
       std::max(next_timestamp_,
                static_cast<uint64_t>(std::max<int64_t>(header.time_ns, 1)));
+  batch_time_ns_ = header.time_ns;
+  output_ = output;
+  const size_t accounts_before = ledger_.account_count();
+  const size_t transfers_before = ledger_.transfer_count();
+  if (output != nullptr) {
+    output->Clear();
+    output->batch_seq = header.seq;
+    output->batch_time_ns = header.time_ns;
+  }
+  api_.ExpireRequests(header.time_ns);
   for (size_t i = 0; i < commands.size(); ++i) {
     CommandReply reply;
     reply.batch_seq = header.seq;
     reply.command_index = header.first_command_index + i;
-    ApplyCommand(commands[i], &reply);
+    ApplyCommand(commands[i], 0, &reply);
     if (replies != nullptr) replies->push_back(std::move(reply));
   }
+  if (output != nullptr) {
+    // Chains that failed were rolled back, so what lies past the counts
+    // taken before the batch is exactly what it created.
+    for (size_t i = accounts_before; i < ledger_.account_count(); ++i) {
+      output->accounts.push_back(ledger_.account_at(i));
+    }
+    output->transfers.reserve(ledger_.transfer_count() - transfers_before);
+    for (size_t i = transfers_before; i < ledger_.transfer_count(); ++i) {
+      output->transfers.push_back(ledger_.transfer_at(i));
+    }
+  }
+  output_ = nullptr;
   applied_seq_ = header.seq;
   next_command_index_ += commands.size();
   last_batch_time_ns_ = header.time_ns;
   if (options_.check_invariants_every_batch) ledger_.CheckInvariants();
 }
 
-void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
+void StateMachine::ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
                                 CommandReply* reply) {
   reply->first_timestamp = next_timestamp_;
   // Malformed bytes are refused deterministically (the gateway validates
@@ -61,6 +89,18 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
   const uint64_t ts = next_timestamp_;
   // Holds whose time has come are voided before anything else happens.
   ledger_.ExpirePendingTransfers(ts);
+  if (type == CommandType::kIdempotent) {
+    ApplyIdempotent(view->body, reply);
+    return;
+  }
+  if (IsApiCommand(type)) {
+    ApplyApiCommand(type, view->body, principal, reply);
+    next_timestamp_ = ts + 1;
+    events_applied_ += 1;
+    return;
+  }
+  const size_t accounts_before = ledger_.account_count();
+  const size_t transfers_before = ledger_.transfer_count();
   switch (type) {
     case CommandType::kCreateAccounts:
       accounts_scratch_.resize(count);
@@ -86,9 +126,166 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes,
       }
       break;
     }
+    default:
+      MERIDIAN_CHECK(false) << "unhandled command type";
+  }
+  if (principal != 0) {
+    EmitLedgerEvents(principal, accounts_before, transfers_before);
   }
   next_timestamp_ = ts + count;
   events_applied_ += count;
+}
+
+void StateMachine::EmitLedgerEvents(u128 principal, size_t accounts_before,
+                                    size_t transfers_before) {
+  ApiOutput* out = output_ != nullptr ? &output_->api : nullptr;
+  if (api_.Subscribed(principal, EventType::kLedgerAccountCreated)) {
+    for (size_t i = accounts_before; i < ledger_.account_count(); ++i) {
+      const ledger::Account& a = ledger_.account_at(i);
+      api_.Emit(EventType::kLedgerAccountCreated, principal, a.id,
+                std::string(reinterpret_cast<const char*>(&a), sizeof a),
+                batch_time_ns_, std::nullopt, out);
+    }
+  }
+  if (api_.Subscribed(principal, EventType::kLedgerTransferCreated)) {
+    for (size_t i = transfers_before; i < ledger_.transfer_count(); ++i) {
+      const ledger::Transfer& t = ledger_.transfer_at(i);
+      api_.Emit(EventType::kLedgerTransferCreated, principal, t.id,
+                std::string(reinterpret_cast<const char*>(&t), sizeof t),
+                batch_time_ns_, std::nullopt, out);
+    }
+  }
+}
+
+void StateMachine::ApplyIdempotent(std::span<const uint8_t> body,
+                                   CommandReply* reply) {
+  const uint64_t ts = next_timestamp_;
+  Result<Envelope> envelope = DecodeIdempotent(body);
+  if (!envelope.ok()) {
+    reply->status = envelope.status();
+    next_timestamp_ = ts + 1;
+    return;
+  }
+  const Envelope& e = *envelope;
+  if (const ApiState::IdempotencyEntry* seen =
+          api_.FindRequest(e.key_fingerprint)) {
+    next_timestamp_ = ts + 1;
+    if (seen->body_hash != e.body_hash) {
+      reply->status = MakeError(
+          ErrorCode::kREPEAT_REQ_INCONSISTENT, "",
+          "this request id was used before with a different body; use a new "
+          "id for a new request");
+      return;
+    }
+    const StoredReply& r = seen->reply;
+    if (r.code != ErrorCode::kSUCCESS) {
+      reply->status = MakeError(r.code, r.param, r.message);
+    }
+    reply->object_id = r.object_id;
+    reply->batch_seq = r.batch_seq;
+    reply->command_index = r.command_index;
+    reply->first_timestamp = r.first_timestamp;
+    reply->results = r.results;
+    reply->replayed = true;
+    return;
+  }
+  if (api_.IdempotencyFull()) {
+    reply->status = MakeError(ErrorCode::kIDEMPOTENCY_FULL, "",
+                              "the idempotency table is full; retry later "
+                              "with the same request id");
+    next_timestamp_ = ts + 1;
+    return;
+  }
+  ApplyCommand(e.inner, e.principal, reply);
+  ApiState::IdempotencyEntry entry;
+  entry.fingerprint = e.key_fingerprint;
+  entry.body_hash = e.body_hash;
+  entry.created_ns = batch_time_ns_;
+  StoredReply& r = entry.reply;
+  if (!reply->status.ok()) {
+    r.code = reply->status.code();
+    r.param = reply->status.error().param;
+    r.message = reply->status.error().message;
+  }
+  r.object_id = reply->object_id;
+  r.batch_seq = reply->batch_seq;
+  r.command_index = reply->command_index;
+  r.first_timestamp = reply->first_timestamp;
+  r.results = reply->results;
+  api_.RememberRequest(std::move(entry));
+  if (output_ != nullptr) {
+    output_->api.requests.push_back(
+        {e.principal, e.request_key, reply->object_id});
+  }
+}
+
+void StateMachine::ApplyApiCommand(CommandType type,
+                                   std::span<const uint8_t> body,
+                                   u128 principal, CommandReply* reply) {
+  ApiOutput* out = output_ != nullptr ? &output_->api : nullptr;
+  const int64_t now = batch_time_ns_;
+  Status status;
+  switch (type) {
+    case CommandType::kCreatePrincipal: {
+      Result<PrincipalSpec> spec = DecodeCreatePrincipal(body);
+      status =
+          spec.ok() ? api_.CreatePrincipal(*spec, now, out) : spec.status();
+      if (status.ok()) reply->object_id = spec->id;
+      break;
+    }
+    case CommandType::kCreateApiKey: {
+      Result<ApiKeySpec> spec = DecodeCreateApiKey(body);
+      status = spec.ok() ? api_.CreateApiKey(*spec, now, out) : spec.status();
+      if (status.ok()) reply->object_id = spec->key_id;
+      break;
+    }
+    case CommandType::kRevokeApiKey: {
+      Result<KeyRef> ref = DecodeKeyRef(body);
+      status = ref.ok() ? api_.RevokeApiKey(*ref, out) : ref.status();
+      if (status.ok()) reply->object_id = ref->id;
+      break;
+    }
+    case CommandType::kCreateWebhookEndpoint: {
+      Result<WebhookEndpointSpec> spec = DecodeCreateWebhookEndpoint(body);
+      status = spec.ok() ? api_.CreateWebhookEndpoint(*spec, now, out)
+                         : spec.status();
+      if (status.ok()) reply->object_id = spec->id;
+      break;
+    }
+    case CommandType::kDeleteWebhookEndpoint: {
+      Result<KeyRef> ref = DecodeKeyRef(body);
+      status = ref.ok() ? api_.DeleteWebhookEndpoint(*ref, out) : ref.status();
+      if (status.ok()) reply->object_id = ref->id;
+      break;
+    }
+    case CommandType::kSendTestEvent: {
+      Result<KeyRef> ref = DecodeKeyRef(body);
+      if (!ref.ok()) {
+        status = ref.status();
+        break;
+      }
+      auto it = api_.endpoints().find(ref->id);
+      if (it == api_.endpoints().end() ||
+          it->second.principal != ref->principal) {
+        status = MakeError(ErrorCode::kNOT_FOUND, "endpointId",
+                           "no such webhook endpoint");
+        break;
+      }
+      reply->object_id = api_.Emit(EventType::kWebhookTest, ref->principal,
+                                   ref->id, "", now, ref->id, out);
+      break;
+    }
+    case CommandType::kRecordDeliveries: {
+      Result<std::vector<DeliveryResult>> results =
+          DecodeRecordDeliveries(body);
+      status = results.ok() ? api_.RecordDeliveries(*results, now, out)
+                            : results.status();
+      break;
+    }
+    default:
+      MERIDIAN_CHECK(false) << "not an API command";
+  }
+  reply->status = std::move(status);
 }
 
 std::vector<uint8_t> StateMachine::Serialize() const {
@@ -105,6 +302,7 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   w.U64(next_timestamp_);
   w.U64(events_applied_);
   ledger_.Serialize(&out);
+  api_.Serialize(&w);
   return out;
 }
 
@@ -119,7 +317,7 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
   uint32_t magic = 0, version = 0;
   StateMachine state(options);
   if (!r.U32(&magic) || magic != kStateMagic || !r.U32(&version) ||
-      version != kStateVersion) {
+      version < 1 || version > kStateVersion) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",
                      "engine state: bad magic or unsupported version");
   }
@@ -131,6 +329,10 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
   MERIDIAN_ASSIGN_OR_RETURN(
       state.ledger_, ledger::Ledger::Deserialize(&r, options.ledger_limits));
   state.ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
+  if (version >= 2) {
+    MERIDIAN_ASSIGN_OR_RETURN(state.api_,
+                              ApiState::Deserialize(&r, options.api_limits));
+  }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",
                      "engine state: trailing bytes");

@@ -25,6 +25,8 @@
 
 #include "core/hash.h"
 #include "core/status.h"
+#include "engine/api_state.h"
+#include "engine/command.h"
 #include "journal/journal.h"
 #include "ledger/ledger.h"
 
@@ -41,6 +43,26 @@ struct CommandReply {
   uint64_t first_timestamp = 0;  // event i was stamped first_timestamp + i
   // Only the events that did not succeed, in index order.
   std::vector<ledger::EventResult> results;
+  // The object an API command created (principal, key, endpoint, event).
+  u128 object_id = 0;
+  // An idempotent repeat: every field above is the first reply's.
+  bool replayed = false;
+};
+
+// What a batch changed, for the layers that follow the engine: the read
+// model's indexer, the webhook worker, the gateway's key cache. Filled only
+// when Apply is given one.
+struct BatchOutput {
+  uint64_t batch_seq = 0;
+  int64_t batch_time_ns = 0;
+  std::vector<ledger::Account> accounts;    // created, as stored
+  std::vector<ledger::Transfer> transfers;  // created, as stored
+  ApiOutput api;
+  void Clear() {
+    accounts.clear();
+    transfers.clear();
+    api.Clear();
+  }
 };
 
 struct StateMachineOptions {
@@ -51,6 +73,7 @@ struct StateMachineOptions {
   // so the id indexes never rehash (a pause of the engine thread) below it.
   uint64_t reserve_accounts = 0;
   uint64_t reserve_transfers = 0;
+  ApiLimits api_limits;
 };
 
 class StateMachine {
@@ -59,11 +82,13 @@ class StateMachine {
 
   // Applies one batch. CHECKs that batches arrive in sequence. Appends one
   // reply per command to *replies (if given).
+  // Fills *output (if given, after clearing it) with the batch's effects.
   void Apply(const journal::BatchHeader& header,
              std::span<const std::span<const uint8_t>> commands,
-             std::vector<CommandReply>* replies);
+             std::vector<CommandReply>* replies, BatchOutput* output = nullptr);
 
   const ledger::Ledger& ledger() const { return ledger_; }
+  const ApiState& api() const { return api_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -77,10 +102,22 @@ class StateMachine {
   Sha256Digest StateHash() const;
 
  private:
-  void ApplyCommand(std::span<const uint8_t> bytes, CommandReply* reply);
+  // `principal` is the caller for commands inside an idempotency envelope
+  // (0 otherwise): the owner of events the command emits.
+  void ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
+                    CommandReply* reply);
+  void ApplyIdempotent(std::span<const uint8_t> body, CommandReply* reply);
+  void ApplyApiCommand(CommandType type, std::span<const uint8_t> body,
+                       u128 principal, CommandReply* reply);
+  void EmitLedgerEvents(u128 principal, size_t accounts_before,
+                        size_t transfers_before);
 
   StateMachineOptions options_;
   ledger::Ledger ledger_;
+  ApiState api_;
+  // The batch being applied.
+  int64_t batch_time_ns_ = 0;
+  BatchOutput* output_ = nullptr;
   uint64_t applied_seq_ = 0;
   uint64_t next_command_index_ = 0;
   int64_t last_batch_time_ns_ = 0;

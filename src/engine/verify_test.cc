@@ -6,9 +6,9 @@
 #include <fstream>
 #include <random>
 
+#include "core/testing/temp_dir.h"
 #include "engine/command.h"
 #include "engine/sequencer.h"
-#include "core/testing/temp_dir.h"
 
 namespace meridian::engine {
 namespace {
