@@ -30,6 +30,8 @@ constexpr std::array kKinds = {
     KindInfo{IdKind::kCase, "case", "a case"},
     KindInfo{IdKind::kWindow, "win", "a window"},
     KindInfo{IdKind::kCommand, "cmd", "a command"},
+    KindInfo{IdKind::kPrincipal, "prn", "a principal"},
+    KindInfo{IdKind::kWebhookEndpoint, "we", "a webhook endpoint"},
 };
 
 // kKinds[k - 1] describes kind k; IdPrefix relies on it.

@@ -54,6 +54,8 @@ enum class IdKind : uint8_t {
   kCase = 13,        // case
   kWindow = 14,      // win
   kCommand = 15,     // cmd
+  kPrincipal = 16,   // prn
+  kWebhookEndpoint = 17,  // we
 };
 
 // 26 base32 characters hold 130 bits; the first carries only the top 3.

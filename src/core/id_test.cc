@@ -16,7 +16,8 @@ constexpr IdKind kAllKinds[] = {
     IdKind::kQuote,       IdKind::kConversion, IdKind::kRefund,
     IdKind::kParticipant, IdKind::kMerchant,   IdKind::kCustomer,
     IdKind::kPayout,      IdKind::kEvent,      IdKind::kKey,
-    IdKind::kCase,        IdKind::kWindow,     IdKind::kCommand};
+    IdKind::kCase,        IdKind::kWindow,     IdKind::kCommand,
+    IdKind::kPrincipal,   IdKind::kWebhookEndpoint};
 
 u128 Make(uint64_t high, uint64_t low) {
   return (static_cast<u128>(high) << 64) | low;

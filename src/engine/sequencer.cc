@@ -272,6 +272,11 @@ void Sequencer::Read(const std::function<void(const StateMachine&)>& fn) {
   future.get();
 }
 
+Status Sequencer::ReadAsync(std::function<void(const StateMachine&)> fn) {
+  return queue_.TryPush(
+      {{}, nullptr, [this, fn = std::move(fn)] { fn(state_); }});
+}
+
 void Sequencer::SequencerLoop() {
   std::vector<CommandQueue::Item> items;
   std::vector<std::span<const uint8_t>> spans;

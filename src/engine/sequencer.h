@@ -119,6 +119,10 @@ class Sequencer {
   // Runs `fn` on the sequencer thread between batches, after every command
   // submitted before it has been applied and made durable, and waits for it.
   void Read(const std::function<void(const StateMachine&)>& fn);
+  // The same without waiting: `fn` runs later on the sequencer thread (it
+  // must be quick: copy what it needs, hand the rest off). QUEUE_FULL or
+  // SHUTTING_DOWN when it could not be queued (then it never runs).
+  Status ReadAsync(std::function<void(const StateMachine&)> fn);
 
   // Stops accepting, drains the queue, waits for durability, writes the
   // shutdown snapshot. Idempotent.

@@ -223,7 +223,9 @@ void StateMachine::ApplyApiCommand(CommandType type,
                                    std::span<const uint8_t> body,
                                    u128 principal, CommandReply* reply) {
   ApiOutput* out = output_ != nullptr ? &output_->api : nullptr;
-  const int64_t now = batch_time_ns_;
+  // The command's own unique timestamp: an object's createdAt then equals
+  // the reply's first_timestamp, which idempotent repeats also carry.
+  const int64_t now = static_cast<int64_t>(reply->first_timestamp);
   Status status;
   switch (type) {
     case CommandType::kCreatePrincipal: {
