@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <type_traits>
 #include <vector>
 
 #include "api/json/json_reader.h"
@@ -116,21 +115,11 @@ Status AppendArray(ondemand::array array, size_t depth, std::string* out) {
   return Status::Ok();
 }
 
-// Works for ondemand::value and ondemand::document, which share these
-// accessors but no base class.
-template <typename V>
-Status AppendScalar(V& value, ondemand::json_type type, std::string* out) {
+Status AppendScalar(ondemand::value& value, ondemand::json_type type,
+                    std::string* out) {
   switch (type) {
     case ondemand::json_type::number: {
-      std::string_view token;
-      // A value's raw token cannot fail; a document's is a result.
-      if constexpr (std::is_same_v<decltype(value.raw_json_token()),
-                                   std::string_view>) {
-        token = value.raw_json_token();
-      } else if (auto error = value.raw_json_token().get(token)) {
-        return FromSimdjson(error);
-      }
-      AppendNumber(out, token);
+      AppendNumber(out, value.raw_json_token());
       return Status::Ok();
     }
     case ondemand::json_type::string: {
@@ -193,31 +182,49 @@ Result<std::string> CanonicalJson(std::string_view raw) {
   parsers.padded.assign(raw);
   parsers.padded.resize(raw.size() + simdjson::SIMDJSON_PADDING);
 
-  simdjson::dom::element ignored;
+  simdjson::dom::element root;
   simdjson::error_code error =
       parsers.validator.parse(parsers.padded.data(), raw.size(), false)
-          .get(ignored);
+          .get(root);
   if (error == simdjson::EMPTY) return InvalidJson("the body is empty");
   if (error) return FromSimdjson(error);
+
+  std::string out;
+  out.reserve(raw.size());
+  // A document that is a single scalar is the scalar's text between
+  // whitespace, so the DOM has all we need. (On Demand also mishandles some
+  // scalar documents followed by whitespace in this simdjson version.)
+  switch (root.type()) {
+    case simdjson::dom::element_type::OBJECT:
+    case simdjson::dom::element_type::ARRAY:
+      break;
+    case simdjson::dom::element_type::STRING:
+      JsonWriter::AppendQuoted(&out, root.get_string().value_unsafe());
+      return out;
+    case simdjson::dom::element_type::BOOL:
+      out += root.get_bool().value_unsafe() ? "true" : "false";
+      return out;
+    case simdjson::dom::element_type::NULL_VALUE:
+      out += "null";
+      return out;
+    default: {  // a number
+      std::string_view token = raw;
+      while (!token.empty() && IsJsonSpace(token.front())) {
+        token.remove_prefix(1);
+      }
+      AppendNumber(&out, token);
+      return out;
+    }
+  }
 
   ondemand::document doc;
   error = parsers.walker
               .iterate(parsers.padded.data(), raw.size(), parsers.padded.size())
               .get(doc);
   if (error) return FromSimdjson(error);
-
-  std::string out;
-  out.reserve(raw.size());
-  ondemand::json_type type;
-  if (auto e = doc.type().get(type)) return FromSimdjson(e);
-  if (type == ondemand::json_type::object ||
-      type == ondemand::json_type::array) {
-    ondemand::value root;
-    if (auto e = doc.get_value().get(root)) return FromSimdjson(e);
-    MERIDIAN_RETURN_IF_ERROR(AppendValue(root, 1, &out));
-  } else {
-    MERIDIAN_RETURN_IF_ERROR(AppendScalar(doc, type, &out));
-  }
+  ondemand::value value;
+  if (auto e = doc.get_value().get(value)) return FromSimdjson(e);
+  MERIDIAN_RETURN_IF_ERROR(AppendValue(value, 1, &out));
   return out;
 }
 

@@ -23,9 +23,10 @@
 //
 // Contract: `raw` is any JSON value (RFC 8259) of at most kMaxBodyBytes,
 // nested at most kMaxDepth deep, with at most kMaxObjectFields fields in an
-// object and no key twice in one object (after unescaping). Anything else is
-// INVALID_JSON (BODY_TOO_LARGE for size). The result is valid JSON and a
-// fixed point: CanonicalJson(CanonicalJson(x)) == CanonicalJson(x).
+// object and no key twice in one object (after unescaping). simdjson also
+// refuses integers beyond 64 bits and numbers beyond the double range.
+// Anything else is INVALID_JSON (BODY_TOO_LARGE for size). The result is valid
+// JSON and a fixed point: CanonicalJson(CanonicalJson(x)) == CanonicalJson(x).
 //
 // Uses its own thread-local simdjson parsers, so it can be called while a
 // JsonBody of the same thread is being read.

@@ -151,9 +151,9 @@ Status Walk(element e, const WalkPlace& place, size_t depth,
   keys->clear();
   for (simdjson::dom::key_value_pair field : object) {
     if (keys->size() == kMaxObjectFields) {
-      return InvalidJson(place.Render(),
-                         "an object may have at most " +
-                             std::to_string(kMaxObjectFields) + " fields");
+      return InvalidJson(place.Render(), "an object may have at most " +
+                                             std::to_string(kMaxObjectFields) +
+                                             " fields");
     }
     keys->push_back(field.key);
   }
@@ -208,9 +208,9 @@ std::string_view TypeName(element e) {
 }
 
 Error WrongType(std::string path, std::string_view want, element got) {
-  return MakeError(ErrorCode::kINVALID_PARAMETER, std::move(path),
-                   "must be " + std::string(want) + ", not " +
-                       std::string(TypeName(got)));
+  return MakeError(
+      ErrorCode::kINVALID_PARAMETER, std::move(path),
+      "must be " + std::string(want) + ", not " + std::string(TypeName(got)));
 }
 
 Error Missing(std::string path, std::string_view want) {
@@ -218,15 +218,15 @@ Error Missing(std::string path, std::string_view want) {
                    "this field is required: send " + std::string(want));
 }
 
-Result<std::string_view> AsString(element e, std::string path,
-                                  size_t max_bytes, size_t min_bytes) {
+Result<std::string_view> AsString(element e, std::string path, size_t max_bytes,
+                                  size_t min_bytes) {
   if (!e.is_string()) return WrongType(std::move(path), "a string", e);
   std::string_view s = e.get_string().value_unsafe();
   if (s.size() < min_bytes) {
     std::string message =
-        min_bytes == 1 ? "must not be empty"
-                       : "must be at least " + std::to_string(min_bytes) +
-                             " bytes long";
+        min_bytes == 1
+            ? "must not be empty"
+            : "must be at least " + std::to_string(min_bytes) + " bytes long";
     return MakeError(ErrorCode::kINVALID_PARAMETER, std::move(path),
                      std::move(message));
   }
@@ -246,8 +246,7 @@ Error OutOfRange(std::string path, Int min, Int max) {
                        " to " + std::to_string(max));
 }
 
-Result<int64_t> AsInt64(element e, std::string path, int64_t min,
-                        int64_t max) {
+Result<int64_t> AsInt64(element e, std::string path, int64_t min, int64_t max) {
   MERIDIAN_CHECK(min <= max);
   switch (e.type()) {
     case element_type::INT64: {
@@ -290,7 +289,6 @@ Result<bool> AsBool(element e, std::string path) {
   if (!e.is_bool()) return WrongType(std::move(path), "true or false", e);
   return e.get_bool().value_unsafe();
 }
-
 
 }  // namespace
 
@@ -397,8 +395,7 @@ Result<ObjectReader> ObjectReader::Object(std::string_view key) {
   std::optional<element> e = TakeField(state_, object_, key);
   if (!e) return Missing(FieldPath(key), "an object");
   if (!e->is_object()) return WrongType(FieldPath(key), "an object", *e);
-  uint32_t index =
-      OpenObject(state_, ObjectOf(*e), FieldPath(key));
+  uint32_t index = OpenObject(state_, ObjectOf(*e), FieldPath(key));
   return ObjectReader(state_, index);
 }
 
@@ -407,8 +404,7 @@ Result<std::optional<ObjectReader>> ObjectReader::OptionalObject(
   std::optional<element> e = TakeField(state_, object_, key);
   if (!e || e->is_null()) return std::optional<ObjectReader>();
   if (!e->is_object()) return WrongType(FieldPath(key), "an object", *e);
-  uint32_t index =
-      OpenObject(state_, ObjectOf(*e), FieldPath(key));
+  uint32_t index = OpenObject(state_, ObjectOf(*e), FieldPath(key));
   return std::optional<ObjectReader>(ObjectReader(state_, index));
 }
 
@@ -456,7 +452,8 @@ Result<std::optional<ArrayReader>> ObjectReader::OptionalArray(
   if (!e || e->is_null()) return std::optional<ArrayReader>();
   MERIDIAN_ASSIGN_OR_RETURN(OpenedArray a,
                             OpenArray(state_, *e, FieldPath(key), max_items));
-  return std::optional<ArrayReader>(ArrayReader(state_, a.array, a.first, a.size));
+  return std::optional<ArrayReader>(
+      ArrayReader(state_, a.array, a.first, a.size));
 }
 
 Status ObjectReader::Finish() const {
@@ -503,8 +500,7 @@ std::string ArrayReader::ItemPath(size_t i) const {
 Result<ObjectReader> ArrayReader::Object(size_t i) {
   element e = Item(state_, first_, size_, i);
   if (!e.is_object()) return WrongType(ItemPath(i), "an object", e);
-  uint32_t index =
-      OpenObject(state_, ObjectOf(e), ItemPath(i));
+  uint32_t index = OpenObject(state_, ObjectOf(e), ItemPath(i));
   return ObjectReader(state_, index);
 }
 

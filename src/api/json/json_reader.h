@@ -25,7 +25,8 @@
 //   kMaxDepth deep, with at most kMaxObjectFields fields in any object and
 //   no key twice in one object (anywhere in the document). Anything else is
 //   INVALID_JSON (BODY_TOO_LARGE for size), with param naming the place
-//   where there is one. simdjson checks the syntax and the UTF-8.
+//   where there is one. simdjson checks the syntax and the UTF-8, and
+//   refuses integers beyond 64 bits and numbers beyond the double range.
 // - Getters: a required field that is absent is MISSING_PARAMETER; a field of
 //   the wrong JSON type or outside its limits is INVALID_PARAMETER. For
 //   Optional* getters an absent field and an explicit null both give

@@ -92,7 +92,8 @@ void JsonWriter::BeforeValue() {
     return;
   }
   if (frames_[depth_ - 1] == Frame::kObject) {
-    MERIDIAN_CHECK(after_key_) << "JsonWriter: a value in an object needs Key()";
+    MERIDIAN_CHECK(after_key_)
+        << "JsonWriter: a value in an object needs Key()";
     after_key_ = false;
     return;
   }

@@ -40,10 +40,9 @@ TEST(JsonWriterTest, WritesNestedValuesWithCommas) {
   w.Key("raw").RawValue(R"({"a":[1,2]})");
   w.EndObject();
   EXPECT_TRUE(w.done());
-  EXPECT_EQ(out,
-            R"({"result":{"status":"S","code":"SUCCESS"},)"
-            R"("list":[1,-2,{},[],null],"ok":true,"no":false,)"
-            R"("raw":{"a":[1,2]}})");
+  EXPECT_EQ(out, R"({"result":{"status":"S","code":"SUCCESS"},)"
+                 R"("list":[1,-2,{},[],null],"ok":true,"no":false,)"
+                 R"("raw":{"a":[1,2]}})");
 }
 
 TEST(JsonWriterTest, KeepsWhatTheStringHeldBefore) {
@@ -89,12 +88,12 @@ TEST(JsonWriterTest, EscapesQuoteBackslashAndControlCharacters) {
 TEST(JsonWriterTest, PassesValidUtf8Through) {
   // 2-, 3- and 4-byte sequences at the edges of their ranges.
   const std::string valid =
-      "\xC2\x80\xDF\xBF"           // U+0080, U+07FF
-      "\xE0\xA0\x80\xEF\xBF\xBF"   // U+0800, U+FFFF
-      "\xED\x9F\xBF\xEE\x80\x80"   // U+D7FF, U+E000
-      "\xF0\x90\x80\x80"           // U+10000
-      "\xF4\x8F\xBF\xBF"           // U+10FFFF
-      "\xE0\xB8\xBF";              // THAI CURRENCY SYMBOL BAHT
+      "\xC2\x80\xDF\xBF"          // U+0080, U+07FF
+      "\xE0\xA0\x80\xEF\xBF\xBF"  // U+0800, U+FFFF
+      "\xED\x9F\xBF\xEE\x80\x80"  // U+D7FF, U+E000
+      "\xF0\x90\x80\x80"          // U+10000
+      "\xF4\x8F\xBF\xBF"          // U+10FFFF
+      "\xE0\xB8\xBF";             // THAI CURRENCY SYMBOL BAHT
   EXPECT_EQ(Quoted(valid), "\"" + valid + "\"");
   EXPECT_EQ(ReadBack(Quoted(valid)), valid);
 }
@@ -106,17 +105,17 @@ TEST(JsonWriterTest, ReplacesEachInvalidByteWithReplacementCharacter) {
     std::string out;
   };
   const Case cases[] = {
-      {"\x80", kFffd},                             // lone continuation
-      {"a\xFFz", "a" + kFffd + "z"},               // never valid
-      {"\xC0\xAF", kFffd + kFffd},                 // overlong '/'
-      {"\xC1\xBF", kFffd + kFffd},                 // overlong
-      {"\xE0\x80\xAF", kFffd + kFffd + kFffd},     // overlong 3-byte
-      {"\xED\xA0\x80", kFffd + kFffd + kFffd},     // surrogate U+D800
+      {"\x80", kFffd},                                      // lone continuation
+      {"a\xFFz", "a" + kFffd + "z"},                        // never valid
+      {"\xC0\xAF", kFffd + kFffd},                          // overlong '/'
+      {"\xC1\xBF", kFffd + kFffd},                          // overlong
+      {"\xE0\x80\xAF", kFffd + kFffd + kFffd},              // overlong 3-byte
+      {"\xED\xA0\x80", kFffd + kFffd + kFffd},              // surrogate U+D800
       {"\xF4\x90\x80\x80", kFffd + kFffd + kFffd + kFffd},  // > U+10FFFF
       {"\xF5\x80\x80\x80", kFffd + kFffd + kFffd + kFffd},  // lead F5
-      {"\xC3", kFffd},                             // truncated at the end
-      {"\xE2\x82", kFffd + kFffd},                 // truncated 3-byte
-      {"\xE2\x82z", kFffd + kFffd + "z"},          // interrupted
+      {"\xC3", kFffd},                     // truncated at the end
+      {"\xE2\x82", kFffd + kFffd},         // truncated 3-byte
+      {"\xE2\x82z", kFffd + kFffd + "z"},  // interrupted
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Quoted(c.in), "\"" + c.out + "\"")
