@@ -35,8 +35,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 Result<ApiKey> GenerateApiKey() {
-  MERIDIAN_ASSIGN_OR_RETURN(std::string bytes,
-                            RandomBytes(kApiKeySecretBytes));
+  MERIDIAN_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(kApiKeySecretBytes));
   ApiKey key;
   key.key_id = KeyIds().Next();
   key.secret = std::string(kApiKeyPrefix) + Base64UrlEncode(bytes);

@@ -10,7 +10,8 @@
 // - ParseSignatureHeader: what it accepts formats back to a header that
 //   parses to the same algorithm, version and signature bytes.
 // - ParseRfc3339: what it accepts formats (milliseconds, UTC) to a text
-//   that parses to the same time floored to the millisecond.
+//   that parses to the same time floored to the millisecond (or, in the
+//   first partial millisecond of the int64 range, is refused).
 // - Base64/base64url/hex decoders: what they accept re-encodes to the same
 //   text (hex: in lower case), so each byte string has one spelling.
 // - VerifyRequestSignature and VerifyWebhookSignature refuse the input as a

@@ -29,8 +29,8 @@ std::vector<std::string> Seeds() {
   };
 }
 
-const char* const kTokens[] = {",", "=", " ", ":", "-", "+", ".", "Z", "T",
-                               "0", "9", "==", "_", "/", "v1=", "t="};
+const char* const kTokens[] = {",", "=", " ", ":",  "-", "+", ".",   "Z",
+                               "T", "0", "9", "==", "_", "/", "v1=", "t="};
 
 std::string Mutate(std::string s, std::mt19937_64& rng) {
   const int edits = 1 + static_cast<int>(rng() % 3);

@@ -27,7 +27,9 @@ std::string Encode(std::string_view bytes, std::string_view alphabet,
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<uint32_t>(uint8_t(bytes[k])); };
+  auto byte = [&](size_t k) {
+    return static_cast<uint32_t>(uint8_t(bytes[k]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
     out.push_back(alphabet[v >> 18]);

@@ -44,9 +44,8 @@ Result<PkeyPtr> PrivateKey(std::string_view private_key) {
     return BadLength("an Ed25519 private key", kEd25519KeyBytes,
                      private_key.size());
   }
-  PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                           Bytes(private_key),
-                                           private_key.size()));
+  PkeyPtr key(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, Bytes(private_key), private_key.size()));
   if (!key) return OpenSslError("load an Ed25519 private key");
   return key;
 }
@@ -67,9 +66,8 @@ Result<std::string> RawPublicKey(EVP_PKEY* key) {
 Result<std::string> RandomBytes(size_t count) {
   MERIDIAN_CHECK(count <= kMaxRandomBytes) << "RandomBytes(" << count << ")";
   std::string out(count, '\0');
-  if (count > 0 &&
-      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
-                 static_cast<int>(count)) != 1) {
+  if (count > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
+                              static_cast<int>(count)) != 1) {
     return OpenSslError("produce random bytes");
   }
   return out;
@@ -133,9 +131,8 @@ bool Ed25519Verify(std::string_view public_key, std::string_view message,
       signature.size() != kEd25519SignatureBytes) {
     return false;
   }
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                          Bytes(public_key),
-                                          public_key.size()));
+  PkeyPtr key(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, Bytes(public_key), public_key.size()));
   MdCtxPtr ctx(key ? EVP_MD_CTX_new() : nullptr);
   const bool ok =
       ctx &&

@@ -82,9 +82,9 @@ Result<int64_t> CheckRequestTime(std::string_view request_time) {
   }
   Result<int64_t> time = ParseRfc3339(request_time, kRequestTimeHeader);
   if (!time.ok()) {
-    return Invalid(kRequestTimeHeader,
-                   "Request-Time is not an RFC 3339 time: " +
-                       time.error().message);
+    return Invalid(
+        kRequestTimeHeader,
+        "Request-Time is not an RFC 3339 time: " + time.error().message);
   }
   return time;
 }
@@ -238,9 +238,9 @@ Result<std::string> SignRequest(std::string_view method, std::string_view path,
     return as_parameter_error(t.error());
   }
   if (key.version < 1 || key.version > kMaxKeyVersion) {
-    return MakeError(ErrorCode::kINVALID_PARAMETER, "keyVersion",
-                     "the key version must be from 1 to " +
-                         std::to_string(kMaxKeyVersion));
+    return MakeError(
+        ErrorCode::kINVALID_PARAMETER, "keyVersion",
+        "the key version must be from 1 to " + std::to_string(kMaxKeyVersion));
   }
   const std::string content =
       SignedContent(method, path, client_id, request_time, body);
@@ -282,8 +282,8 @@ Status VerifyRequestSignature(std::string_view method, std::string_view path,
                        std::to_string(verify_key.version) + ")");
   }
 
-  const std::string content = SignedContent(method, path, client_id,
-                                            request_time_header, raw_body);
+  const std::string content =
+      SignedContent(method, path, client_id, request_time_header, raw_body);
   bool match = false;
   if (verify_key.algorithm == SigningKey::kHmacSha256) {
     match = ConstantTimeEqual(HmacSha256(verify_key.key_bytes, content),

@@ -68,8 +68,7 @@ std::string_view AlgorithmName(SigningKey::Algorithm algorithm);
 // The bytes that are signed.
 std::string SignedContent(std::string_view method, std::string_view path,
                           std::string_view client_id,
-                          std::string_view request_time,
-                          std::string_view body);
+                          std::string_view request_time, std::string_view body);
 
 struct SignatureHeader {
   SigningKey::Algorithm algorithm = SigningKey::kHmacSha256;

@@ -1,6 +1,7 @@
 #include "api/auth/time_format.h"
 
 #include <chrono>
+#include <limits>
 
 namespace meridian::auth {
 namespace {
@@ -103,7 +104,8 @@ Result<int64_t> ParseRfc3339(std::string_view text, std::string_view param) {
     int64_t scale = kNsPerSecond;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       if (++digits > 9) {
-        return Invalid(param, "the fraction of a second has more than 9 digits");
+        return Invalid(param,
+                       "the fraction of a second has more than 9 digits");
       }
       scale /= 10;
       fraction_ns += (text[pos] - '0') * scale;
@@ -137,21 +139,24 @@ Result<int64_t> ParseRfc3339(std::string_view text, std::string_view param) {
       std::chrono::day(static_cast<unsigned>(day))};
   if (!ymd.ok()) return Invalid(param, "there is no such date");
   if (hour > 23 || minute > 59 || second > 59) {
-    return Invalid(param, "there is no such time of day (leap seconds are "
-                          "not accepted)");
+    return Invalid(param,
+                   "there is no such time of day (leap seconds are "
+                   "not accepted)");
   }
   // Local time minus the offset is UTC. Seconds stay far inside int64 for
   // years 0..9999; nanoseconds may not.
-  const int64_t days_since_epoch =
-      sys_days(ymd).time_since_epoch().count();
-  const int64_t seconds = days_since_epoch * 86400 + hour * 3600 +
-                          minute * 60 + second - offset_s;
-  int64_t ns = 0;
-  if (__builtin_mul_overflow(seconds, kNsPerSecond, &ns) ||
-      __builtin_add_overflow(ns, fraction_ns, &ns)) {
+  const int64_t days_since_epoch = sys_days(ymd).time_since_epoch().count();
+  const int64_t seconds =
+      days_since_epoch * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  // In 128 bits, since the earliest representable time needs the fraction
+  // to come back into range.
+  const __int128 ns =
+      static_cast<__int128>(seconds) * kNsPerSecond + fraction_ns;
+  if (ns < std::numeric_limits<int64_t>::min() ||
+      ns > std::numeric_limits<int64_t>::max()) {
     return Invalid(param, "the time must be between the years 1678 and 2261");
   }
-  return ns;
+  return static_cast<int64_t>(ns);
 }
 
 }  // namespace meridian::auth

@@ -16,6 +16,9 @@
 //   time has none), the offset within +-23:59, and the result within int64
 //   nanoseconds. Anything else is INVALID_PARAMETER with `param` and a
 //   message showing the expected form.
+// - ParseRfc3339(FormatRfc3339(t)) is t floored to the millisecond, except
+//   for t in the first partial millisecond of the int64 range (before
+//   1677-09-21T00:12:43.145Z), whose floor is out of range and refused.
 // Calendar arithmetic uses std::chrono (no time zone data, no locale).
 #ifndef MERIDIAN_API_AUTH_TIME_FORMAT_H_
 #define MERIDIAN_API_AUTH_TIME_FORMAT_H_

@@ -50,7 +50,8 @@ std::string SignWebhook(std::string_view secret, int64_t t_s,
 Status VerifyWebhookSignature(std::string_view header, std::string_view body,
                               std::string_view secret, int64_t now_s,
                               int64_t tolerance_s) {
-  if (header.empty()) return Invalid("the Meridian-Signature header is missing");
+  if (header.empty())
+    return Invalid("the Meridian-Signature header is missing");
   if (header.size() > kMaxWebhookHeaderLength) {
     return Invalid("the Meridian-Signature header is longer than " +
                    std::to_string(kMaxWebhookHeaderLength) + " bytes");
