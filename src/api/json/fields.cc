@@ -89,12 +89,16 @@ Result<u128> ParseIdField(ObjectReader& reader, std::string_view key,
                           IdKind kind) {
   MERIDIAN_ASSIGN_OR_RETURN(std::optional<u128> id,
                             ParseOptionalIdField(reader, key, kind));
-  if (!id) {
-    return MakeError(ErrorCode::kMISSING_PARAMETER, reader.FieldPath(key),
-                     "this field is required: send a " +
-                         std::string(IdPrefix(kind)) + "_ id");
+  if (id) return *id;
+  // Present but null: refused like any required field sent without a value.
+  if (reader.Has(key)) {
+    return MakeError(ErrorCode::kINVALID_ID, reader.FieldPath(key),
+                     "must be a " + std::string(IdPrefix(kind)) +
+                         "_ id as a string, not null");
   }
-  return *id;
+  return MakeError(
+      ErrorCode::kMISSING_PARAMETER, reader.FieldPath(key),
+      "this field is required: send a " + std::string(IdPrefix(kind)) + "_ id");
 }
 
 Result<std::optional<u128>> ParseOptionalIdField(ObjectReader& reader,

@@ -258,6 +258,10 @@ const std::vector<ErrorCase>& ErrorCases() {
             R"("accountId":5}])"),
        ErrorCode::kINVALID_ID, "transfers[0].accountId",
        "must be a acct_ id as a string"},
+      {"id null",
+       Body(R"("transfers":[{"amount":{"currency":"THB","value":"1"},)"
+            R"("accountId":null}])"),
+       ErrorCode::kINVALID_ID, "transfers[0].accountId", "not null"},
       {"id missing",
        Body(R"("transfers":[{"amount":{"currency":"THB","value":"1"}}])"),
        ErrorCode::kMISSING_PARAMETER, "transfers[0].accountId",
