@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -567,12 +568,14 @@ asio::awaitable<void> Connection::Serve() {
     bool keep_alive = parser.keep_alive();
     bool head_request = request.method == "HEAD";
 
-    Response response;
+    // Filled once, by move: a default Response would allocate its
+    // content type only to have it thrown away.
+    std::optional<Response> response;
     std::string_view route_name;
     if (started_while_stopping_) {
-      response = server_->ErrorResponse(
+      response.emplace(server_->ErrorResponse(
           MakeError(ErrorCode::kSHUTTING_DOWN, "",
-                    "the server is shutting down; retry on another instance"));
+                    "the server is shutting down; retry on another instance")));
       keep_alive = false;
     } else {
       Router::Match match = server_->router().Find(
@@ -583,43 +586,43 @@ asio::awaitable<void> Connection::Serve() {
           if (!co_await AwaitResponse(*match.handler)) co_return;
           if (exchange_->state.load(std::memory_order_acquire) ==
               Exchange::kResponded) {
-            response = exchange_->TakeResponse();
-            std::string_view problem = CheckResponse(response);
+            response.emplace(exchange_->TakeResponse());
+            std::string_view problem = CheckResponse(*response);
             if (!problem.empty()) {
               LogError(problem);
-              response = server_->ErrorResponse(
+              response.emplace(server_->ErrorResponse(
                   MakeError(ErrorCode::kINTERNAL_ERROR, "",
                             "the server made an invalid response; retry "
-                            "with the same request id, or inquire"));
+                            "with the same request id, or inquire")));
             }
           } else {
-            response = server_->ErrorResponse(MakeError(
+            response.emplace(server_->ErrorResponse(MakeError(
                 ErrorCode::kINTERNAL_ERROR, "",
                 "the request was dropped without an answer; retry with the "
-                "same request id, or inquire"));
+                "same request id, or inquire")));
           }
           break;
         }
         case Router::Match::Kind::kNotFound:
-          response = server_->ErrorResponse(
+          response.emplace(server_->ErrorResponse(
               MakeError(ErrorCode::kNOT_FOUND, "",
                         "no such path; the API is described at GET "
-                        "/v1/openapi.json"));
+                        "/v1/openapi.json")));
           break;
         case Router::Match::Kind::kMethodNotAllowed:
-          response = server_->ErrorResponse(
+          response.emplace(server_->ErrorResponse(
               MakeError(ErrorCode::kMETHOD_NOT_ALLOWED, "",
                         "this path does not accept " + request.method +
-                            "; it accepts " + match.allow));
-          response.headers.emplace_back("Allow", std::move(match.allow));
+                            "; it accepts " + match.allow)));
+          response->headers.emplace_back("Allow", std::move(match.allow));
           break;
       }
     }
     // A response finished during Stop is the connection's last.
     keep_alive = keep_alive && !server_->stopping();
-    bool written = co_await WriteResponse(response, keep_alive, head_request,
+    bool written = co_await WriteResponse(*response, keep_alive, head_request,
                                           parser.version());
-    server_->ReportDone(route_name, response.status, Elapsed(request_start_));
+    server_->ReportDone(route_name, response->status, Elapsed(request_start_));
     if (!written) co_return;
     if (request.body.capacity() > kKeepCapacityBytes) {
       std::string().swap(request.body);

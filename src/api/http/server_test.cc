@@ -193,7 +193,17 @@ class ServerTest : public ::testing::Test {
     return HttpClient(options);
   }
 
-  std::vector<std::pair<std::string, int>> Done() {
+  // The requests reported to on_request_done, once there are `n`: the
+  // report comes after the response is written, so maybe just after the
+  // client has read it.
+  std::vector<std::pair<std::string, int>> Done(size_t n) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(done_mu_);
+        if (done_.size() >= n) return done_;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
     std::lock_guard lock(done_mu_);
     return done_;
   }
@@ -273,7 +283,7 @@ TEST_F(ServerTest, OtherMethodIs405WithAllow) {
   EXPECT_EQ(r->status, 405);
   EXPECT_EQ(r->Header("allow"), "GET, DELETE");
   ExpectErrorBody(r->body, "F", "METHOD_NOT_ALLOWED");
-  auto done = Done();
+  auto done = Done(1);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0], std::make_pair(std::string(), 405));
 }
@@ -305,8 +315,9 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
     ASSERT_EQ(r->body, R"({"id":"n)" + std::to_string(i) + "\"}");
   }
   EXPECT_EQ(client.connections_opened(), 1u);
-  EXPECT_EQ(Done().size(), 200u);
-  for (const auto& [route, status] : Done()) {
+  auto done = Done(200);
+  EXPECT_EQ(done.size(), 200u);
+  for (const auto& [route, status] : done) {
     EXPECT_EQ(route, "get_account");
     EXPECT_EQ(status, 200);
   }
@@ -437,7 +448,7 @@ TEST_F(ServerTest, HeadersOverLimitAre431) {
   EXPECT_EQ(r->status, 431);
   ExpectErrorBody(r->body, "F", "HEADERS_TOO_LARGE");
   EXPECT_TRUE(c.WaitClosed());
-  auto done = Done();
+  auto done = Done(1);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].second, 431);
 }
