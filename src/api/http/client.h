@@ -2,7 +2,9 @@
 // delivery workers, tools and tests. http:// and https:// (TLS 1.2+ through
 // OpenSSL, peer verified against the system's CAs by default).
 //
-//   HttpClient client({.base_url = "http://127.0.0.1:8080"});
+//   ClientOptions options;
+//   options.base_url = "http://127.0.0.1:8080";
+//   HttpClient client(options);
 //   Result<ClientResponse> r = client.Do("POST", "/v1/payments",
 //       {{"Authorization", "Bearer sk_..."}}, body, /*timeout_ms=*/5000);
 //   if (!r.ok()) return r.error();        // REQUEST_TIMEOUT, IO_ERROR, ...

@@ -126,6 +126,8 @@ class Run {
   }
 
   void Serialize(uint64_t sequence, Connection& c) {
+    prepared_.method.assign("GET");
+    prepared_.target.assign("/");
     prepared_.headers.clear();
     prepared_.body.clear();
     if (options_.request_factory)

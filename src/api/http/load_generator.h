@@ -50,9 +50,9 @@
 
 namespace meridian::http {
 
-// One request to send. The generator adds Host and Content-Length; the
-// object is reused from request to request, so a factory can keep its
-// strings' memory.
+// One request to send. The generator adds Host and Content-Length. Before
+// each call of the factory, method and target are reset to "GET" and "/"
+// and headers and body emptied, keeping their memory.
 struct PreparedRequest {
   std::string method = "GET";
   std::string target = "/";

@@ -4,9 +4,13 @@
 //
 //   void GetAccount(Request& request, const PathParams& params,
 //                   Responder responder) {
-//     std::string_view id = params.Get("id").value();
-//     engine.Lookup(id, [r = std::move(responder)](Reply reply) mutable {
-//       std::move(r).Send({.status = 200, .body = Render(reply)});
+//     std::string_view id = *params.Get("id");
+//     // std::function callbacks must be copyable: share the Responder.
+//     auto shared = std::make_shared<Responder>(std::move(responder));
+//     engine.Lookup(id, [shared](const Reply& reply) {  // engine thread
+//       Response response;
+//       response.body = Render(reply);
+//       std::move(*shared).Send(std::move(response));
 //     });
 //   }
 //

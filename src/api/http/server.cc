@@ -193,12 +193,20 @@ class RequestParser final : public bhttp::basic_parser<true> {
                      beast::string_view value, error_code&) override {
     request_->AddHeader({name_string.data(), name_string.size()},
                         {value.data(), value.size()});
+    if (name == bhttp::field::transfer_encoding) transfer_encoding_ = true;
     if (name == bhttp::field::expect &&
         EqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
       expect_continue_ = true;
     }
   }
-  void on_header_impl(error_code&) override {}
+  void on_header_impl(error_code& ec) override {
+    // A request body framed by anything but chunked has no knowable end
+    // (RFC 9112 6.3): refuse it rather than read its bytes as the next
+    // request, which is how requests get smuggled past proxies.
+    if (transfer_encoding_ && !chunked()) {
+      ec = bhttp::error::bad_transfer_encoding;
+    }
+  }
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          error_code&) override {
     // The parser has already checked the length against the limit; still
@@ -226,6 +234,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
   Request* request_;
   int version_ = 11;
   bool expect_continue_ = false;
+  bool transfer_encoding_ = false;
 };
 
 class Connection;
@@ -663,6 +672,17 @@ asio::awaitable<Connection::ReadResult> Connection::ReadRequest(
   bool header_seen = false;
   error_code ec;
   for (;;) {
+    if (buffer_.size() > 0 && !parser.got_some()) {
+      // Empty lines before a request are to be ignored (RFC 9112 2.2);
+      // some clients send one after a body.
+      auto data = static_cast<const char*>(buffer_.data().data());
+      size_t blank = 0;
+      while (blank < buffer_.size() &&
+             (data[blank] == '\r' || data[blank] == '\n')) {
+        ++blank;
+      }
+      buffer_.consume(blank);
+    }
     if (buffer_.size() > 0) {
       if (!started) start();
       size_t used = parser.put(buffer_.data(), ec);
@@ -996,6 +1016,11 @@ void Server::Impl::ForEachConnection(void (Connection::*action)()) {
 }
 
 void Server::Impl::Stop() {
+  // From an io thread, Stop would wait for itself.
+  for (auto& worker : workers_) {
+    MERIDIAN_CHECK(worker->thread.get_id() != std::this_thread::get_id())
+        << "Server::Stop called from a handler (an io thread)";
+  }
   {
     std::lock_guard lock(stop_mu_);
     if (stopped_) return;

@@ -3,11 +3,16 @@
 //
 //   Router router;
 //   router.Add("GET", "/healthz", "healthz",
-//              [](Request&, const PathParams&, Responder r) {
-//                std::move(r).Send({.body = R"({"ok":true})"});
+//              [](Request&, const PathParams&, Responder responder) {
+//                Response response;
+//                response.body = R"({"ok":true})";
+//                std::move(responder).Send(std::move(response));
 //              });
+//   ServerOptions options;
+//   options.port = 8080;
+//   options.io_threads = 2;
 //   Result<std::unique_ptr<Server>> server =
-//       Server::Start({.port = 8080, .io_threads = 2}, std::move(router));
+//       Server::Start(std::move(options), std::move(router));
 //   if (!server.ok()) return server.error();
 //   ...
 //   (*server)->Stop();  // drains in-flight requests, then returns
@@ -18,6 +23,8 @@
 // - Handlers run on an io thread and must not block it: hand slow work to
 //   another thread and answer through the Responder from there, as late as
 //   needed (no server timeout applies while a handler works).
+// - HEAD is routed like any other method (register it to serve it); the
+//   body of a response to HEAD is not sent, its Content-Length is.
 // - Limits, each answered with a JSON error (rendered by error_response)
 //   and then the connection is closed:
 //     body over max_body_bytes          413 BODY_TOO_LARGE (before reading

@@ -544,6 +544,40 @@ TEST_F(ServerTest, MalformedRequestIs400) {
   ExpectErrorBody(r->body, "F", "INVALID_PARAMETER");
 }
 
+TEST_F(ServerTest, AmbiguousBodyFramingIs400) {
+  Start();
+  // Transfer-Encoding other than chunked, and both framings at once: the
+  // classic request-smuggling shapes.
+  for (std::string_view request :
+       {"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n"
+        "abcd",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+        "Content-Length: 4\r\n\r\nabcd"}) {
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.Send(request));
+    auto r = c.ReadResponse();
+    ASSERT_TRUE(r) << request;
+    EXPECT_EQ(r->status, 400) << request;
+    EXPECT_TRUE(c.WaitClosed());
+  }
+}
+
+TEST_F(ServerTest, BlankLinesBeforeARequestAreIgnored) {
+  Start();
+  RawConnection c(server_->port());
+  ASSERT_TRUE(
+      c.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
+             "\r\nab\r\n" +
+             Get("/v1/ledger/accounts/a")));
+  auto first = c.ReadResponse();
+  auto second = c.ReadResponse();
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->body, "ab");
+  EXPECT_EQ(second->body, R"({"id":"a"})");
+}
+
 TEST_F(ServerTest, Http10ClosesUnlessKeepAlive) {
   Start();
   RawConnection c(server_->port());
