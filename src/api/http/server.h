@@ -42,9 +42,11 @@
 //   Responder, 503 SHUTTING_DOWN for a request that starts during Stop) all
 //   go through ServerOptions::error_response.
 //
-// Thread-safety: Start, Stop and the destructor from one controlling thread
-// (never from a handler: Stop waits for handlers). port() and
-// open_connections() from any thread.
+// Thread-safety: Start, Stop and the destructor from one controlling thread,
+// never from a handler (Stop waits for the io threads; called on one, it
+// stops the process rather than deadlock). port() and open_connections()
+// from any thread. A Responder may be used from any thread, even after Stop
+// (its response is then dropped).
 #ifndef MERIDIAN_API_HTTP_SERVER_H_
 #define MERIDIAN_API_HTTP_SERVER_H_
 
