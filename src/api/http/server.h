@@ -32,7 +32,9 @@
 //     header section over the limit     431 HEADERS_TOO_LARGE
 //     one request not read in time      408 REQUEST_TIMEOUT
 //     more than max_connections open    503 TOO_MANY_CONNECTIONS
-//     malformed HTTP                    400 INVALID_PARAMETER
+//     malformed HTTP, or a body framed  400 INVALID_PARAMETER
+//     ambiguously (both lengths, or a
+//     Transfer-Encoding but chunked)
 //   A connection idle between requests for idle_timeout_ms, or that sends
 //   nothing within request_timeout_ms of connecting, is closed without an
 //   answer (a 408 there would be read as the answer to the client's next
