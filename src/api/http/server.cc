@@ -262,9 +262,10 @@ class Exchange final : public internal::ResponseSink,
   void Abandon() override { Publish(kAbandoned); }
 
   // io thread.
-  void Attach(Connection* connection) {
+  void Attach(Connection* connection, asio::io_context* io) {
     std::lock_guard lock(mu_);
     connection_ = connection;
+    io_ = io;
   }
   void Detach() {
     std::lock_guard lock(mu_);
@@ -292,6 +293,7 @@ class Exchange final : public internal::ResponseSink,
   // connection (or io_context) that is already gone.
   std::mutex mu_;
   Connection* connection_ = nullptr;  // GUARDED_BY(mu_); set on the io thread
+  asio::io_context* io_ = nullptr;    // GUARDED_BY(mu_): connection_'s
 };
 
 struct Worker {
@@ -478,8 +480,6 @@ class Connection {
   // A Responder was used on another thread.
   void Wake() { wake_timer_.cancel(); }
 
-  asio::io_context::executor_type executor() { return socket_.get_executor(); }
-
  private:
   enum class ReadResult { kRequest, kClosed, kError };
 
@@ -532,8 +532,7 @@ void Exchange::Publish(State done) {
   if (previous != kWaiting) return;  // the connection will look by itself
   std::lock_guard lock(mu_);
   if (connection_ == nullptr) return;  // connection gone: nobody to answer
-  asio::post(connection_->executor(),
-             [self = shared_from_this()] { self->OnWake(); });
+  asio::post(*io_, [self = shared_from_this()] { self->OnWake(); });
 }
 
 void Exchange::OnWake() {
@@ -547,7 +546,7 @@ void Connection::TakeExchange() {
   if (exchange_ == nullptr || exchange_.use_count() != 1) {
     if (exchange_) exchange_->Detach();
     exchange_ = std::make_shared<Exchange>();
-    exchange_->Attach(this);
+    exchange_->Attach(this, &worker_->io);
   }
   exchange_->Reset();
 }

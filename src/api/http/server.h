@@ -32,7 +32,9 @@
 //     header section over the limit     431 HEADERS_TOO_LARGE
 //     one request not read in time      408 REQUEST_TIMEOUT
 //     more than max_connections open    503 TOO_MANY_CONNECTIONS
-//     malformed HTTP                    400 INVALID_PARAMETER
+//     malformed HTTP, or a body framed  400 INVALID_PARAMETER
+//     ambiguously (both lengths, or a
+//     Transfer-Encoding but chunked)
 //   A connection idle between requests for idle_timeout_ms, or that sends
 //   nothing within request_timeout_ms of connecting, is closed without an
 //   answer (a 408 there would be read as the answer to the client's next
@@ -42,9 +44,11 @@
 //   Responder, 503 SHUTTING_DOWN for a request that starts during Stop) all
 //   go through ServerOptions::error_response.
 //
-// Thread-safety: Start, Stop and the destructor from one controlling thread
-// (never from a handler: Stop waits for handlers). port() and
-// open_connections() from any thread.
+// Thread-safety: Start, Stop and the destructor from one controlling thread,
+// never from a handler (Stop waits for the io threads; called on one, it
+// stops the process rather than deadlock). port() and open_connections()
+// from any thread. A Responder may be used from any thread, even after Stop
+// (its response is then dropped).
 #ifndef MERIDIAN_API_HTTP_SERVER_H_
 #define MERIDIAN_API_HTTP_SERVER_H_
 

@@ -646,7 +646,7 @@ TEST_F(ServerTest, ClientReconnectsWhenTheServerClosedAnIdleConnection) {
   Start(options);
   HttpClient client = Client();
   ASSERT_TRUE(client.Get("/v1/ledger/accounts/a").ok());
-  std::this_thread::sleep_for(300ms);  // the server closes it meanwhile
+  WaitOpenConnections(0);  // the server closed it, idle
   auto r = client.Get("/v1/ledger/accounts/b");
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->body, R"({"id":"b"})");
