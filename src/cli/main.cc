@@ -5,6 +5,7 @@
 
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
+#include "cli/serve.h"
 #include "cli/verify_command.h"
 
 int main(int argc, char** argv) {
@@ -71,7 +72,26 @@ int main(int argc, char** argv) {
   demo->add_option("--rate", demo_rate, "payments per second")
       ->check(CLI::Range(1.0, 20000.0));
 
+  meridian::cli::ServeFlags serve_flags;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Run the HTTP API (Ctrl-C or SIGTERM stops it gracefully)");
+  serve->add_option("--config", serve_flags.config_path, "meridian.toml");
+  serve->add_option("--data-dir", serve_flags.data_dir,
+                    "journal, snapshots and read model (default "
+                    ".meridian-data)");
+  serve->add_option("--listen", serve_flags.listen,
+                    "HOST:PORT (default 127.0.0.1:8080; port 0 picks one)");
+  serve->add_option("--operator-key-file", serve_flags.operator_key_file,
+                    "use this operator key (also MERIDIAN_OPERATOR_KEY)");
+  serve->add_option("--io-threads", serve_flags.io_threads)
+      ->check(CLI::Range(1, 64));
+  serve->add_flag("--no-sync", serve_flags.no_sync,
+                  "skip fdatasync (NOT durable; tests and comparisons only)");
+  serve->add_flag("--access-log", serve_flags.access_log,
+                  "one JSON line per request on stderr");
+
   CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) return meridian::cli::RunServe(serve_flags);
 
   if (verify->parsed())
     return meridian::cli::RunVerify(verify_dir, verify_json);

@@ -1,0 +1,552 @@
+// End-to-end tests of the API: the real server on a loopback port, real
+// HTTP, a real data directory.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "api/auth/webhook_signature.h"
+#include "api/http/client.h"
+#include "api/http/server.h"
+#include "api/service.h"
+#include "core/id.h"
+#include "core/testing/temp_dir.h"
+
+namespace meridian::api {
+namespace {
+
+constexpr char kOperatorKey[] = "sk_test_operator_key_0123456789";
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  simdjson::dom::element json;
+  std::shared_ptr<simdjson::dom::parser> parser;
+
+  std::string Str(std::initializer_list<std::string_view> path) const {
+    simdjson::dom::element e = json;
+    for (std::string_view p : path) {
+      if (e.type() == simdjson::dom::element_type::ARRAY) {
+        e = e.at(std::stoul(std::string(p))).value();
+      } else {
+        auto r = e[p];
+        if (r.error()) return "<missing>";
+        e = r.value();
+      }
+    }
+    if (e.type() == simdjson::dom::element_type::STRING) {
+      return std::string(e.get_string().value());
+    }
+    return simdjson::minify(e);
+  }
+  std::string code() const { return Str({"result", "code"}); }
+  std::string param() const { return Str({"result", "param"}); }
+};
+
+class Client {
+ public:
+  explicit Client(uint16_t port)
+      : base_("http://127.0.0.1:" + std::to_string(port)) {}
+  Reply Call(const std::string& method, const std::string& path,
+             const std::string& body, const std::string& key,
+             std::vector<std::pair<std::string, std::string>> headers = {}) {
+    if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    Result<http::ClientResponse> r =
+        client_.Do(method, base_ + path, headers, body, 10'000);
+    Reply out;
+    if (!r.ok()) {
+      ADD_FAILURE() << method << " " << path << ": " << r.error().ToString();
+      return out;
+    }
+    out.status = r->status;
+    out.body = r->body;
+    out.parser = std::make_shared<simdjson::dom::parser>();
+    if (!out.body.empty() && out.body[0] == '{') {
+      auto parsed = out.parser->parse(out.body);
+      EXPECT_FALSE(parsed.error()) << out.body;
+      if (!parsed.error()) out.json = parsed.value();
+    }
+    return out;
+  }
+
+ private:
+  std::string base_;
+  http::HttpClient client_;
+};
+
+std::string NewId(IdKind kind) {
+  static IdGenerator ids;
+  return FormatId(kind, ids.Next());
+}
+
+std::string AccountsBody(const std::vector<std::string>& ids,
+                         const std::string& currency = "USD",
+                         const std::string& flags = "[]") {
+  std::string b = R"({"accounts":[)";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) b += ",";
+    b += R"({"id":")" + ids[i] + R"(","currency":")" + currency +
+         R"(","flags":)" + flags + "}";
+  }
+  return b + "]}";
+}
+
+std::string TransferBody(const std::string& id, const std::string& debit,
+                         const std::string& credit, const std::string& value,
+                         const std::string& currency = "USD") {
+  return R"({"transfers":[{"id":")" + id + R"(","debitAccountId":")" + debit +
+         R"(","creditAccountId":")" + credit +
+         R"(","amount":{"currency":")" + currency + R"(","value":")" + value +
+         R"("}}]})";
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(); }
+  void TearDown() override {
+    if (service_) service_->Stop();
+  }
+  void Start(WebhookOptions webhooks = {}) {
+    ServiceOptions o;
+    o.data_dir = dir_.path() + "/data";
+    o.listen_port = 0;
+    o.sync = false;  // durability has its own test (api_crash_test)
+    o.operator_key = kOperatorKey;
+    o.max_body_bytes = 64 << 10;
+    o.webhooks = webhooks;
+    Result<std::unique_ptr<ApiService>> s = ApiService::Start(o);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    service_ = std::move(s).value();
+    client_ = std::make_unique<Client>(service_->port());
+  }
+  void Restart(WebhookOptions webhooks = {}) {
+    service_->Stop();
+    service_.reset();
+    Start(webhooks);
+  }
+  Reply Op(const std::string& method, const std::string& path,
+           const std::string& body = "",
+           std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return client_->Call(method, path, body, kOperatorKey, std::move(headers));
+  }
+  // A new principal and its key.
+  std::pair<std::string, std::string> NewPrincipal(const std::string& name) {
+    Reply p = Op("POST", "/v1/principals",
+                 R"({"name":")" + name + R"(","kind":"PARTICIPANT"})");
+    EXPECT_EQ(p.status, 201) << p.body;
+    std::string id = p.Str({"principal", "id"});
+    Reply k = Op("POST", "/v1/principals/" + id + "/keys");
+    EXPECT_EQ(k.status, 201) << k.body;
+    return {id, k.Str({"key", "secret"})};
+  }
+  std::string Balance(const std::string& account) {
+    Reply r = Op("GET", "/v1/ledger/accounts/" + account);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Str({"account", "creditsPosted", "value"}) + "/" +
+           r.Str({"account", "debitsPosted", "value"});
+  }
+
+  meridian::testing::TempDir dir_;
+  std::unique_ptr<ApiService> service_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(ApiTest, HealthReadyAndOpenApiNeedNoKey) {
+  EXPECT_EQ(client_->Call("GET", "/healthz", "", "").status, 200);
+  EXPECT_EQ(client_->Call("GET", "/readyz", "", "").status, 200);
+  Reply doc = client_->Call("GET", "/v1/openapi.json", "", "");
+  EXPECT_EQ(doc.status, 200);
+  EXPECT_EQ(doc.Str({"openapi"}), "3.0.3");
+}
+
+TEST_F(ApiTest, OpenApiDocumentsExactlyTheRoutes) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string text(OpenApiDocument());
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(text).get(doc), simdjson::SUCCESS);
+  simdjson::dom::object paths;
+  ASSERT_EQ(doc["paths"].get_object().get(paths), simdjson::SUCCESS);
+  std::set<std::pair<std::string, std::string>> documented, served;
+  for (simdjson::dom::key_value_pair path_item : paths) {
+    std::string_view path = path_item.key;
+    simdjson::dom::object ops;
+    ASSERT_EQ(path_item.value.get_object().get(ops), simdjson::SUCCESS);
+    for (simdjson::dom::key_value_pair op : ops) {
+      std::string_view method = op.key;
+      std::string m(method);
+      for (char& ch : m) ch = static_cast<char>(std::toupper(ch));
+      documented.emplace(m, std::string(path));
+    }
+  }
+  for (const auto& r : service_->routes()) served.insert(r);
+  for (const auto& r : served) {
+    EXPECT_TRUE(documented.count(r)) << "undocumented: " << r.first << " " << r.second;
+  }
+  for (const auto& r : documented) {
+    EXPECT_TRUE(served.count(r)) << "documented, not served: " << r.first << " " << r.second;
+  }
+}
+
+TEST_F(ApiTest, WrongOrMissingKeyIs401AndOthersObjectsAre404) {
+  Reply none = client_->Call("GET", "/v1/principals", "", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.code(), "UNAUTHENTICATED");
+  EXPECT_EQ(none.param(), "Authorization");
+  EXPECT_EQ(client_->Call("GET", "/v1/principals", "", "sk_wrong").status, 401);
+
+  auto [a, a_key] = NewPrincipal("Wallet A");
+  auto [b, b_key] = NewPrincipal("Wallet B");
+  // A participant is not the operator.
+  Reply forbidden = client_->Call("POST", "/v1/ledger/accounts",
+                                  AccountsBody({NewId(IdKind::kAccount)}), a_key);
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_EQ(forbidden.Str({"result", "status"}), "F");
+  // Its own principal: yes; the other: 404, exactly as a missing one.
+  EXPECT_EQ(client_->Call("GET", "/v1/principals/" + a, "", a_key).status, 200);
+  Reply other = client_->Call("GET", "/v1/principals/" + b, "", a_key);
+  EXPECT_EQ(other.status, 404);
+  Reply missing = client_->Call(
+      "GET", "/v1/principals/" + NewId(IdKind::kPrincipal), "", a_key);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(other.body, missing.body);
+  // Webhook endpoints too.
+  Reply ep = client_->Call("POST", "/v1/webhooks/endpoints",
+                           R"({"url":"http://127.0.0.1:9/x","eventTypes":["webhook.test"]})",
+                           a_key);
+  ASSERT_EQ(ep.status, 201) << ep.body;
+  std::string ep_id = ep.Str({"endpoint", "id"});
+  EXPECT_EQ(client_->Call("GET", "/v1/webhooks/endpoints/" + ep_id, "", a_key).status, 200);
+  EXPECT_EQ(client_->Call("GET", "/v1/webhooks/endpoints/" + ep_id, "", b_key).status, 404);
+  EXPECT_EQ(client_->Call("DELETE", "/v1/webhooks/endpoints/" + ep_id, "", b_key).status, 404);
+  // A revoked key stops working at once.
+  Reply k2 = client_->Call("POST", "/v1/principals/" + a + "/keys", "", a_key);
+  ASSERT_EQ(k2.status, 201);
+  EXPECT_EQ(Op("DELETE", "/v1/principals/" + a + "/keys/" + k2.Str({"key", "id"})).status, 200);
+  EXPECT_EQ(client_->Call("GET", "/v1/principals/" + a, "", k2.Str({"key", "secret"})).status, 401);
+}
+
+TEST_F(ApiTest, BadInputIsRefusedWithCodeAndParamAndChangesNothing) {
+  std::string a = NewId(IdKind::kAccount), b = NewId(IdKind::kAccount);
+  ASSERT_EQ(Op("POST", "/v1/ledger/accounts", AccountsBody({a, b})).status, 200);
+  ASSERT_EQ(Op("POST", "/v1/ledger/transfers",
+               TransferBody(NewId(IdKind::kTransfer), a, b, "100")).status, 200);
+  const std::string before = Balance(a) + Balance(b);
+
+  struct Case {
+    std::string body;
+    int status;
+    std::string code, param;
+  };
+  std::string t = NewId(IdKind::kTransfer);
+  std::vector<Case> cases = {
+      {"{\"transfers\":[", 400, "INVALID_JSON", ""},
+      {"[1,2]", 400, "INVALID_JSON", ""},
+      {TransferBody(t, a, b, "12.5"), 400, "INVALID_AMOUNT", "transfers[0].amount.value"},
+      {TransferBody(t, a, b, "-5"), 400, "INVALID_AMOUNT", "transfers[0].amount.value"},
+      {TransferBody(t, a, b, "1234567890123456789"), 400, "INVALID_AMOUNT", "transfers[0].amount.value"},
+      {TransferBody(t, a, b, "100", "ABC"), 400, "CURRENCY_NOT_SUPPORTED", "transfers[0].amount.currency"},
+      {TransferBody("tr_nonsense", a, b, "100"), 400, "INVALID_ID", "transfers[0].id"},
+      {R"({"transfers":[{"id":")" + t + R"(","debitAccountId":")" + a +
+           R"(","creditAccountId":")" + b +
+           R"(","amount":{"currency":"USD","value":"1"},"colour":"red"}]})",
+       400, "UNKNOWN_PARAMETER", "transfers[0].colour"},
+      {R"({"transfers":[{"id":")" + t + R"(","creditAccountId":")" + b +
+           R"(","amount":{"currency":"USD","value":"1"}}]})",
+       400, "MISSING_PARAMETER", "transfers[0].debitAccountId"},
+      {"{\"transfers\":[],\"pad\":\"" + std::string(70 << 10, 'x') + "\"}", 413,
+       "BODY_TOO_LARGE", ""},
+  };
+  for (const Case& c : cases) {
+    Reply r = Op("POST", "/v1/ledger/transfers", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 200) << " -> " << r.body;
+    EXPECT_EQ(r.code(), c.code) << r.body;
+    EXPECT_EQ(r.Str({"result", "status"}), "F") << r.body;
+    if (!c.param.empty()) EXPECT_EQ(r.param(), c.param) << r.body;
+    EXPECT_NE(r.Str({"result", "message"}), "<missing>");
+  }
+  // A business refusal is 422 with the ledger's reason.
+  std::string strict = NewId(IdKind::kAccount);
+  ASSERT_EQ(Op("POST", "/v1/ledger/accounts",
+               AccountsBody({strict}, "USD", R"(["DEBITS_MUST_NOT_EXCEED_CREDITS"])"))
+                .status,
+            200);
+  Reply refused = Op("POST", "/v1/ledger/transfers",
+                     TransferBody(NewId(IdKind::kTransfer), strict, a, "1"));
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.code(), "INSUFFICIENT_BALANCE");
+  EXPECT_EQ(refused.Str({"transfers", "0", "result"}), "EXCEEDS_CREDITS");
+  EXPECT_EQ(Balance(a) + Balance(b), before);
+  EXPECT_EQ(Op("GET", "/v1/ledger/transfers/" + t).status, 404);
+}
+
+TEST_F(ApiTest, SameRequestIdFiftyTimesConcurrentlyHasOneEffect) {
+  std::string a = NewId(IdKind::kAccount), b = NewId(IdKind::kAccount);
+  ASSERT_EQ(Op("POST", "/v1/ledger/accounts", AccountsBody({a, b})).status, 200);
+  // Webhook endpoints: ids are made by the gateway, so only the
+  // idempotency table stops fifty endpoints from being created.
+  const std::string body =
+      R"({"url":"http://127.0.0.1:9/hook","eventTypes":["webhook.test"]})";
+  std::vector<std::string> answers(50);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 50; ++i) {
+    threads.emplace_back([&, i] {
+      Client c(service_->port());
+      Reply r = c.Call("POST", "/v1/webhooks/endpoints", body, kOperatorKey,
+                       {{"Idempotency-Key", "endpoint-once"}});
+      answers[i] = std::to_string(r.status) + " " + r.body;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& a : answers) EXPECT_EQ(a, answers[0]);
+  EXPECT_EQ(answers[0].substr(0, 3), "201");
+  Reply list = Op("GET", "/v1/webhooks/endpoints");
+  EXPECT_EQ(list.Str({"data", "1"}), "<missing>") << list.body;  // one only
+
+  // Transfers: the same answer each time, including the first's "OK".
+  const std::string transfer = TransferBody(NewId(IdKind::kTransfer), a, b, "7");
+  threads.clear();
+  for (int i = 0; i < 50; ++i) {
+    threads.emplace_back([&, i] {
+      Client c(service_->port());
+      Reply r = c.Call("POST", "/v1/ledger/transfers", transfer, kOperatorKey,
+                       {{"Idempotency-Key", "pay-7"}});
+      answers[i] = std::to_string(r.status) + " " + r.body;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& a : answers) EXPECT_EQ(a, answers[0]);
+  EXPECT_NE(answers[0].find("\"result\":\"OK\""), std::string::npos) << answers[0];
+  EXPECT_EQ(Balance(b), "7/0");
+  // Whitespace and key order do not make another request...
+  std::string reordered = transfer;
+  reordered.insert(1, " ");
+  EXPECT_EQ(Op("POST", "/v1/ledger/transfers", reordered,
+               {{"Idempotency-Key", "pay-7"}}).status,
+            200);
+  // ...a changed body does, and is refused without effect.
+  Reply changed = Op("POST", "/v1/ledger/transfers",
+                     TransferBody(NewId(IdKind::kTransfer), a, b, "8"),
+                     {{"Idempotency-Key", "pay-7"}});
+  EXPECT_EQ(changed.status, 409);
+  EXPECT_EQ(changed.code(), "REPEAT_REQ_INCONSISTENT");
+  EXPECT_EQ(Balance(b), "7/0");
+  // And the table survives a restart.
+  Restart();
+  EXPECT_EQ(std::to_string(Op("POST", "/v1/ledger/transfers", transfer,
+                              {{"Idempotency-Key", "pay-7"}}).status) + " " +
+                Op("POST", "/v1/ledger/transfers", transfer,
+                   {{"Idempotency-Key", "pay-7"}}).body,
+            answers[0]);
+}
+
+TEST_F(ApiTest, LedgerApiListsTransfersWithCursors) {
+  std::string a = NewId(IdKind::kAccount), b = NewId(IdKind::kAccount);
+  ASSERT_EQ(Op("POST", "/v1/ledger/accounts", AccountsBody({a, b}, "JPY")).status, 200);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 25; ++i) {
+    ids.push_back(NewId(IdKind::kTransfer));
+    ASSERT_EQ(Op("POST", "/v1/ledger/transfers",
+                 TransferBody(ids.back(), a, b, std::to_string(i + 1), "JPY")).status,
+              200);
+  }
+  Reply page1 = Op("GET", "/v1/ledger/accounts/" + b + "/transfers?limit=20");
+  ASSERT_EQ(page1.status, 200) << page1.body;
+  EXPECT_EQ(page1.Str({"data", "0", "id"}), ids[24]);  // newest first
+  EXPECT_EQ(page1.Str({"hasMore"}), "true");
+  Reply page2 = Op("GET", "/v1/ledger/accounts/" + b +
+                              "/transfers?limit=20&startingAfter=" +
+                              page1.Str({"data", "19", "id"}));
+  EXPECT_EQ(page2.Str({"data", "4", "id"}), ids[0]);
+  EXPECT_EQ(page2.Str({"hasMore"}), "false");
+  Reply t = Op("GET", "/v1/ledger/transfers/" + ids[3]);
+  EXPECT_EQ(t.Str({"transfer", "amount", "value"}), "4");
+  EXPECT_EQ(t.Str({"transfer", "amount", "currency"}), "JPY");
+  EXPECT_EQ(Balance(b), "325/0");
+}
+
+// A receiver on a loopback port that records what it gets and fails the
+// first `fail_first` posts with a 500.
+class Receiver {
+ public:
+  explicit Receiver(int fail_first) : fail_first_(fail_first) {
+    http::Router router;
+    router.Add("POST", "/hook", "hook",
+               [this](http::Request& req, const http::PathParams&,
+                      http::Responder r) {
+                 std::unique_lock lock(mu_);
+                 if (seen_++ < fail_first_) {
+                   std::move(r).Send({.status = 500, .body = "{}"});
+                   return;
+                 }
+                 bodies_.push_back(req.body);
+                 signatures_.push_back(
+                     std::string(req.Header("meridian-signature").value_or("")));
+                 std::move(r).Send({.status = 200, .body = "{}"});
+               });
+    server_ = std::move(http::Server::Start({}, std::move(router))).value();
+  }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook";
+  }
+  // Waits up to 20 s for `n` accepted deliveries.
+  bool WaitFor(size_t n) {
+    for (int i = 0; i < 2000; ++i) {
+      {
+        std::unique_lock lock(mu_);
+        if (bodies_.size() >= n) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  std::vector<std::string> bodies() {
+    std::unique_lock lock(mu_);
+    return bodies_;
+  }
+  std::vector<std::string> signatures() {
+    std::unique_lock lock(mu_);
+    return signatures_;
+  }
+  int seen() {
+    std::unique_lock lock(mu_);
+    return seen_;
+  }
+
+ private:
+  std::mutex mu_;
+  int fail_first_;
+  int seen_ = 0;
+  std::vector<std::string> bodies_, signatures_;
+  std::unique_ptr<http::Server> server_;
+};
+
+WebhookOptions FastRetries() {
+  WebhookOptions w;
+  w.retry_schedule_ms = {0, 50, 50, 50, 50, 50, 50, 50};
+  w.timeout_ms = 2000;
+  return w;
+}
+
+TEST_F(ApiTest, WebhooksAreSignedAndRetriedUntilAccepted) {
+  Restart(FastRetries());
+  Receiver receiver(/*fail_first=*/2);
+  Reply ep = Op("POST", "/v1/webhooks/endpoints",
+                R"({"url":")" + receiver.url() +
+                    R"(","eventTypes":["ledger.transfer.created"]})");
+  ASSERT_EQ(ep.status, 201) << ep.body;
+  const std::string secret = ep.Str({"secret"});
+  std::string a = NewId(IdKind::kAccount), b = NewId(IdKind::kAccount);
+  ASSERT_EQ(Op("POST", "/v1/ledger/accounts", AccountsBody({a, b})).status, 200);
+  std::string t = NewId(IdKind::kTransfer);
+  // The ledger API's events go to the principal that made the change.
+  ASSERT_EQ(Op("POST", "/v1/ledger/transfers", TransferBody(t, a, b, "5")).status, 200);
+  ASSERT_TRUE(receiver.WaitFor(1)) << "seen " << receiver.seen();
+  EXPECT_EQ(receiver.seen(), 3);  // two failures, then accepted
+  const std::string body = receiver.bodies()[0];
+  EXPECT_NE(body.find("\"type\":\"ledger.transfer.created\""), std::string::npos);
+  EXPECT_NE(body.find(t), std::string::npos);
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  EXPECT_TRUE(auth::VerifyWebhookSignature(receiver.signatures()[0], body, secret,
+                                           now_s, 300)
+                  .ok());
+  EXPECT_FALSE(auth::VerifyWebhookSignature(receiver.signatures()[0], body + " ",
+                                            secret, now_s, 300)
+                   .ok());
+  // Its delivery state is visible through the API.
+  simdjson::dom::parser p;
+  std::string event_id(p.parse(body).value()["id"].get_string().value());
+  Reply ev;
+  for (int i = 0; i < 200; ++i) {
+    ev = Op("GET", "/v1/events/" + event_id);
+    if (ev.Str({"event", "deliveries", "0", "state"}) == "DELIVERED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(ev.Str({"event", "deliveries", "0", "state"}), "DELIVERED") << ev.body;
+  EXPECT_EQ(ev.Str({"event", "deliveries", "0", "attempts"}), "3");
+}
+
+TEST_F(ApiTest, EventsPendingAtShutdownAreDeliveredAfterRestart) {
+  WebhookOptions w;
+  w.retry_schedule_ms = {0, 1500, 1500, 1500};
+  w.timeout_ms = 500;
+  Restart(w);
+  // Nobody listens on the endpoint's port yet: reserve one, then free it.
+  uint16_t port;
+  {
+    http::Router r;
+    auto probe = std::move(http::Server::Start({}, std::move(r))).value();
+    port = probe->port();
+  }
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+  Reply ep = Op("POST", "/v1/webhooks/endpoints",
+                R"({"url":")" + url + R"(","eventTypes":["webhook.test"]})");
+  ASSERT_EQ(ep.status, 201);
+  Reply sent = Op("POST", "/v1/webhooks/endpoints/" + ep.Str({"endpoint", "id"}) + "/test");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::string event_id = sent.Str({"eventId"});
+  // The first attempt fails (connection refused); stop before the retry.
+  Reply ev;
+  for (int i = 0; i < 100; ++i) {
+    ev = Op("GET", "/v1/events/" + event_id);
+    if (ev.Str({"event", "deliveries", "0", "attempts"}) == "1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(ev.Str({"event", "deliveries", "0", "attempts"}), "1") << ev.body;
+  service_->Stop();
+  service_.reset();
+  // Now a receiver on that port, and a restart.
+  http::Router router;
+  std::mutex mu;
+  std::vector<std::string> got;
+  router.Add("POST", "/hook", "hook",
+             [&](http::Request& req, const http::PathParams&, http::Responder r) {
+               {
+                 std::unique_lock lock(mu);
+                 got.push_back(req.body);
+               }
+               std::move(r).Send({.status = 204, .body = ""});
+             });
+  http::ServerOptions so;
+  so.port = port;
+  auto receiver = std::move(http::Server::Start(so, std::move(router))).value();
+  Start(w);
+  bool delivered = false;
+  for (int i = 0; i < 400 && !delivered; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::unique_lock lock(mu);
+    delivered = !got.empty();
+  }
+  ASSERT_TRUE(delivered);
+  EXPECT_NE(got[0].find(event_id), std::string::npos) << got[0];
+  for (int i = 0; i < 200; ++i) {
+    ev = Op("GET", "/v1/events/" + event_id);
+    if (ev.Str({"event", "deliveries", "0", "state"}) == "DELIVERED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(ev.Str({"event", "deliveries", "0", "state"}), "DELIVERED") << ev.body;
+  EXPECT_EQ(ev.Str({"event", "deliveries", "0", "attempts"}), "2");
+}
+
+TEST_F(ApiTest, MetricsAreInPrometheusFormat) {
+  Op("GET", "/v1/principals");
+  Reply m = client_->Call("GET", "/metrics", "", "");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("meridian_http_requests_total{route=\"GET /v1/principals\",code=\"200\"}"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("meridian_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(m.body.find("meridian_engine_queue_depth"), std::string::npos);
+  EXPECT_NE(m.body.find("meridian_journal_fsync_seconds"), std::string::npos);
+  EXPECT_NE(m.body.find("meridian_webhook_backlog"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace meridian::api
