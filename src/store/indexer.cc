@@ -33,10 +33,12 @@ Indexer::~Indexer() { (void)Stop(); }
 Status Indexer::Enqueue(IndexBatch batch) {
   const size_t bytes = ApproximateBytes(batch);
   std::unique_lock lock(mu_);
+  if (!error_.ok()) return error_;
+  if (stopping_) return ShuttingDown(batch.batch_seq);
   if (batch.batch_seq <= last_enqueued_seq_) {
     // At or below the watermark: a re-delivery after a restart, already in
     // the read model. Above it, the order is broken: a producer bug.
-    if (batch.batch_seq <= watermark_ && error_.ok()) return Status::Ok();
+    if (batch.batch_seq <= watermark_) return Status::Ok();
     return MakeError(ErrorCode::kINVALID_PARAMETER, "batch_seq",
                      "batch_seq " + std::to_string(batch.batch_seq) +
                          " does not follow the last one enqueued, " +
@@ -49,7 +51,15 @@ Status Indexer::Enqueue(IndexBatch batch) {
   });
   if (!error_.ok()) return error_;
   if (stopping_) return ShuttingDown(batch.batch_seq);
-  last_enqueued_seq_ = std::max(last_enqueued_seq_, batch.batch_seq);
+  if (batch.batch_seq <= last_enqueued_seq_) {
+    // Another producer got in first with a later batch while this one
+    // waited for room: queueing it now would put it out of order.
+    return MakeError(
+        ErrorCode::kINVALID_PARAMETER, "batch_seq",
+        "batch_seq " + std::to_string(batch.batch_seq) + " was overtaken by " +
+            std::to_string(last_enqueued_seq_) + "; enqueue from one thread");
+  }
+  last_enqueued_seq_ = batch.batch_seq;
   queue_.push_back(std::move(batch));
   queue_sizes_.push_back(bytes);
   queued_bytes_ += bytes;

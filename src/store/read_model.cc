@@ -124,10 +124,10 @@ Result<Page<T>> ReadPage(rocksdb::DB* db, rocksdb::ReadOptions options,
   return page;
 }
 
-// Memtable insert hints. Most of a write's keys land right after the
+// Memtable insert hints. Most of a write's keys land right next to the
 // previous key with the same prefix: an account's history grows at its end
 // (timestamps increase), and time-ordered ids make transfers, accounts and
-// an owner's objects grow at the end of their ranges. A hint per prefix lets
+// an owner's objects grow at one end of their ranges. A hint per prefix lets
 // the skiplist insert start from the last insert position instead of
 // searching from the top.
 class InsertHintPrefix : public rocksdb::SliceTransform {
@@ -457,13 +457,13 @@ Result<Page<ledger::Transfer>> ReadModel::TransfersByAccount(
   Key upper = internal::AccountTransferKey(query.account_id, to).Byte('\0');
   const u128 account_id = query.account_id;
   return ReadPage<ledger::Transfer>(
-      db_.get(), options, lower, upper, query.newest_first, query.limit, path_,
+      db_.get(), options, lower, upper, /*backward=*/query.newest_first,
+      query.limit, path_,
       [account_id](std::string_view key, std::string_view value,
                    ledger::Transfer* out) {
         return internal::DecodeRecord(value, out) &&
                key.size() == internal::kAccountTransferKeyBytes &&
-               internal::DecodeU64BigEndian(key.data() + 17) ==
-                   out->timestamp &&
+               internal::AccountTransferKeyTimestamp(key) == out->timestamp &&
                (out->debit_account_id == account_id ||
                 out->credit_account_id == account_id);
       });
@@ -488,14 +488,15 @@ Result<Page<ledger::Account>> ReadModel::ListAccounts(
     if (!internal::DecodeRecord(ToView(value), &cursor)) {
       return Corrupt(path_, "undecodable account");
     }
-    upper = internal::AccountByTimeKey(cursor.timestamp);  // exclusive
+    // Right after the cursor's own key: older accounts only.
+    lower = internal::AccountByTimeKey(cursor.timestamp).Byte('\0');
   }
   return ReadPage<ledger::Account>(
-      db_.get(), options, lower, upper, /*backward=*/true, limit, path_,
+      db_.get(), options, lower, upper, /*backward=*/false, limit, path_,
       [](std::string_view key, std::string_view value, ledger::Account* out) {
         return internal::DecodeRecord(value, out) &&
                key.size() == internal::kAccountByTimeKeyBytes &&
-               internal::DecodeU64BigEndian(key.data() + 1) == out->timestamp;
+               internal::AccountByTimeKeyTimestamp(key) == out->timestamp;
       });
 }
 
@@ -522,8 +523,9 @@ Result<Page<ObjectRecord>> ReadModel::ListObjects(
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
-  Key lower = internal::OwnerObjectKey(kind, owner, 0);
-  Key upper = internal::OwnerObjectKey(kind, owner, kU128Max).Byte('\0');
+  // Ids are complemented in keys: the largest (newest) id comes first.
+  Key lower = internal::OwnerObjectKey(kind, owner, kU128Max);
+  Key upper = internal::OwnerObjectKey(kind, owner, 0).Byte('\0');
   if (starting_after.has_value()) {
     Key cursor = internal::OwnerObjectKey(kind, owner, *starting_after);
     rocksdb::PinnableSlice value;
@@ -531,16 +533,16 @@ Result<Page<ObjectRecord>> ReadModel::ListObjects(
         db_->Get(options, db_->DefaultColumnFamily(), ToSlice(cursor), &value);
     if (s.IsNotFound()) return UnknownStartingAfter("an object of this owner");
     if (!s.ok()) return FromRocks(s, path_, "object lookup");
-    upper = cursor;  // exclusive
+    lower = cursor.Byte('\0');  // right after the cursor: older objects
   }
   return ReadPage<ObjectRecord>(
-      db_.get(), options, lower, upper, /*backward=*/true, limit, path_,
+      db_.get(), options, lower, upper, /*backward=*/false, limit, path_,
       [kind, owner](std::string_view key, std::string_view value,
                     ObjectRecord* out) {
         return key.size() == internal::kOwnerObjectKeyBytes &&
                internal::DecodeObject(value, out) && out->kind == kind &&
                out->owner == owner &&
-               internal::DecodeU128BigEndian(key.data() + 19) == out->id;
+               internal::OwnerObjectKeyId(key) == out->id;
       });
 }
 

@@ -1,14 +1,16 @@
 // ReadModel: the RocksDB read model that holds history and search once they
 // leave the engine's memory: accounts and transfers as created, every
 // account's transfers by time, principal-scoped API objects, and client
-// request ids.
+// request ids. Records are kept as the engine created them: live balances,
+// the closed flag and a pending transfer's later state belong to the engine
+// (a post or void is a transfer of its own here).
 //
-// The Indexer (store/indexer.h) fills it from the engine's per-batch output
-// (IndexBatch). It is derived data: it can be deleted (Destroy) and rebuilt
-// by replaying the journal, so writes are not fsynced. It is still always
-// consistent: each Write is one atomic RocksDB WriteBatch that also advances
-// the watermark, so after any crash the store holds exactly the batches up
-// to its watermark, and re-delivering batches from there is harmless
+// The Indexer (store/indexer.h) fills it, as its BatchSink, from the
+// engine's per-batch output (IndexBatch). It is derived data: it can be deleted
+// (Destroy) and rebuilt by replaying the journal, so writes are not fsynced. It
+// is still always consistent: each Write is one atomic RocksDB WriteBatch that
+// also advances the watermark, so after any crash the store holds exactly the
+// batches up to its watermark, and re-delivering batches from there is harmless
 // (batches at or below the watermark are skipped).
 //
 //   MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<ReadModel> model,

@@ -14,19 +14,27 @@ TEST(FormatTest, KeysSortLikeTheirNumbers) {
   for (size_t i = 1; i < std::size(ids); ++i) {
     EXPECT_LT(TransferKey(ids[i - 1]).view(), TransferKey(ids[i]).view());
     EXPECT_LT(ObjectKey(3, ids[i - 1]).view(), ObjectKey(3, ids[i]).view());
+    // Newest (largest) first in an owner's list.
+    EXPECT_GT(OwnerObjectKey(3, 7, ids[i - 1]).view(),
+              OwnerObjectKey(3, 7, ids[i]).view());
   }
   const uint64_t times[] = {0, 1, 255, 256, 1ull << 32, UINT64_MAX};
   for (size_t i = 1; i < std::size(times); ++i) {
     EXPECT_LT(AccountTransferKey(kU128Max, times[i - 1]).view(),
               AccountTransferKey(kU128Max, times[i]).view());
-    // An account's whole range sorts before the next account's.
+    // Newest first in the account list.
+    EXPECT_GT(AccountByTimeKey(times[i - 1]).view(),
+              AccountByTimeKey(times[i]).view());
+    // An account's whole range sorts between its neighbours'.
     EXPECT_LT(AccountTransferKey(5, times[i]).view(),
               AccountTransferKey(6, 0).view());
+    EXPECT_GT(AccountTransferKey(5, times[i]).view(),
+              AccountTransferKey(4, UINT64_MAX).view());
   }
-  // The "one more byte" exclusive upper bound sits between t and t + 1.
-  std::string_view at = AccountTransferKey(5, 9).view();
+  // The "one more byte" exclusive bound sits between t and t + 1.
+  Key at = AccountTransferKey(5, 9);
   Key past = AccountTransferKey(5, 9).Byte('\0');
-  EXPECT_LT(at, past.view());
+  EXPECT_LT(at.view(), past.view());
   EXPECT_LT(past.view(), AccountTransferKey(5, 10).view());
 }
 
@@ -37,11 +45,17 @@ TEST(FormatTest, KeyLayout) {
   EXPECT_EQ(key.data()[1], 0x01);
   EXPECT_EQ(key.data()[2], 0x02);
   EXPECT_EQ(static_cast<uint8_t>(key.data()[16]), 0xAB);
+  EXPECT_EQ(key.data()[17], 0);
   EXPECT_EQ(key.data()[23], 0x0A);
   EXPECT_EQ(key.data()[24], 0x0B);
   EXPECT_EQ(DecodeU128BigEndian(key.data() + 1), (u128{0x0102} << 112) | 0xAB);
-  EXPECT_EQ(DecodeU64BigEndian(key.data() + 17), 0x0A0Bu);
-  EXPECT_EQ(OwnerObjectKey(1, 2, 3).size(), kOwnerObjectKeyBytes);
+  EXPECT_EQ(AccountTransferKeyTimestamp(key.view()), 0x0A0Bu);
+  Key account = AccountByTimeKey(77);
+  EXPECT_EQ(static_cast<uint8_t>(account.data()[8]), 0xFF - 77);  // ~77
+  EXPECT_EQ(AccountByTimeKeyTimestamp(account.view()), 77u);
+  Key object = OwnerObjectKey(1, 2, 3);
+  EXPECT_EQ(object.size(), kOwnerObjectKeyBytes);
+  EXPECT_EQ(OwnerObjectKeyId(object.view()), 3u);
   EXPECT_EQ(RequestKey(1, std::string(kMaxRequestKeyBytes, 'r')).size(),
             kMaxKeyBytes);
 }
