@@ -32,7 +32,9 @@ struct Reply {
     simdjson::dom::element e = json;
     for (std::string_view p : path) {
       if (e.type() == simdjson::dom::element_type::ARRAY) {
-        e = e.at(std::stoul(std::string(p))).value();
+        auto r = e.at(std::stoul(std::string(p)));
+        if (r.error()) return "<missing>";
+        e = r.value();
       } else {
         auto r = e[p];
         if (r.error()) return "<missing>";

@@ -350,20 +350,20 @@ std::optional<std::string_view> ApiService::Impl::IdempotencyKey(
 void ApiService::Impl::Submit(Ctx& ctx, std::vector<uint8_t> command,
                               std::optional<std::string_view> request_key,
                               Renderer render) {
+  engine::Envelope e;
+  e.principal = ctx.caller.principal;
   if (request_key) {
     // Byte-equal after canonical JSON: the same request in other
     // whitespace or key order is the same request.
     Result<std::string> canonical = json::CanonicalJson(
         ctx.request->body.empty() ? std::string_view("{}") : ctx.request->body);
     if (!canonical.ok()) return ctx.Fail(canonical.error());
-    engine::Envelope e;
-    e.principal = ctx.caller.principal;
     e.key_fingerprint =
         engine::RequestKeyFingerprint(ctx.caller.principal, ctx.route, *request_key);
     e.body_hash = Sha256(*canonical);
     e.request_key = std::string(*request_key);
-    command = engine::EncodeIdempotent(e, command);
   }
+  command = engine::EncodeIdempotent(e, command);
   auto responder = ctx.responder;
   Status s = sequencer_->TrySubmit(
       std::move(command),

@@ -20,7 +20,11 @@
 //                           i64 next attempt, Unix ns)
 //   kIdempotent             u128 principal | u128 key fingerprint |
 //                           32-byte body hash | str request key (<=160) |
-//                           the wrapped command's bytes (to the end)
+//                           the wrapped command's bytes (to the end).
+//                           The envelope of every API request: it names the
+//                           caller (the owner of the events the command
+//                           emits) and, when the request key is not empty,
+//                           makes the command idempotent.
 //
 // Secrets never enter the journal: keys arrive hashed, and webhook and
 // request-signing secrets are derived outside the engine (api/).

@@ -167,6 +167,12 @@ void StateMachine::ApplyIdempotent(std::span<const uint8_t> body,
     return;
   }
   const Envelope& e = *envelope;
+  // Without a request key the envelope only says on whose behalf the
+  // command runs (who owns the events it emits): nothing is remembered.
+  if (e.request_key.empty()) {
+    ApplyCommand(e.inner, e.principal, reply);
+    return;
+  }
   if (const ApiState::IdempotencyEntry* seen =
           api_.FindRequest(e.key_fingerprint)) {
     next_timestamp_ = ts + 1;
