@@ -15,7 +15,8 @@ REF_DATA ?= ../shared/data
 # Debian 12 packages the build and tests need (see DESIGN.md).
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libssl-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev \
-  libboost-dev libsimdjson-dev librocksdb-dev libtomlplusplus-dev
+  libboost-dev libsimdjson-dev librocksdb-dev libtomlplusplus-dev \
+  prometheus
 
 # Only for `make bench-pg` (the PostgreSQL peer run).
 PG_PACKAGES := postgresql postgresql-contrib
