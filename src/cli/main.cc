@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bench_api.h"
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
 #include "cli/serve.h"
@@ -57,6 +58,29 @@ int main(int argc, char** argv) {
   bench_ledger->add_flag("--json", bench_options.json,
                          "one JSON object per case");
 
+  meridian::cli::BenchApiOptions api_options;
+  CLI::App* bench_api = bench->add_subcommand(
+      "api",
+      "HTTP: POST /v1/ledger/transfers (one transfer per request) beside "
+      "GET /healthz, closed loop, then open loop at half the maximum");
+  bench_api->add_option("--target", api_options.target,
+                        "HOST:PORT of a running server (default: start one "
+                        "in this process)");
+  bench_api->add_option("--operator-key", api_options.operator_key,
+                        "with --target");
+  bench_api->add_option("--connections", api_options.connections)
+      ->check(CLI::Range(1, 10000));
+  bench_api->add_option("--seconds", api_options.seconds, "per run");
+  bench_api->add_option("--warmup", api_options.warmup_seconds, "per run");
+  bench_api->add_option("--accounts", api_options.accounts)
+      ->check(CLI::Range(2, 10'000'000));
+  bench_api->add_option("--io-threads", api_options.io_threads)
+      ->check(CLI::Range(1, 64));
+  bench_api->add_option("--data-dir", api_options.data_dir);
+  bench_api->add_flag("--no-sync", api_options.no_sync,
+                      "skip fdatasync (NOT durable; for comparison only)");
+  bench_api->add_flag("--json", api_options.json, "one JSON object per run");
+
   std::string demo_dir = ".meridian-data";
   std::string demo_reference = "../shared/data";
   double demo_seconds = 0;
@@ -92,6 +116,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return meridian::cli::RunServe(serve_flags);
+  if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
 
   if (verify->parsed())
     return meridian::cli::RunVerify(verify_dir, verify_json);
