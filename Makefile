@@ -8,6 +8,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DATA_DIR ?= .meridian-data
+LISTEN ?= 127.0.0.1:8080
 # Reference data (ECB rates, ISO 4217, lists) when it is beside the repo;
 # the demo falls back to built-in data and says so.
 REF_DATA ?= ../shared/data
@@ -35,7 +36,7 @@ define install_missing
 	fi
 endef
 
-.PHONY: all deps configure build test test-asan run bench bench-pg format clean
+.PHONY: all deps configure build test test-asan run demo bench bench-api bench-pg format clean
 
 all: build
 
@@ -54,11 +55,20 @@ test: build
 test-asan:
 	$(MAKE) test PRESET=debug
 
+# The HTTP API with embedded storage in $(DATA_DIR). The first start prints
+# the operator key once; set MERIDIAN_OPERATOR_KEY to choose your own.
 run: build
-	$(BUILD_DIR)/src/cli/meridian demo --data-dir $(DATA_DIR) --reference-data $(REF_DATA)
+	$(BUILD_DIR)/src/cli/meridian serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+
+# The engine-only payment stream of issue 2 (no HTTP).
+demo: build
+	$(BUILD_DIR)/src/cli/meridian demo --data-dir $(DATA_DIR)-demo --reference-data $(REF_DATA)
 
 bench: build
 	$(BUILD_DIR)/src/cli/meridian bench ledger
+
+bench-api: build
+	$(BUILD_DIR)/src/cli/meridian bench api --connections 256
 
 bench-pg: build
 	$(call install_missing,$(PG_PACKAGES))

@@ -272,6 +272,10 @@ TEST_F(ApiTest, BadInputIsRefusedWithCodeAndParamAndChangesNothing) {
     if (!c.param.empty()) EXPECT_EQ(r.param(), c.param) << r.body;
     EXPECT_NE(r.Str({"result", "message"}), "<missing>");
   }
+  Reply form = Op("POST", "/v1/ledger/transfers", "a=b",
+                  {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 415);
+  EXPECT_EQ(form.code(), "UNSUPPORTED_MEDIA_TYPE");
   // A business refusal is 422 with the ledger's reason.
   std::string strict = NewId(IdKind::kAccount);
   ASSERT_EQ(Op("POST", "/v1/ledger/accounts",

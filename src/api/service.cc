@@ -284,6 +284,18 @@ void ApiService::Impl::Route(http::Router& router, std::string_view method,
                Ctx ctx{&req, &params,
                        std::make_shared<http::Responder>(std::move(responder)),
                        Caller{}, name};
+               // Bodies are JSON (spec/api.md); a form post is a mistake
+               // better named than parsed.
+               if (!req.body.empty()) {
+                 std::optional<std::string_view> type =
+                     req.Header("content-type");
+                 if (type && type->substr(0, 16) != "application/json") {
+                   return ctx.Fail(MakeError(
+                       ErrorCode::kUNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                       "send the body as JSON with Content-Type: "
+                       "application/json"));
+                 }
+               }
                if (access != Access::kPublic) {
                  if (std::optional<Error> e = Authenticate(req, &ctx.caller)) {
                    return ctx.Fail(*e);
