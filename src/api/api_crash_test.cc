@@ -2,11 +2,10 @@
 // answered 200 is present after restart. The server is the real `meridian
 // serve` binary in its own process, with fdatasync on.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdio>
@@ -50,7 +49,8 @@ Server StartServer(const std::string& data_dir) {
   while (fgets(line, sizeof line, f) != nullptr) {
     const char* at = strstr(line, "listening on http://127.0.0.1:");
     if (at != nullptr) {
-      s.port = static_cast<uint16_t>(atoi(at + strlen("listening on http://127.0.0.1:")));
+      s.port = static_cast<uint16_t>(
+          atoi(at + strlen("listening on http://127.0.0.1:")));
       break;
     }
   }
@@ -96,8 +96,9 @@ TEST(ApiCrashTest, EveryTransferAnswered200SurvivesKill9) {
     }
     // Everything acknowledged before this kill must still be there.
     for (const std::string& id : acked) {
-      Result<http::ClientResponse> r = setup.Do(
-          "GET", Url(s.port, "/v1/ledger/transfers/" + id), Headers(), "", 10'000);
+      Result<http::ClientResponse> r =
+          setup.Do("GET", Url(s.port, "/v1/ledger/transfers/" + id), Headers(),
+                   "", 10'000);
       ASSERT_TRUE(r.ok());
       ASSERT_EQ(r->status, 200) << "acknowledged transfer " << id << " lost";
     }
@@ -135,8 +136,9 @@ TEST(ApiCrashTest, EveryTransferAnswered200SurvivesKill9) {
   Server s = StartServer(data);
   http::HttpClient client;
   for (const std::string& id : acked) {
-    Result<http::ClientResponse> r = client.Do(
-        "GET", Url(s.port, "/v1/ledger/transfers/" + id), Headers(), "", 10'000);
+    Result<http::ClientResponse> r =
+        client.Do("GET", Url(s.port, "/v1/ledger/transfers/" + id), Headers(),
+                  "", 10'000);
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->status, 200) << "acknowledged transfer " << id << " lost";
   }

@@ -43,7 +43,9 @@ TEST(ErrorsDocTest, AnswerCodesMatchTheTable) {
   for (const auto& row : TableRows("Answer codes")) {
     ASSERT_GE(row.size(), 4u);
     EXPECT_FALSE(row[3].empty()) << row[0] << " has no explanation";
-    EXPECT_TRUE(documented.emplace(row[0], std::make_pair(std::stoi(row[1]), row[2][0])).second)
+    EXPECT_TRUE(
+        documented.emplace(row[0], std::make_pair(std::stoi(row[1]), row[2][0]))
+            .second)
         << row[0] << " twice";
   }
   for (size_t i = 0; i < kErrorCodeCount; ++i) {
@@ -64,8 +66,8 @@ TEST(ErrorsDocTest, LedgerResultsMatchTheTable) {
   std::set<std::string> documented;
   for (const auto& row : TableRows("Ledger results")) documented.insert(row[0]);
   size_t n = 0;
-#define MERIDIAN_COUNT(name, value)                                        \
-  ++n;                                                                     \
+#define MERIDIAN_COUNT(name, value) \
+  ++n;                              \
   EXPECT_TRUE(documented.erase(#name)) << #name " is not in docs/errors.md";
   MERIDIAN_LEDGER_RESULTS(MERIDIAN_COUNT)
 #undef MERIDIAN_COUNT

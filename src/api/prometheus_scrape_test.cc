@@ -1,8 +1,8 @@
 // A real Prometheus (Debian's package) scrapes the server's /metrics and
 // reports the target up with no scrape error.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -15,9 +15,8 @@ void WriteResult(json::JsonWriter& w, ErrorCode code, std::string_view param,
   w.Key("status").String(std::string_view(&outcome, 1));
   w.Key("code").String(ErrorCodeName(code));
   if (!param.empty()) w.Key("param").String(param);
-  w.Key("message").String(message.empty() && code == ErrorCode::kSUCCESS
-                              ? "success"
-                              : message);
+  w.Key("message").String(
+      message.empty() && code == ErrorCode::kSUCCESS ? "success" : message);
   w.EndObject();
 }
 
@@ -25,8 +24,7 @@ void WriteResult(json::JsonWriter& w, const Status& status) {
   if (status.ok()) {
     WriteResult(w, ErrorCode::kSUCCESS, "", "success");
   } else {
-    WriteResult(w, status.code(), status.error().param,
-                status.error().message);
+    WriteResult(w, status.code(), status.error().param, status.error().message);
   }
 }
 
@@ -155,7 +153,8 @@ void WriteAccount(json::JsonWriter& w, const ledger::Account& a) {
 void WriteTransfer(json::JsonWriter& w, const ledger::Transfer& t) {
   w.BeginObject();
   w.Key("id").String(FormatId(IdKind::kTransfer, t.id));
-  w.Key("debitAccountId").String(FormatId(IdKind::kAccount, t.debit_account_id));
+  w.Key("debitAccountId")
+      .String(FormatId(IdKind::kAccount, t.debit_account_id));
   w.Key("creditAccountId")
       .String(FormatId(IdKind::kAccount, t.credit_account_id));
   WriteAmount(w, "amount", t.amount, t.ledger);
@@ -178,12 +177,11 @@ void WritePrincipal(json::JsonWriter& w, const engine::Principal& p) {
   w.Key("id").String(FormatId(IdKind::kPrincipal, p.id));
   w.Key("kind").String(engine::PrincipalKindName(p.kind));
   w.Key("name").String(p.name);
-  w.Key("signature").String(p.signature == engine::SignatureAlgorithm::kNone
-                                ? "NONE"
-                            : p.signature ==
-                                    engine::SignatureAlgorithm::kHmacSha256
-                                ? "HMAC-SHA256"
-                                : "ED25519");
+  w.Key("signature")
+      .String(p.signature == engine::SignatureAlgorithm::kNone ? "NONE"
+              : p.signature == engine::SignatureAlgorithm::kHmacSha256
+                  ? "HMAC-SHA256"
+                  : "ED25519");
   w.Key("createdAt").String(Rfc3339(p.created_ns));
 }
 
@@ -225,7 +223,8 @@ void WriteEventFields(json::JsonWriter& w, const engine::Event& e) {
     }
     case engine::EventType::kWebhookTest:
       w.BeginObject();
-      w.Key("endpointId").String(FormatId(IdKind::kWebhookEndpoint, e.object_id));
+      w.Key("endpointId")
+          .String(FormatId(IdKind::kWebhookEndpoint, e.object_id));
       w.EndObject();
       break;
   }
@@ -260,10 +259,12 @@ void WriteEventWithDeliveries(json::JsonWriter& w, const engine::Event& e) {
   w.Key("deliveries").BeginArray();
   for (const engine::Delivery& d : e.deliveries) {
     w.BeginObject();
-    w.Key("endpointId").String(FormatId(IdKind::kWebhookEndpoint, d.endpoint_id));
+    w.Key("endpointId")
+        .String(FormatId(IdKind::kWebhookEndpoint, d.endpoint_id));
     w.Key("state").String(DeliveryStateName(d.state));
     w.Key("attempts").Uint(d.attempts);
-    if (d.last_http_status != 0) w.Key("lastHttpStatus").Uint(d.last_http_status);
+    if (d.last_http_status != 0)
+      w.Key("lastHttpStatus").Uint(d.last_http_status);
     if (d.state == engine::DeliveryState::kPending) {
       w.Key("nextAttemptAt").String(Rfc3339(d.next_attempt_ns));
     } else {

@@ -27,8 +27,9 @@ Result<NodeSecrets> NodeSecrets::LoadOrCreate(const std::string& data_dir) {
     ::close(fd);
     if (n != static_cast<ssize_t>(s.key_.size())) {
       return MakeError(ErrorCode::kDATA_CORRUPTED, "data_dir",
-                       path + " is not a 32-byte node key; restore it from "
-                              "a backup");
+                       path +
+                           " is not a 32-byte node key; restore it from "
+                           "a backup");
     }
     return s;
   }

@@ -49,7 +49,9 @@ struct Ctx {
   Caller caller;
   std::string route;
 
-  void Send(http::Response r) const { std::move(*responder).Send(std::move(r)); }
+  void Send(http::Response r) const {
+    std::move(*responder).Send(std::move(r));
+  }
   void Fail(const Error& e) const { Send(ErrorResponse(e)); }
 };
 
@@ -143,11 +145,11 @@ http::Response RenderLedgerBatch(const CommandReply& reply,
   } else if (failed == ids.size()) {
     ErrorCode code = LedgerErrorCode(results[first_failed]);
     status = ErrorCodeHttpStatus(code);
-    WriteResult(w, code,
-                std::string(key) + "[" + std::to_string(first_failed) + "]",
-                "refused by the ledger: " +
-                    std::string(ledger::LedgerResultName(results[first_failed])) +
-                    " (each item's result says why)");
+    WriteResult(
+        w, code, std::string(key) + "[" + std::to_string(first_failed) + "]",
+        "refused by the ledger: " +
+            std::string(ledger::LedgerResultName(results[first_failed])) +
+            " (each item's result says why)");
   } else {
     WriteResult(w, ErrorCode::kSUCCESS, "",
                 std::to_string(ids.size() - failed) + " of " +
@@ -201,6 +203,29 @@ Result<ListArgs> ParseListArgs(const http::Request& req, IdKind kind) {
     args.starting_after = id;
   }
   return args;
+}
+
+// What the read model keeps of a batch: the created records, events (as
+// the API renders them, with their delivery state) and request ids.
+store::IndexBatch ToIndexBatch(const engine::BatchOutput& out) {
+  store::IndexBatch b;
+  b.batch_seq = out.batch_seq;
+  b.batch_time_ns = out.batch_time_ns;
+  b.accounts = out.accounts;
+  b.transfers = out.transfers;
+  auto add_event = [&](const engine::Event& e) {
+    std::string body;
+    json::JsonWriter w(&body);
+    WriteEventWithDeliveries(w, e);
+    b.objects.push_back({static_cast<uint16_t>(IdKind::kEvent), e.principal,
+                         e.id, e.created_ns, std::move(body)});
+  };
+  for (const engine::Event& e : out.api.events) add_event(e);
+  for (const engine::Event& e : out.api.events_finished) add_event(e);
+  for (const auto& r : out.api.requests) {
+    b.requests.push_back({r.principal, r.request_key, 0, r.object_id});
+  }
+  return b;
 }
 
 }  // namespace
@@ -277,37 +302,37 @@ class ApiService::Impl {
 void ApiService::Impl::Route(http::Router& router, std::string_view method,
                              std::string_view pattern, std::string name,
                              Access access, Fn fn) {
-  router.Add(method, pattern, name,
-             [this, access, name, fn = std::move(fn)](
-                 http::Request& req, const http::PathParams& params,
-                 http::Responder responder) {
-               Ctx ctx{&req, &params,
-                       std::make_shared<http::Responder>(std::move(responder)),
-                       Caller{}, name};
-               // Bodies are JSON (spec/api.md); a form post is a mistake
-               // better named than parsed.
-               if (!req.body.empty()) {
-                 std::optional<std::string_view> type =
-                     req.Header("content-type");
-                 if (type && type->substr(0, 16) != "application/json") {
-                   return ctx.Fail(MakeError(
-                       ErrorCode::kUNSUPPORTED_MEDIA_TYPE, "Content-Type",
-                       "send the body as JSON with Content-Type: "
-                       "application/json"));
-                 }
-               }
-               if (access != Access::kPublic) {
-                 if (std::optional<Error> e = Authenticate(req, &ctx.caller)) {
-                   return ctx.Fail(*e);
-                 }
-                 if (access == Access::kOperator && !ctx.caller.is_operator()) {
-                   return ctx.Fail(MakeError(
-                       ErrorCode::kACCESS_DENIED, "",
-                       "only the operator may do this; use the operator's key"));
-                 }
-               }
-               fn(ctx);
-             });
+  router.Add(
+      method, pattern, name,
+      [this, access, name, fn = std::move(fn)](http::Request& req,
+                                               const http::PathParams& params,
+                                               http::Responder responder) {
+        Ctx ctx{&req, &params,
+                std::make_shared<http::Responder>(std::move(responder)),
+                Caller{}, name};
+        // Bodies are JSON (spec/api.md); a form post is a mistake
+        // better named than parsed.
+        if (!req.body.empty()) {
+          std::optional<std::string_view> type = req.Header("content-type");
+          if (type && type->substr(0, 16) != "application/json") {
+            return ctx.Fail(
+                MakeError(ErrorCode::kUNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                          "send the body as JSON with Content-Type: "
+                          "application/json"));
+          }
+        }
+        if (access != Access::kPublic) {
+          if (std::optional<Error> e = Authenticate(req, &ctx.caller)) {
+            return ctx.Fail(*e);
+          }
+          if (access == Access::kOperator && !ctx.caller.is_operator()) {
+            return ctx.Fail(MakeError(
+                ErrorCode::kACCESS_DENIED, "",
+                "only the operator may do this; use the operator's key"));
+          }
+        }
+        fn(ctx);
+      });
 }
 
 std::optional<Error> ApiService::Impl::Authenticate(const http::Request& req,
@@ -370,8 +395,8 @@ void ApiService::Impl::Submit(Ctx& ctx, std::vector<uint8_t> command,
     Result<std::string> canonical = json::CanonicalJson(
         ctx.request->body.empty() ? std::string_view("{}") : ctx.request->body);
     if (!canonical.ok()) return ctx.Fail(canonical.error());
-    e.key_fingerprint =
-        engine::RequestKeyFingerprint(ctx.caller.principal, ctx.route, *request_key);
+    e.key_fingerprint = engine::RequestKeyFingerprint(ctx.caller.principal,
+                                                      ctx.route, *request_key);
     e.body_hash = Sha256(*canonical);
     e.request_key = std::string(*request_key);
   }
@@ -399,23 +424,7 @@ void ApiService::Impl::OnBatchOutput(const engine::BatchOutput& out) {
   auth_.Update(out.api);
   if (WebhookWorker* w = webhooks_live_.load()) w->Update(out.api);
   batch_size_->Observe(static_cast<double>(out.transfers.size()));
-  store::IndexBatch b;
-  b.batch_seq = out.batch_seq;
-  b.batch_time_ns = out.batch_time_ns;
-  b.accounts = out.accounts;
-  b.transfers = out.transfers;
-  auto add_event = [&](const engine::Event& e) {
-    std::string body;
-    json::JsonWriter w(&body);
-    WriteEventWithDeliveries(w, e);
-    b.objects.push_back({static_cast<uint16_t>(IdKind::kEvent), e.principal,
-                         e.id, e.created_ns, std::move(body)});
-  };
-  for (const engine::Event& e : out.api.events) add_event(e);
-  for (const engine::Event& e : out.api.events_finished) add_event(e);
-  for (const auto& r : out.api.requests) {
-    b.requests.push_back({r.principal, r.request_key, 0, r.object_id});
-  }
+  store::IndexBatch b = ToIndexBatch(out);
   Status s = indexer_->Enqueue(std::move(b));
   if (!s.ok()) {
     std::fprintf(stderr,
@@ -429,16 +438,16 @@ void ApiService::Impl::OnBatchOutput(const engine::BatchOutput& out) {
 // ---------------------------------------------------------------- start
 
 Status ApiService::Impl::Start() {
-  MERIDIAN_ASSIGN_OR_RETURN(secrets_, NodeSecrets::LoadOrCreate(options_.data_dir));
+  MERIDIAN_ASSIGN_OR_RETURN(secrets_,
+                            NodeSecrets::LoadOrCreate(options_.data_dir));
   MERIDIAN_ASSIGN_OR_RETURN(
-      batch_size_,
-      metrics_.AddHistogram("meridian_engine_batch_transfers",
-                            "Transfers created per engine batch.",
-                            {1, 10, 100, 1000, 10000}));
+      batch_size_, metrics_.AddHistogram("meridian_engine_batch_transfers",
+                                         "Transfers created per engine batch.",
+                                         {1, 10, 100, 1000, 10000}));
   MERIDIAN_ASSIGN_OR_RETURN(
-      requests_, metrics_.AddCounterFamily("meridian_http_requests_total",
-                                           "HTTP requests answered.",
-                                           {"route", "code"}));
+      requests_,
+      metrics_.AddCounterFamily("meridian_http_requests_total",
+                                "HTTP requests answered.", {"route", "code"}));
   MERIDIAN_ASSIGN_OR_RETURN(
       latency_,
       metrics_.AddHistogramFamily(
@@ -538,8 +547,8 @@ Status ApiService::Impl::Start() {
                    static_cast<long long>(latency_ns / 1000));
     }
   };
-  MERIDIAN_ASSIGN_OR_RETURN(server_,
-                            http::Server::Start(std::move(ho), std::move(router)));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      server_, http::Server::Start(std::move(ho), std::move(router)));
   ready_.store(true);
   return Status::Ok();
 }
@@ -558,7 +567,8 @@ Status ApiService::Impl::Bootstrap() {
     engine::PrincipalSpec spec{operator_id, engine::PrincipalKind::kOperator,
                                engine::SignatureAlgorithm::kNone, "operator",
                                ""};
-    CommandReply r = sequencer_->SubmitAndWait(engine::EncodeCreatePrincipal(spec));
+    CommandReply r =
+        sequencer_->SubmitAndWait(engine::EncodeCreatePrincipal(spec));
     MERIDIAN_RETURN_IF_ERROR(r.status);
   }
   std::string secret;
@@ -595,13 +605,18 @@ void ApiService::Impl::Stop() {
 void ApiService::Impl::AddRoutes(http::Router& r) {
   using A = Access;
   Route(r, "GET", "/healthz", "GET /healthz", A::kPublic, [](Ctx& c) {
-    c.Send(JsonResponse(200, R"({"result":{"status":"S","code":"SUCCESS","message":"alive"}})"));
+    c.Send(JsonResponse(
+        200,
+        R"({"result":{"status":"S","code":"SUCCESS","message":"alive"}})"));
   });
   Route(r, "GET", "/readyz", "GET /readyz", A::kPublic, [this](Ctx& c) {
     if (!ready_.load()) {
-      return c.Fail(MakeError(ErrorCode::kNOT_READY, "", "starting or stopping"));
+      return c.Fail(
+          MakeError(ErrorCode::kNOT_READY, "", "starting or stopping"));
     }
-    c.Send(JsonResponse(200, R"({"result":{"status":"S","code":"SUCCESS","message":"ready"}})"));
+    c.Send(JsonResponse(
+        200,
+        R"({"result":{"status":"S","code":"SUCCESS","message":"ready"}})"));
   });
   Route(r, "GET", "/metrics", "GET /metrics", A::kPublic,
         [this](Ctx& c) { Metrics(c); });
@@ -702,7 +717,8 @@ void ApiService::Impl::CreateAccounts(Ctx& c) {
         }
         acct.limit = static_cast<u128>(limit->minor_units());
       }
-      MERIDIAN_ASSIGN_OR_RETURN(acct.user_data, ParseOptionalU128(a, "userData"));
+      MERIDIAN_ASSIGN_OR_RETURN(acct.user_data,
+                                ParseOptionalU128(a, "userData"));
       MERIDIAN_RETURN_IF_ERROR(a.Finish());
     }
     MERIDIAN_RETURN_IF_ERROR(root.Finish());
@@ -761,15 +777,17 @@ void ApiService::Impl::CreateTransfers(Ctx& c) {
       }
       tr.debit_account_id = debit.value_or(0);
       tr.credit_account_id = credit.value_or(0);
-      MERIDIAN_ASSIGN_OR_RETURN(Amount amount, json::ParseAmountField(t, "amount"));
+      MERIDIAN_ASSIGN_OR_RETURN(Amount amount,
+                                json::ParseAmountField(t, "amount"));
       tr.amount = static_cast<u128>(amount.minor_units());
       tr.ledger = amount.currency().numeric();
       MERIDIAN_ASSIGN_OR_RETURN(std::optional<uint64_t> code,
                                 t.OptionalUint64("code", 1, 65535));
       tr.code = static_cast<uint16_t>(code.value_or(1));
       MERIDIAN_ASSIGN_OR_RETURN(tr.flags, ParseFlags(t, false));
-      MERIDIAN_ASSIGN_OR_RETURN(std::optional<uint64_t> timeout,
-                                t.OptionalUint64("timeoutSeconds", 0, UINT32_MAX));
+      MERIDIAN_ASSIGN_OR_RETURN(
+          std::optional<uint64_t> timeout,
+          t.OptionalUint64("timeoutSeconds", 0, UINT32_MAX));
       tr.timeout_s = static_cast<uint32_t>(timeout.value_or(0));
       MERIDIAN_ASSIGN_OR_RETURN(tr.user_data, ParseOptionalU128(t, "userData"));
       MERIDIAN_RETURN_IF_ERROR(t.Finish());
@@ -789,12 +807,14 @@ void ApiService::Impl::CreateTransfers(Ctx& c) {
 }
 
 void ApiService::Impl::GetAccount(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kAccount, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kAccount, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   ReadEngine(c, [id = *id](const StateMachine& s) {
     const ledger::Account* a = s.ledger().FindAccount(id);
     if (a == nullptr) {
-      return ErrorResponse(MakeError(ErrorCode::kNOT_FOUND, "id", "no such account"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kNOT_FOUND, "id", "no such account"));
     }
     std::string body;
     json::JsonWriter w(&body);
@@ -808,12 +828,14 @@ void ApiService::Impl::GetAccount(Ctx& c) {
 }
 
 void ApiService::Impl::GetTransfer(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kTransfer, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kTransfer, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   ReadEngine(c, [id = *id](const StateMachine& s) {
     const ledger::Transfer* t = s.ledger().FindTransfer(id);
     if (t == nullptr) {
-      return ErrorResponse(MakeError(ErrorCode::kNOT_FOUND, "id", "no such transfer"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kNOT_FOUND, "id", "no such transfer"));
     }
     std::string body;
     json::JsonWriter w(&body);
@@ -827,7 +849,8 @@ void ApiService::Impl::GetTransfer(Ctx& c) {
 }
 
 void ApiService::Impl::ListAccountTransfers(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kAccount, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kAccount, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   Result<ListArgs> args = ParseListArgs(*c.request, IdKind::kTransfer);
   if (!args.ok()) return c.Fail(args.error());
@@ -837,7 +860,8 @@ void ApiService::Impl::ListAccountTransfers(Ctx& c) {
   q.starting_after = args->starting_after;
   // Read your writes: wait (briefly) for the indexer to reach what is durable.
   (void)indexer_->WaitFor(durable_seq_.load(), std::chrono::milliseconds(2000));
-  Result<store::Page<ledger::Transfer>> page = read_model_->TransfersByAccount(q);
+  Result<store::Page<ledger::Transfer>> page =
+      read_model_->TransfersByAccount(q);
   if (!page.ok()) return c.Fail(page.error());
   std::string body;
   json::JsonWriter w(&body);
@@ -877,14 +901,17 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
   auto parse = [&]() -> Result<engine::PrincipalSpec> {
     json::ObjectReader root = body->root();
     engine::PrincipalSpec spec;
-    MERIDIAN_ASSIGN_OR_RETURN(std::string_view name,
-                              root.String("name", engine::kMaxPrincipalNameBytes));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::string_view name,
+        root.String("name", engine::kMaxPrincipalNameBytes));
     if (name.empty()) {
-      return MakeError(ErrorCode::kINVALID_PARAMETER, "name", "a name is needed");
+      return MakeError(ErrorCode::kINVALID_PARAMETER, "name",
+                       "a name is needed");
     }
     spec.name = std::string(name);
     MERIDIAN_ASSIGN_OR_RETURN(std::string_view kind, root.String("kind", 16));
-    std::optional<engine::PrincipalKind> k = engine::PrincipalKindFromName(kind);
+    std::optional<engine::PrincipalKind> k =
+        engine::PrincipalKindFromName(kind);
     if (!k || *k == engine::PrincipalKind::kOperator) {
       return MakeError(ErrorCode::kINVALID_PARAMETER, "kind",
                        "PARTICIPANT, MERCHANT or CUSTOMER");
@@ -893,12 +920,14 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
     MERIDIAN_ASSIGN_OR_RETURN(std::optional<json::ObjectReader> sig,
                               root.OptionalObject("signature"));
     if (sig) {
-      MERIDIAN_ASSIGN_OR_RETURN(std::string_view alg, sig->String("algorithm", 16));
+      MERIDIAN_ASSIGN_OR_RETURN(std::string_view alg,
+                                sig->String("algorithm", 16));
       if (alg == "HMAC-SHA256") {
         spec.signature = engine::SignatureAlgorithm::kHmacSha256;
       } else if (alg == "ED25519") {
         spec.signature = engine::SignatureAlgorithm::kEd25519;
-        MERIDIAN_ASSIGN_OR_RETURN(std::string_view pk, sig->String("publicKey", 64));
+        MERIDIAN_ASSIGN_OR_RETURN(std::string_view pk,
+                                  sig->String("publicKey", 64));
         std::optional<std::string> raw = auth::Base64UrlDecode(pk);
         if (!raw || raw->size() != 32) {
           return MakeError(ErrorCode::kINVALID_PARAMETER,
@@ -922,9 +951,10 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
   Submit(c, engine::EncodeCreatePrincipal(*spec), key,
          [spec = *spec, secrets](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
-           engine::Principal p{reply.object_id, spec.kind, spec.signature,
-                               spec.name, spec.public_key,
-                               static_cast<int64_t>(reply.first_timestamp)};
+           engine::Principal p{
+               reply.object_id, spec.kind,
+               spec.signature,  spec.name,
+               spec.public_key, static_cast<int64_t>(reply.first_timestamp)};
            std::string body;
            json::JsonWriter w(&body);
            w.BeginObject();
@@ -941,7 +971,8 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
 }
 
 void ApiService::Impl::GetPrincipal(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   std::optional<engine::Principal> p = auth_.FindPrincipal(*id);
   // Another principal's object answers exactly as a missing one.
@@ -965,8 +996,8 @@ void ApiService::Impl::ListPrincipals(Ctx& c) {
   ReadEngine(c, [args = *args](const StateMachine& s) {
     const auto& all = s.api().principals();
     // Newest first: ids are time-ordered, so walk the map backwards.
-    auto it = args.starting_after ? all.lower_bound(*args.starting_after)
-                                  : all.end();
+    auto it =
+        args.starting_after ? all.lower_bound(*args.starting_after) : all.end();
     std::string body;
     json::JsonWriter w(&body);
     w.BeginObject();
@@ -991,7 +1022,8 @@ void ApiService::Impl::CreateKey(Ctx& c) {
   Error key_error;
   std::optional<std::string_view> key = IdempotencyKey(c, &key_error);
   if (key && !json::ValidRequestId(*key)) return c.Fail(key_error);
-  Result<u128> id = ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   if (!c.caller.is_operator() && c.caller.principal != *id) {
     return c.Fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such principal"));
@@ -1018,8 +1050,8 @@ void ApiService::Impl::CreateKey(Ctx& c) {
            w.Key("principalId").String(FormatId(IdKind::kPrincipal, principal));
            // Shown here only; Meridian keeps its hash.
            w.Key("secret").String(secrets->ApiKeySecret(reply.object_id));
-           w.Key("createdAt").String(
-               Rfc3339(static_cast<int64_t>(reply.first_timestamp)));
+           w.Key("createdAt")
+               .String(Rfc3339(static_cast<int64_t>(reply.first_timestamp)));
            w.EndObject();
            w.EndObject();
            return JsonResponse(201, std::move(body));
@@ -1027,7 +1059,8 @@ void ApiService::Impl::CreateKey(Ctx& c) {
 }
 
 void ApiService::Impl::RevokeKey(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   Result<u128> key_id =
       ParseId(IdKind::kKey, c.params->Get("keyId").value(), "keyId");
@@ -1035,12 +1068,14 @@ void ApiService::Impl::RevokeKey(Ctx& c) {
   if (!c.caller.is_operator() && c.caller.principal != *id) {
     return c.Fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such principal"));
   }
-  Submit(c, engine::EncodeRevokeApiKey({*key_id, *id}), std::nullopt,
-         [](const CommandReply& reply) {
-           if (!reply.status.ok()) return RenderStatusOnly(reply);
-           return JsonResponse(
-               200, R"({"result":{"status":"S","code":"SUCCESS","message":"revoked"}})");
-         });
+  Submit(
+      c, engine::EncodeRevokeApiKey({*key_id, *id}), std::nullopt,
+      [](const CommandReply& reply) {
+        if (!reply.status.ok()) return RenderStatusOnly(reply);
+        return JsonResponse(
+            200,
+            R"({"result":{"status":"S","code":"SUCCESS","message":"revoked"}})");
+      });
 }
 
 // ---------------------------------------------------------------- webhooks
@@ -1061,7 +1096,8 @@ void ApiService::Impl::CreateEndpoint(Ctx& c) {
                        "an http:// or https:// URL");
     }
     spec.url = std::string(url);
-    MERIDIAN_ASSIGN_OR_RETURN(json::ArrayReader types, root.Array("eventTypes", 64));
+    MERIDIAN_ASSIGN_OR_RETURN(json::ArrayReader types,
+                              root.Array("eventTypes", 64));
     if (types.size() == 0) {
       return MakeError(ErrorCode::kINVALID_PARAMETER, "eventTypes",
                        "name at least one event type");
@@ -1083,9 +1119,9 @@ void ApiService::Impl::CreateEndpoint(Ctx& c) {
   Submit(c, engine::EncodeCreateWebhookEndpoint(*spec), key,
          [spec = *spec, secrets](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
-           engine::WebhookEndpoint e{reply.object_id, spec.principal,
-                                     spec.event_mask, spec.url,
-                                     static_cast<int64_t>(reply.first_timestamp)};
+           engine::WebhookEndpoint e{
+               reply.object_id, spec.principal, spec.event_mask, spec.url,
+               static_cast<int64_t>(reply.first_timestamp)};
            std::string body;
            json::JsonWriter w(&body);
            w.BeginObject();
@@ -1124,7 +1160,8 @@ void ApiService::Impl::GetEndpoint(Ctx& c) {
   Result<u128> id =
       ParseId(IdKind::kWebhookEndpoint, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
-  ReadEngine(c, [id = *id, principal = c.caller.principal](const StateMachine& s) {
+  ReadEngine(c, [id = *id,
+                 principal = c.caller.principal](const StateMachine& s) {
     auto it = s.api().endpoints().find(id);
     if (it == s.api().endpoints().end() || it->second.principal != principal) {
       return ErrorResponse(
@@ -1146,12 +1183,14 @@ void ApiService::Impl::DeleteEndpoint(Ctx& c) {
   Result<u128> id =
       ParseId(IdKind::kWebhookEndpoint, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
-  Submit(c, engine::EncodeDeleteWebhookEndpoint({*id, c.caller.principal}),
-         std::nullopt, [](const CommandReply& reply) {
-           if (!reply.status.ok()) return RenderStatusOnly(reply);
-           return JsonResponse(
-               200, R"({"result":{"status":"S","code":"SUCCESS","message":"deleted"}})");
-         });
+  Submit(
+      c, engine::EncodeDeleteWebhookEndpoint({*id, c.caller.principal}),
+      std::nullopt, [](const CommandReply& reply) {
+        if (!reply.status.ok()) return RenderStatusOnly(reply);
+        return JsonResponse(
+            200,
+            R"({"result":{"status":"S","code":"SUCCESS","message":"deleted"}})");
+      });
 }
 
 void ApiService::Impl::TestEndpoint(Ctx& c) {
@@ -1220,6 +1259,38 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(ServiceOptions options) {
     return s.error();
   }
   return std::unique_ptr<ApiService>(new ApiService(std::move(impl)));
+}
+
+Result<ReindexInfo> Reindex(const std::string& data_dir) {
+  const std::string path = data_dir + "/store";
+  MERIDIAN_RETURN_IF_ERROR(store::ReadModel::Destroy(path));
+  store::ReadModelOptions rm;
+  rm.path = path;
+  MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<store::ReadModel> model,
+                            store::ReadModel::Open(rm));
+  store::Indexer indexer(model.get());
+  Status indexed = Status::Ok();
+  engine::SequencerOptions so;
+  so.data_dir = data_dir;
+  so.snapshot_at_shutdown = false;  // nothing new to snapshot
+  so.output_after_seq = 0;          // every batch: replay from the start
+  so.on_batch_output = [&](const engine::BatchOutput& out) {
+    if (!indexed.ok()) return;
+    indexed = indexer.Enqueue(ToIndexBatch(out));
+  };
+  MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<engine::Sequencer> sequencer,
+                            engine::Sequencer::Open(std::move(so)));
+  ReindexInfo info;
+  info.batches = sequencer->recovery().batches_replayed;
+  sequencer->Shutdown();
+  MERIDIAN_RETURN_IF_ERROR(indexed);
+  MERIDIAN_RETURN_IF_ERROR(indexer.Stop());
+  store::ReadModel::Stats stats = model->stats();
+  info.watermark = stats.watermark;
+  info.transfers = stats.transfers;
+  info.accounts = stats.accounts;
+  info.objects = stats.objects;
+  return info;
 }
 
 ApiService::ApiService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -78,6 +78,18 @@ class ApiService {
   std::unique_ptr<Impl> impl_;
 };
 
+// `meridian reindex`: deletes DATA_DIR/store and rebuilds it from the
+// journal (every batch replayed through a fresh engine). The server must
+// not be running on DATA_DIR.
+struct ReindexInfo {
+  uint64_t batches = 0;
+  uint64_t watermark = 0;
+  uint64_t transfers = 0;
+  uint64_t accounts = 0;
+  uint64_t objects = 0;
+};
+Result<ReindexInfo> Reindex(const std::string& data_dir);
+
 // The OpenAPI 3 document of every route (served at /v1/openapi.json).
 const std::string& OpenApiDocument();
 

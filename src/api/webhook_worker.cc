@@ -117,11 +117,11 @@ void WebhookWorker::Run() {
     const int64_t now = NowNs();
     const std::string signature = auth::SignWebhook(
         secrets_->WebhookSecret(due.endpoint_id), now / 1'000'000'000, body);
-    Result<http::ClientResponse> r = client.Do(
-        "POST", url,
-        {{"Content-Type", "application/json"},
-         {"Meridian-Signature", signature}},
-        body, options_.timeout_ms);
+    Result<http::ClientResponse> r =
+        client.Do("POST", url,
+                  {{"Content-Type", "application/json"},
+                   {"Meridian-Signature", signature}},
+                  body, options_.timeout_ms);
     attempts_.fetch_add(1, std::memory_order_relaxed);
     engine::DeliveryResult result;
     result.event_id = due.event_id;
@@ -131,8 +131,8 @@ void WebhookWorker::Run() {
     if (!result.ok) failures_.fetch_add(1, std::memory_order_relaxed);
     // attempts counts those made before this one; the schedule's entry k is
     // the wait before attempt k (0-based).
-    const size_t next = std::min<size_t>(attempts + 1,
-                                         options_.retry_schedule_ms.size() - 1);
+    const size_t next =
+        std::min<size_t>(attempts + 1, options_.retry_schedule_ms.size() - 1);
     result.next_attempt_ns =
         NowNs() + options_.retry_schedule_ms[next] * 1'000'000;
     // The engine's answer comes back through Update with the new schedule.

@@ -34,9 +34,9 @@
 namespace meridian::api {
 
 struct WebhookOptions {
-  std::vector<int64_t> retry_schedule_ms = {
-      0, 120'000, 600'000, 600'000, 3'600'000, 7'200'000, 21'600'000,
-      54'000'000};
+  std::vector<int64_t> retry_schedule_ms = {0,          120'000,   600'000,
+                                            600'000,    3'600'000, 7'200'000,
+                                            21'600'000, 54'000'000};
   uint32_t timeout_ms = 5000;
   int threads = 2;
 };

@@ -38,14 +38,15 @@ void Print(const Run& r, const BenchApiOptions& o) {
         h.p99() / 1e3, h.p999() / 1e3, h.max() / 1e3,
         o.no_sync ? "false" : "true");
   } else {
-    std::printf("%-28s %-12s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  "
-                "p99.9 %8.1f us  non-2xx %llu  errors %llu  unsent %llu\n",
-                r.name.c_str(), r.mode.c_str(), r.result.achieved_per_s,
-                h.p50() / 1e3, h.p99() / 1e3, h.p999() / 1e3,
-                static_cast<unsigned long long>(r.result.completed -
-                                                r.result.by_status_class[2]),
-                static_cast<unsigned long long>(r.result.transport_errors),
-                static_cast<unsigned long long>(r.result.unsent));
+    std::printf(
+        "%-28s %-12s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  "
+        "p99.9 %8.1f us  non-2xx %llu  errors %llu  unsent %llu\n",
+        r.name.c_str(), r.mode.c_str(), r.result.achieved_per_s, h.p50() / 1e3,
+        h.p99() / 1e3, h.p999() / 1e3,
+        static_cast<unsigned long long>(r.result.completed -
+                                        r.result.by_status_class[2]),
+        static_cast<unsigned long long>(r.result.transport_errors),
+        static_cast<unsigned long long>(r.result.unsent));
   }
   std::fflush(stdout);
 }
@@ -110,13 +111,15 @@ int RunBenchApi(const BenchApiOptions& o) {
     }
   }
   if (!o.json) {
-    std::printf("bench api: %s, %zu USD accounts (uniform pairs), %u "
-                "keep-alive connections, %.0f s per run after %.0f s warm-up, "
-                "one transfer per request, %s; client and server share this "
-                "box\n",
-                o.target.empty() ? "in-process server" : o.target.c_str(),
-                accounts.size(), o.connections, o.seconds, o.warmup_seconds,
-                o.no_sync ? "NOT durable (--no-sync)" : "durable (fdatasync per batch)");
+    std::printf(
+        "bench api: %s, %zu USD accounts (uniform pairs), %u "
+        "keep-alive connections, %.0f s per run after %.0f s warm-up, "
+        "one transfer per request, %s; client and server share this "
+        "box\n",
+        o.target.empty() ? "in-process server" : o.target.c_str(),
+        accounts.size(), o.connections, o.seconds, o.warmup_seconds,
+        o.no_sync ? "NOT durable (--no-sync)"
+                  : "durable (fdatasync per batch)");
   }
 
   http::LoadOptions lo;
@@ -174,10 +177,11 @@ int RunBenchApi(const BenchApiOptions& o) {
   std::snprintf(mode, sizeof mode, "open@%.0f", lo.rate_per_s);
   Print({"POST /v1/ledger/transfers", mode, *half}, o);
   if (!o.json) {
-    std::printf("ratio transfers/healthz: %.2f (goal >= 0.6); p99 at half "
-                "the maximum rate: %.2f ms (goal <= 5 ms)\n",
-                max->achieved_per_s / healthz->achieved_per_s,
-                half->latency.p99() / 1e6);
+    std::printf(
+        "ratio transfers/healthz: %.2f (goal >= 0.6); p99 at half "
+        "the maximum rate: %.2f ms (goal <= 5 ms)\n",
+        max->achieved_per_s / healthz->achieved_per_s,
+        half->latency.p99() / 1e6);
   }
   if (service) {
     service->Stop();

@@ -82,8 +82,10 @@ std::map<std::string, uint64_t, std::less<>> g_rates;
 std::optional<u128> ParseMicros(std::string_view text) {
   size_t dot = text.find('.');
   std::string_view whole = text.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? "" : text.substr(dot + 1);
-  if (whole.empty() || whole.size() > 12 || frac.size() > 6) return std::nullopt;
+  std::string_view frac =
+      dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 12 || frac.size() > 6)
+    return std::nullopt;
   u128 value = 0;
   for (char c : whole) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -101,7 +103,8 @@ std::optional<u128> ParseMicros(std::string_view text) {
 // and turns it into minor units per 1,000,000 minor units of USD, rounding
 // down once. Returns a description of the source used.
 std::string LoadRates(const std::string& reference_data) {
-  for (const DemoRate& r : kRates) g_rates[r.currency] = r.per_million_usd_minor;
+  for (const DemoRate& r : kRates)
+    g_rates[r.currency] = r.per_million_usd_minor;
   const std::string path = reference_data + "/fx/eurofxref-hist.csv";
   std::ifstream in(path);
   std::string header, row;
@@ -124,16 +127,18 @@ std::string LoadRates(const std::string& reference_data) {
     }
   }
   auto usd = per_eur_micros.find("USD");
-  if (usd == per_eur_micros.end()) return "built-in demo rates (no USD in " + path + ")";
+  if (usd == per_eur_micros.end())
+    return "built-in demo rates (no USD in " + path + ")";
   int used = 0;
   for (const DemoRate& r : kRates) {
     auto x = per_eur_micros.find(r.currency);
     if (x == per_eur_micros.end()) continue;
     u128 scale = 1;
-    for (int k = 0; k < (*Currency::FromCode(r.currency)).minor_units(); ++k) scale *= 10;
+    for (int k = 0; k < (*Currency::FromCode(r.currency)).minor_units(); ++k)
+      scale *= 10;
     // X minor per 10^6 USD minor = 10^6 * (x/usd) * 10^mx / 10^2.
-    g_rates[r.currency] = static_cast<uint64_t>(
-        u128{1'000'000} * x->second * scale / (usd->second * 100));
+    g_rates[r.currency] = static_cast<uint64_t>(u128{1'000'000} * x->second *
+                                                scale / (usd->second * 100));
     ++used;
   }
   return "ECB reference rates of " + values[0] + " from " + path + " (" +

@@ -114,7 +114,32 @@ int main(int argc, char** argv) {
   serve->add_flag("--access-log", serve_flags.access_log,
                   "one JSON line per request on stderr");
 
+  std::string reindex_dir = ".meridian-data";
+  CLI::App* reindex = app.add_subcommand(
+      "reindex",
+      "Delete DATA_DIR/store (the read model) and rebuild it from the "
+      "journal; the server must be stopped");
+  reindex->add_option("--data-dir", reindex_dir, "the data directory");
+
   CLI11_PARSE(app, argc, argv);
+  if (reindex->parsed()) {
+    meridian::Result<meridian::api::ReindexInfo> info =
+        meridian::api::Reindex(reindex_dir);
+    if (!info.ok()) {
+      std::fprintf(stderr, "meridian reindex: %s\n",
+                   info.error().ToString().c_str());
+      return 1;
+    }
+    std::printf(
+        "reindexed %s: %llu batches replayed; read model at batch "
+        "%llu with %llu accounts, %llu transfers, %llu objects\n",
+        reindex_dir.c_str(), static_cast<unsigned long long>(info->batches),
+        static_cast<unsigned long long>(info->watermark),
+        static_cast<unsigned long long>(info->accounts),
+        static_cast<unsigned long long>(info->transfers),
+        static_cast<unsigned long long>(info->objects));
+    return 0;
+  }
   if (serve->parsed()) return meridian::cli::RunServe(serve_flags);
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
 
@@ -145,7 +170,7 @@ int main(int argc, char** argv) {
   }
   if (demo->parsed()) {
     return meridian::cli::RunDemo(demo_dir, demo_reference, demo_seconds,
-                                   demo_rate);
+                                  demo_rate);
   }
   return 0;
 }

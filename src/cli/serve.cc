@@ -1,12 +1,12 @@
 #include "cli/serve.h"
 
 #include <signal.h>
+#include <toml++/toml.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace meridian::cli {
 namespace {
@@ -80,10 +80,10 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
     }
     for (const auto& [k, v] : t) {
       static const char* kKnown[] = {
-          "data_dir",        "listen",           "io_threads",
-          "max_body_bytes",  "max_header_bytes", "max_connections",
-          "request_timeout_ms", "idle_timeout_ms", "snapshot_every_batches",
-          "access_log",      "webhooks"};
+          "data_dir",           "listen",           "io_threads",
+          "max_body_bytes",     "max_header_bytes", "max_connections",
+          "request_timeout_ms", "idle_timeout_ms",  "snapshot_every_batches",
+          "access_log",         "webhooks"};
       bool known = false;
       for (const char* name : kKnown) known |= k.str() == name;
       if (!known) {

@@ -12,7 +12,7 @@
 namespace meridian::cli {
 
 struct ServeFlags {
-  std::string config_path;          // --config meridian.toml ("" = none)
+  std::string config_path;  // --config meridian.toml ("" = none)
   std::optional<std::string> data_dir;
   std::optional<std::string> listen;  // "host:port"
   std::optional<std::string> operator_key_file;
