@@ -52,8 +52,18 @@ void WebhookWorker::ScheduleLocked(const engine::Event& e) {
     }
     if (body.empty()) body = EventBody(e);
     Pending& p = pending_[key];
+    // The same schedule seen twice (state at start and an output, or two
+    // results in one command) must not make two attempts.
+    if (p.due_at_ns == d.next_attempt_ns && p.attempts == d.attempts) continue;
+    // Being attempted now: the engine's next word on it carries one more
+    // attempt; an older schedule (from another endpoint's result) is stale.
+    if (p.due_at_ns == -1 && !p.body.empty() && p.attempts == d.attempts) {
+      continue;
+    }
+    if (p.due_at_ns >= 0) due_.erase({p.due_at_ns, e.id, d.endpoint_id});
     p.body = body;
     p.attempts = d.attempts;
+    p.due_at_ns = d.next_attempt_ns;
     due_.insert({d.next_attempt_ns, e.id, d.endpoint_id});
   }
 }
@@ -112,6 +122,7 @@ void WebhookWorker::Run() {
       if (it == pending_.end()) continue;  // finished meanwhile
       body = it->second.body;
       attempts = it->second.attempts;
+      it->second.due_at_ns = -1;
       url = urls_[due.endpoint_id];
     }
     const int64_t now = NowNs();

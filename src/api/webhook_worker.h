@@ -68,6 +68,7 @@ class WebhookWorker {
   struct Pending {
     std::string body;
     uint16_t attempts = 0;
+    int64_t due_at_ns = -1;  // its entry in due_; -1 while being attempted
   };
   void ScheduleLocked(const engine::Event& e);
   void Run();
