@@ -183,6 +183,34 @@ Result<engine::EventType> ParseEventType(std::string_view name,
   return *t;
 }
 
+// {"result": SUCCESS, "<key>": <what write_value writes>}.
+template <typename Fn>
+http::Response OkWith(int status, std::string_view key, Fn write_value) {
+  std::string body;
+  json::JsonWriter w(&body);
+  w.BeginObject();
+  WriteResult(w, Status::Ok());
+  w.Key(key);
+  write_value(w);
+  w.EndObject();
+  return JsonResponse(status, std::move(body));
+}
+
+// {"result": SUCCESS, "data": [...], "hasMore": has_more}: spec/api.md's lists.
+template <typename Range, typename Fn>
+http::Response OkList(const Range& items, bool has_more, Fn write_item) {
+  std::string body;
+  json::JsonWriter w(&body);
+  w.BeginObject();
+  WriteResult(w, Status::Ok());
+  w.Key("data").BeginArray();
+  for (const auto& item : items) write_item(w, item);
+  w.EndArray();
+  w.Key("hasMore").Bool(has_more);
+  w.EndObject();
+  return JsonResponse(200, std::move(body));
+}
+
 struct ListArgs {
   uint32_t limit = 20;
   std::optional<u128> starting_after;
@@ -253,8 +281,8 @@ class ApiService::Impl {
               std::optional<std::string_view> request_key, Renderer render);
   void ReadEngine(Ctx& ctx,
                   std::function<http::Response(const StateMachine&)> fn);
-  std::optional<std::string_view> IdempotencyKey(const Ctx& ctx,
-                                                 Error* error) const;
+  // The Idempotency-Key header, if sent and well formed.
+  static Result<std::optional<std::string_view>> IdempotencyKey(const Ctx& ctx);
   void OnBatchOutput(const engine::BatchOutput& out);
   Status Bootstrap();
   void AddRoutes(http::Router& router);
@@ -374,12 +402,12 @@ std::optional<Error> ApiService::Impl::Authenticate(const http::Request& req,
   return std::nullopt;
 }
 
-std::optional<std::string_view> ApiService::Impl::IdempotencyKey(
-    const Ctx& ctx, Error* error) const {
+Result<std::optional<std::string_view>> ApiService::Impl::IdempotencyKey(
+    const Ctx& ctx) {
   std::optional<std::string_view> key = ctx.request->Header("idempotency-key");
   if (key && !json::ValidRequestId(*key)) {
-    *error = MakeError(ErrorCode::kINVALID_PARAMETER, "Idempotency-Key",
-                       "1 to 64 characters of A-Z, a-z, 0-9, _ and -");
+    return MakeError(ErrorCode::kINVALID_PARAMETER, "Idempotency-Key",
+                     "1 to 64 characters of A-Z, a-z, 0-9, _ and -");
   }
   return key;
 }
@@ -677,9 +705,8 @@ void ApiService::Impl::Metrics(Ctx& c) {
 // ---------------------------------------------------------------- ledger
 
 void ApiService::Impl::CreateAccounts(Ctx& c) {
-  Error key_error;
-  std::optional<std::string_view> key = IdempotencyKey(c, &key_error);
-  if (key && !json::ValidRequestId(*key)) return c.Fail(key_error);
+  Result<std::optional<std::string_view>> key = IdempotencyKey(c);
+  if (!key.ok()) return c.Fail(key.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<std::vector<ledger::Account>> {
@@ -728,16 +755,15 @@ void ApiService::Impl::CreateAccounts(Ctx& c) {
   if (!accounts.ok()) return c.Fail(accounts.error());
   std::vector<u128> ids;
   for (const ledger::Account& a : *accounts) ids.push_back(a.id);
-  Submit(c, engine::EncodeCreateAccounts(*accounts), key,
+  Submit(c, engine::EncodeCreateAccounts(*accounts), *key,
          [ids = std::move(ids)](const CommandReply& reply) {
            return RenderLedgerBatch(reply, ids, "accounts", IdKind::kAccount);
          });
 }
 
 void ApiService::Impl::CreateTransfers(Ctx& c) {
-  Error key_error;
-  std::optional<std::string_view> key = IdempotencyKey(c, &key_error);
-  if (key && !json::ValidRequestId(*key)) return c.Fail(key_error);
+  Result<std::optional<std::string_view>> key = IdempotencyKey(c);
+  if (!key.ok()) return c.Fail(key.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<std::vector<ledger::Transfer>> {
@@ -800,7 +826,7 @@ void ApiService::Impl::CreateTransfers(Ctx& c) {
   std::vector<u128> ids;
   ids.reserve(transfers->size());
   for (const ledger::Transfer& t : *transfers) ids.push_back(t.id);
-  Submit(c, engine::EncodeCreateTransfers(*transfers), key,
+  Submit(c, engine::EncodeCreateTransfers(*transfers), *key,
          [ids = std::move(ids)](const CommandReply& reply) {
            return RenderLedgerBatch(reply, ids, "transfers", IdKind::kTransfer);
          });
@@ -816,14 +842,8 @@ void ApiService::Impl::GetAccount(Ctx& c) {
       return ErrorResponse(
           MakeError(ErrorCode::kNOT_FOUND, "id", "no such account"));
     }
-    std::string body;
-    json::JsonWriter w(&body);
-    w.BeginObject();
-    WriteResult(w, Status::Ok());
-    w.Key("account");
-    WriteAccount(w, *a);
-    w.EndObject();
-    return JsonResponse(200, std::move(body));
+    return OkWith(200, "account",
+                  [&](json::JsonWriter& w) { WriteAccount(w, *a); });
   });
 }
 
@@ -837,14 +857,8 @@ void ApiService::Impl::GetTransfer(Ctx& c) {
       return ErrorResponse(
           MakeError(ErrorCode::kNOT_FOUND, "id", "no such transfer"));
     }
-    std::string body;
-    json::JsonWriter w(&body);
-    w.BeginObject();
-    WriteResult(w, Status::Ok());
-    w.Key("transfer");
-    WriteTransfer(w, *t);
-    w.EndObject();
-    return JsonResponse(200, std::move(body));
+    return OkWith(200, "transfer",
+                  [&](json::JsonWriter& w) { WriteTransfer(w, *t); });
   });
 }
 
@@ -863,16 +877,7 @@ void ApiService::Impl::ListAccountTransfers(Ctx& c) {
   Result<store::Page<ledger::Transfer>> page =
       read_model_->TransfersByAccount(q);
   if (!page.ok()) return c.Fail(page.error());
-  std::string body;
-  json::JsonWriter w(&body);
-  w.BeginObject();
-  WriteResult(w, Status::Ok());
-  w.Key("data").BeginArray();
-  for (const ledger::Transfer& t : page->data) WriteTransfer(w, t);
-  w.EndArray();
-  w.Key("hasMore").Bool(page->has_more);
-  w.EndObject();
-  c.Send(JsonResponse(200, std::move(body)));
+  c.Send(OkList(page->data, page->has_more, WriteTransfer));
 }
 
 // ---------------------------------------------------------------- principals
@@ -893,9 +898,8 @@ std::string SignatureName(engine::SignatureAlgorithm a) {
 }  // namespace
 
 void ApiService::Impl::CreatePrincipal(Ctx& c) {
-  Error key_error;
-  std::optional<std::string_view> key = IdempotencyKey(c, &key_error);
-  if (key && !json::ValidRequestId(*key)) return c.Fail(key_error);
+  Result<std::optional<std::string_view>> key = IdempotencyKey(c);
+  if (!key.ok()) return c.Fail(key.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<engine::PrincipalSpec> {
@@ -948,7 +952,7 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
   if (!spec.ok()) return c.Fail(spec.error());
   spec->id = ids_.Next();
   const NodeSecrets* secrets = &*secrets_;
-  Submit(c, engine::EncodeCreatePrincipal(*spec), key,
+  Submit(c, engine::EncodeCreatePrincipal(*spec), *key,
          [spec = *spec, secrets](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            engine::Principal p{
@@ -979,15 +983,11 @@ void ApiService::Impl::GetPrincipal(Ctx& c) {
   if (!p || (!c.caller.is_operator() && c.caller.principal != *id)) {
     return c.Fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such principal"));
   }
-  std::string body;
-  json::JsonWriter w(&body);
-  w.BeginObject();
-  WriteResult(w, Status::Ok());
-  w.Key("principal").BeginObject();
-  WritePrincipal(w, *p);
-  w.EndObject();
-  w.EndObject();
-  c.Send(JsonResponse(200, std::move(body)));
+  c.Send(OkWith(200, "principal", [&](json::JsonWriter& w) {
+    w.BeginObject();
+    WritePrincipal(w, *p);
+    w.EndObject();
+  }));
 }
 
 void ApiService::Impl::ListPrincipals(Ctx& c) {
@@ -1019,9 +1019,8 @@ void ApiService::Impl::ListPrincipals(Ctx& c) {
 }
 
 void ApiService::Impl::CreateKey(Ctx& c) {
-  Error key_error;
-  std::optional<std::string_view> key = IdempotencyKey(c, &key_error);
-  if (key && !json::ValidRequestId(*key)) return c.Fail(key_error);
+  Result<std::optional<std::string_view>> key = IdempotencyKey(c);
+  if (!key.ok()) return c.Fail(key.error());
   Result<u128> id =
       ParseId(IdKind::kPrincipal, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
@@ -1039,7 +1038,7 @@ void ApiService::Impl::CreateKey(Ctx& c) {
   Submit(c,
          engine::EncodeCreateApiKey(
              {key_id, *id, Sha256(secrets->ApiKeySecret(key_id))}),
-         key, [secrets, principal = *id](const CommandReply& reply) {
+         *key, [secrets, principal = *id](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            std::string body;
            json::JsonWriter w(&body);
@@ -1081,9 +1080,8 @@ void ApiService::Impl::RevokeKey(Ctx& c) {
 // ---------------------------------------------------------------- webhooks
 
 void ApiService::Impl::CreateEndpoint(Ctx& c) {
-  Error key_error;
-  std::optional<std::string_view> key = IdempotencyKey(c, &key_error);
-  if (key && !json::ValidRequestId(*key)) return c.Fail(key_error);
+  Result<std::optional<std::string_view>> key = IdempotencyKey(c);
+  if (!key.ok()) return c.Fail(key.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<engine::WebhookEndpointSpec> {
@@ -1116,7 +1114,7 @@ void ApiService::Impl::CreateEndpoint(Ctx& c) {
   spec->id = ids_.Next();
   spec->principal = c.caller.principal;
   const NodeSecrets* secrets = &*secrets_;
-  Submit(c, engine::EncodeCreateWebhookEndpoint(*spec), key,
+  Submit(c, engine::EncodeCreateWebhookEndpoint(*spec), *key,
          [spec = *spec, secrets](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            engine::WebhookEndpoint e{
@@ -1167,15 +1165,11 @@ void ApiService::Impl::GetEndpoint(Ctx& c) {
       return ErrorResponse(
           MakeError(ErrorCode::kNOT_FOUND, "id", "no such webhook endpoint"));
     }
-    std::string body;
-    json::JsonWriter w(&body);
-    w.BeginObject();
-    WriteResult(w, Status::Ok());
-    w.Key("endpoint").BeginObject();
-    WriteEndpoint(w, it->second);
-    w.EndObject();
-    w.EndObject();
-    return JsonResponse(200, std::move(body));
+    return OkWith(200, "endpoint", [&](json::JsonWriter& w) {
+      w.BeginObject();
+      WriteEndpoint(w, it->second);
+      w.EndObject();
+    });
   });
 }
 
@@ -1220,13 +1214,8 @@ void ApiService::Impl::GetEvent(Ctx& c) {
   if (!rec->has_value() || (*rec)->owner != c.caller.principal) {
     return c.Fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such event"));
   }
-  std::string body;
-  json::JsonWriter w(&body);
-  w.BeginObject();
-  WriteResult(w, Status::Ok());
-  w.Key("event").RawValue((*rec)->body);
-  w.EndObject();
-  c.Send(JsonResponse(200, std::move(body)));
+  c.Send(OkWith(200, "event",
+                [&](json::JsonWriter& w) { w.RawValue((*rec)->body); }));
 }
 
 void ApiService::Impl::ListEvents(Ctx& c) {
@@ -1237,16 +1226,10 @@ void ApiService::Impl::ListEvents(Ctx& c) {
       static_cast<uint16_t>(IdKind::kEvent), c.caller.principal,
       args->starting_after, args->limit);
   if (!page.ok()) return c.Fail(page.error());
-  std::string body;
-  json::JsonWriter w(&body);
-  w.BeginObject();
-  WriteResult(w, Status::Ok());
-  w.Key("data").BeginArray();
-  for (const store::ObjectRecord& r : page->data) w.RawValue(r.body);
-  w.EndArray();
-  w.Key("hasMore").Bool(page->has_more);
-  w.EndObject();
-  c.Send(JsonResponse(200, std::move(body)));
+  c.Send(OkList(page->data, page->has_more,
+                [](json::JsonWriter& w, const store::ObjectRecord& r) {
+                  w.RawValue(r.body);
+                }));
 }
 
 // ---------------------------------------------------------------- service
