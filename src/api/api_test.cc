@@ -150,6 +150,19 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(k.status, 201) << k.body;
     return {id, k.Str({"key", "secret"})};
   }
+  // Polls the event until its first delivery's `field` is `value` (2 s at
+  // most); EXPECTs it got there.
+  Reply WaitForEvent(const std::string& event_id, const std::string& field,
+                     const std::string& value) {
+    Reply ev;
+    for (int i = 0; i < 200; ++i) {
+      ev = Op("GET", "/v1/events/" + event_id);
+      if (ev.Str({"event", "deliveries", "0", field}) == value) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(ev.Str({"event", "deliveries", "0", field}), value) << ev.body;
+    return ev;
+  }
   std::string Balance(const std::string& account) {
     Reply r = Op("GET", "/v1/ledger/accounts/" + account);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -511,14 +524,7 @@ TEST_F(ApiTest, WebhooksAreSignedAndRetriedUntilAccepted) {
   // Its delivery state is visible through the API.
   simdjson::dom::parser p;
   std::string event_id(p.parse(body).value()["id"].get_string().value());
-  Reply ev;
-  for (int i = 0; i < 200; ++i) {
-    ev = Op("GET", "/v1/events/" + event_id);
-    if (ev.Str({"event", "deliveries", "0", "state"}) == "DELIVERED") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_EQ(ev.Str({"event", "deliveries", "0", "state"}), "DELIVERED")
-      << ev.body;
+  Reply ev = WaitForEvent(event_id, "state", "DELIVERED");
   EXPECT_EQ(ev.Str({"event", "deliveries", "0", "attempts"}), "3");
 }
 
@@ -543,12 +549,7 @@ TEST_F(ApiTest, EventsPendingAtShutdownAreDeliveredAfterRestart) {
   ASSERT_EQ(sent.status, 201) << sent.body;
   const std::string event_id = sent.Str({"eventId"});
   // The first attempt fails (connection refused); stop before the retry.
-  Reply ev;
-  for (int i = 0; i < 100; ++i) {
-    ev = Op("GET", "/v1/events/" + event_id);
-    if (ev.Str({"event", "deliveries", "0", "attempts"}) == "1") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  Reply ev = WaitForEvent(event_id, "attempts", "1");
   ASSERT_EQ(ev.Str({"event", "deliveries", "0", "attempts"}), "1") << ev.body;
   service_->Stop();
   service_.reset();
@@ -577,13 +578,7 @@ TEST_F(ApiTest, EventsPendingAtShutdownAreDeliveredAfterRestart) {
   }
   ASSERT_TRUE(delivered);
   EXPECT_NE(got[0].find(event_id), std::string::npos) << got[0];
-  for (int i = 0; i < 200; ++i) {
-    ev = Op("GET", "/v1/events/" + event_id);
-    if (ev.Str({"event", "deliveries", "0", "state"}) == "DELIVERED") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_EQ(ev.Str({"event", "deliveries", "0", "state"}), "DELIVERED")
-      << ev.body;
+  ev = WaitForEvent(event_id, "state", "DELIVERED");
   EXPECT_EQ(ev.Str({"event", "deliveries", "0", "attempts"}), "2");
 }
 
