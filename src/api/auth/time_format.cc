@@ -55,12 +55,16 @@ bool Expect(std::string_view text, size_t* pos, char a, char b = 0) {
 
 std::string FormatRfc3339(int64_t unix_ns) {
   using namespace std::chrono;
-  const sys_time<nanoseconds> tp{nanoseconds(unix_ns)};
-  const sys_days day = floor<days>(tp);
-  const year_month_day ymd(day);
-  // Whole milliseconds into the day, rounded towards the past like `day`.
-  const int64_t ms_of_day =
-      floor<milliseconds>(tp - day).count();  // 0 .. 86'399'999
+  // In milliseconds from the start: converting whole days back to
+  // nanoseconds would overflow int64 near the ends of its range.
+  auto floor_div = [](int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+  };
+  const int64_t ms = floor_div(unix_ns, 1'000'000);
+  const int64_t day_count = floor_div(ms, 86'400'000);
+  const year_month_day ymd{sys_days(days(day_count))};
+  // Whole milliseconds into the day, rounded towards the past like the day.
+  const int64_t ms_of_day = ms - day_count * 86'400'000;  // 0 .. 86'399'999
   std::string out;
   out.reserve(24);
   AppendDigits(&out, static_cast<int>(ymd.year()), 4);
