@@ -1,5 +1,7 @@
 #include "api/webhook_worker.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 #include "api/auth/webhook_signature.h"
@@ -28,7 +30,10 @@ WebhookWorker::~WebhookWorker() { Stop(); }
 
 void WebhookWorker::Start() {
   for (int i = 0; i < options_.threads; ++i) {
-    threads_.emplace_back([this] { Run(); });
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "webhooks");
+      Run();
+    });
   }
 }
 

@@ -1,5 +1,7 @@
 #include "engine/sequencer.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -227,8 +229,14 @@ Result<std::unique_ptr<Sequencer>> Sequencer::Open(SequencerOptions options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
   s->durable_seq_ = state.applied_seq();
-  s->sequencer_thread_ = std::thread([p = s.get()] { p->SequencerLoop(); });
-  s->journal_thread_ = std::thread([p = s.get()] { p->JournalLoop(); });
+  s->sequencer_thread_ = std::thread([p = s.get()] {
+    pthread_setname_np(pthread_self(), "sequencer");
+    p->SequencerLoop();
+  });
+  s->journal_thread_ = std::thread([p = s.get()] {
+    pthread_setname_np(pthread_self(), "journal");
+    p->JournalLoop();
+  });
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "api/http/server.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -931,6 +933,8 @@ void Server::Impl::Run() {
     CoSpawn(worker->io, Sweep(worker.get()));
     Worker* w = worker.get();
     w->thread = std::thread([w] {
+      // Named for top -H and perf: "http-io".
+      pthread_setname_np(pthread_self(), "http-io");
       for (;;) {
         try {
           w->io.run();
