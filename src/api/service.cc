@@ -1245,34 +1245,53 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(ServiceOptions options) {
 }
 
 Result<ReindexInfo> Reindex(const std::string& data_dir) {
+  // Built beside the live one and swapped in at the end: if the server is
+  // running, the journal's lock refuses the replay and nothing is touched.
   const std::string path = data_dir + "/store";
-  MERIDIAN_RETURN_IF_ERROR(store::ReadModel::Destroy(path));
-  store::ReadModelOptions rm;
-  rm.path = path;
-  MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<store::ReadModel> model,
-                            store::ReadModel::Open(rm));
-  store::Indexer indexer(model.get());
-  Status indexed = Status::Ok();
-  engine::SequencerOptions so;
-  so.data_dir = data_dir;
-  so.snapshot_at_shutdown = false;  // nothing new to snapshot
-  so.output_after_seq = 0;          // every batch: replay from the start
-  so.on_batch_output = [&](const engine::BatchOutput& out) {
-    if (!indexed.ok()) return;
-    indexed = indexer.Enqueue(ToIndexBatch(out));
-  };
-  MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<engine::Sequencer> sequencer,
-                            engine::Sequencer::Open(std::move(so)));
+  const std::string fresh = data_dir + "/store.reindex";
+  MERIDIAN_RETURN_IF_ERROR(store::ReadModel::Destroy(fresh));
   ReindexInfo info;
-  info.batches = sequencer->recovery().batches_replayed;
-  sequencer->Shutdown();
-  MERIDIAN_RETURN_IF_ERROR(indexed);
-  MERIDIAN_RETURN_IF_ERROR(indexer.Stop());
-  store::ReadModel::Stats stats = model->stats();
-  info.watermark = stats.watermark;
-  info.transfers = stats.transfers;
-  info.accounts = stats.accounts;
-  info.objects = stats.objects;
+  {
+    store::ReadModelOptions rm;
+    rm.path = fresh;
+    MERIDIAN_ASSIGN_OR_RETURN(std::unique_ptr<store::ReadModel> model,
+                              store::ReadModel::Open(rm));
+    store::Indexer indexer(model.get());
+    Status indexed = Status::Ok();
+    engine::SequencerOptions so;
+    so.data_dir = data_dir;
+    so.snapshot_at_shutdown = false;  // nothing new to snapshot
+    so.output_after_seq = 0;          // every batch: replay from the start
+    so.on_batch_output = [&](const engine::BatchOutput& out) {
+      if (!indexed.ok()) return;
+      indexed = indexer.Enqueue(ToIndexBatch(out));
+    };
+    Result<std::unique_ptr<engine::Sequencer>> sequencer =
+        engine::Sequencer::Open(std::move(so));
+    if (!sequencer.ok()) {
+      (void)indexer.Stop();
+      model.reset();
+      (void)store::ReadModel::Destroy(fresh);
+      return sequencer.error();
+    }
+    info.batches = (*sequencer)->recovery().batches_replayed;
+    (*sequencer)->Shutdown();
+    MERIDIAN_RETURN_IF_ERROR(indexed);
+    MERIDIAN_RETURN_IF_ERROR(indexer.Stop());
+    store::ReadModel::Stats stats = model->stats();
+    info.watermark = stats.watermark;
+    info.transfers = stats.transfers;
+    info.accounts = stats.accounts;
+    info.objects = stats.objects;
+  }
+  MERIDIAN_RETURN_IF_ERROR(store::ReadModel::Destroy(path));
+  std::error_code ec;
+  std::filesystem::rename(fresh, path, ec);
+  if (ec) {
+    return MakeError(
+        ErrorCode::kIO_ERROR, "data_dir",
+        "cannot move " + fresh + " to " + path + ": " + ec.message());
+  }
   return info;
 }
 
