@@ -4,6 +4,7 @@
 
 #include "api/auth/base64.h"
 #include "api/auth/crypto.h"
+#include "core/ascii.h"
 #include "core/id.h"
 
 namespace meridian::auth {
@@ -19,17 +20,6 @@ IdGenerator& KeyIds() {
 Error Unauthenticated(std::string message) {
   return MakeError(ErrorCode::kUNAUTHENTICATED, "Authorization",
                    std::move(message));
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -62,7 +52,8 @@ Result<std::string_view> ParseBearerToken(std::string_view authorization) {
         "send your secret key as `Authorization: Bearer sk_...`");
   }
   if (authorization.size() <= kScheme.size() ||
-      !EqualsIgnoreCase(authorization.substr(0, kScheme.size()), kScheme) ||
+      !AsciiEqualsIgnoreCase(authorization.substr(0, kScheme.size()),
+                             kScheme) ||
       authorization[kScheme.size()] != ' ') {
     return Unauthenticated(
         "the Authorization header must use the Bearer scheme: "

@@ -20,6 +20,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "api/http/internal/syntax.h"
+
 namespace meridian::http {
 namespace {
 
@@ -31,39 +33,10 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = AsciiToLower(c);
   return out;
-}
-
-bool HasCrLfOrNul(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) !=
-         std::string_view::npos;
-}
-
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9') ||
-        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -126,7 +99,8 @@ Result<Url> ParseUrl(std::string_view url) {
     }
   }
   if (out.host.empty()) return bad("no host");
-  if (HasCrLfOrNul(out.host) || out.host.find(' ') != std::string::npos) {
+  if (internal::HasCrLfOrNul(out.host) ||
+      out.host.find(' ') != std::string::npos) {
     return bad("bad host");
   }
   if (!port_text.empty()) {
@@ -146,7 +120,8 @@ Result<Url> ParseUrl(std::string_view url) {
   } else {
     out.target = std::string(tail);
   }
-  if (HasCrLfOrNul(out.target) || out.target.find(' ') != std::string::npos) {
+  if (internal::HasCrLfOrNul(out.target) ||
+      out.target.find(' ') != std::string::npos) {
     return bad("spaces or control characters in the path");
   }
   return out;
@@ -360,7 +335,7 @@ Result<ClientResponse> HttpClient::Impl::Do(std::string_view method,
     url_or_path = joined;
   }
   MERIDIAN_ASSIGN_OR_RETURN(Url url, ParseUrl(url_or_path));
-  if (!IsToken(method)) {
+  if (!internal::IsToken(method)) {
     return MakeError(ErrorCode::kINVALID_PARAMETER, "method",
                      "the method must be an HTTP token");
   }
@@ -372,17 +347,15 @@ Result<ClientResponse> HttpClient::Impl::Do(std::string_view method,
   r.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
   bool has_host = false;
   for (const auto& [name, value] : headers) {
-    if (!IsToken(name) || HasCrLfOrNul(value)) {
+    if (!internal::IsToken(name) || internal::HasCrLfOrNul(value)) {
       return MakeError(ErrorCode::kINVALID_PARAMETER, "headers",
                        "header \"" + name + "\" is malformed");
     }
-    if (EqualsIgnoreCase(name, "content-length") ||
-        EqualsIgnoreCase(name, "transfer-encoding") ||
-        EqualsIgnoreCase(name, "connection")) {
+    if (internal::IsFramingHeader(name)) {
       return MakeError(ErrorCode::kINVALID_PARAMETER, "headers",
                        "the client sets \"" + name + "\" itself");
     }
-    has_host = has_host || EqualsIgnoreCase(name, "host");
+    has_host = has_host || AsciiEqualsIgnoreCase(name, "host");
   }
   if (!has_host) {
     r += "Host: ";

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/assert.h"
 
 namespace meridian::http {
@@ -12,10 +13,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-char ToLowerAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // Appends `text` to `out` and returns where it starts, for offset-based
@@ -112,7 +109,7 @@ void Request::AddHeader(std::string_view name, std::string_view value) {
   HeaderSpan span;
   span.name_offset = static_cast<uint32_t>(header_data_.size());
   span.name_size = static_cast<uint32_t>(name.size());
-  for (char c : name) header_data_.push_back(ToLowerAscii(c));
+  for (char c : name) header_data_.push_back(AsciiToLower(c));
   span.value_offset = AppendAt(&header_data_, value);
   span.value_size = static_cast<uint32_t>(value.size());
   header_spans_.push_back(span);

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "api/http/internal/syntax.h"
 #include "core/assert.h"
 
 namespace meridian::http {
@@ -24,15 +25,6 @@ namespace {
 bool IsParamNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '_';
-}
-
-bool IsTokenChar(char c) {
-  // RFC 9110 tchar.
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-      (c >= '0' && c <= '9')) {
-    return true;
-  }
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 // Splits "a/b/c" one segment at a time: returns "a" and leaves "b/c" in
@@ -60,7 +52,8 @@ void Router::Add(std::string_view method, std::string_view pattern,
                  std::string route_name, Handler handler) {
   MERIDIAN_CHECK(!method.empty()) << "route " << route_name;
   for (char c : method) {
-    MERIDIAN_CHECK(IsTokenChar(c)) << "bad method in route " << route_name;
+    MERIDIAN_CHECK(internal::IsTokenChar(c))
+        << "bad method in route " << route_name;
   }
   MERIDIAN_CHECK(!pattern.empty() && pattern[0] == '/')
       << "pattern must start with '/': " << pattern;

@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include "api/http/internal/syntax.h"
+
 namespace meridian::http {
 namespace {
 
@@ -117,45 +119,19 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-bool IsTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-      (c >= '0' && c <= '9')) {
-    return true;
-  }
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // Empty when `response` may be written, else why not.
 std::string_view CheckResponse(const Response& response) {
   if (response.status < 200 || response.status > 599) {
     return "the handler answered with a status outside 200..599";
   }
-  auto bad_value = [](std::string_view v) {
-    return v.find_first_of(std::string_view("\r\n\0", 3)) !=
-           std::string_view::npos;
-  };
-  if (bad_value(response.content_type)) {
+  if (internal::HasCrLfOrNul(response.content_type)) {
     return "the handler's content type has CR, LF or NUL in it";
   }
   for (const auto& [name, value] : response.headers) {
-    if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar) ||
-        bad_value(value)) {
+    if (!internal::IsToken(name) || internal::HasCrLfOrNul(value)) {
       return "the handler set a malformed header";
     }
-    if (EqualsIgnoreCase(name, "content-length") ||
-        EqualsIgnoreCase(name, "transfer-encoding") ||
-        EqualsIgnoreCase(name, "connection")) {
+    if (internal::IsFramingHeader(name)) {
       return "the handler set a header the server owns";
     }
   }
@@ -197,7 +173,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
                         {value.data(), value.size()});
     if (name == bhttp::field::transfer_encoding) transfer_encoding_ = true;
     if (name == bhttp::field::expect &&
-        EqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
+        AsciiEqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
       expect_continue_ = true;
     }
   }
