@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "api/auth/api_key.h"
 #include "core/hash.h"
 #include "engine/api_state.h"
 
@@ -47,14 +48,15 @@ class AuthCache {
 
   // The caller for a bearer secret; nullopt for an unknown or revoked key.
   std::optional<Caller> Authenticate(std::string_view secret) const {
-    Sha256Digest h = Sha256(secret);
+    Sha256Digest h = auth::HashApiKey(secret);
     u128 fp;
     std::memcpy(&fp, h.data(), sizeof fp);
     std::shared_lock lock(mu_);
     auto it = keys_.find(fp);
     if (it == keys_.end() || it->second.revoked) return std::nullopt;
     // The map is keyed by half the hash; compare all of it.
-    if (CRYPTO_memcmp_(it->second.secret_hash, h)) return std::nullopt;
+    if (!auth::ConstantTimeEqual(it->second.secret_hash, h))
+      return std::nullopt;
     auto p = principals_.find(it->second.principal);
     if (p == principals_.end()) return std::nullopt;
     return Caller{p->second.id, p->second.kind, p->second.signature,
@@ -69,11 +71,6 @@ class AuthCache {
   }
 
  private:
-  static bool CRYPTO_memcmp_(const Sha256Digest& a, const Sha256Digest& b) {
-    unsigned char diff = 0;
-    for (size_t i = 0; i < a.size(); ++i) diff |= a[i] ^ b[i];
-    return diff != 0;
-  }
   void AddKey(const engine::ApiKey& k) {
     u128 fp;
     std::memcpy(&fp, k.secret_hash.data(), sizeof fp);

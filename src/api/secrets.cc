@@ -1,15 +1,13 @@
 #include "api/secrets.h"
 
-#include <fcntl.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "api/auth/base64.h"
+#include "api/auth/crypto.h"
+#include "journal/snapshot_file.h"
 
 namespace meridian::api {
 namespace {
@@ -21,36 +19,20 @@ Result<NodeSecrets> NodeSecrets::LoadOrCreate(const std::string& data_dir) {
   const std::string path = data_dir + "/node.key";
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ssize_t n = ::read(fd, s.key_.data(), s.key_.size());
-    ::close(fd);
-    if (n != static_cast<ssize_t>(s.key_.size())) {
+  if (std::ifstream in{path, std::ios::binary}) {
+    std::string key{std::istreambuf_iterator<char>(in), {}};
+    if (key.size() != s.key_.size()) {
       return MakeError(ErrorCode::kDATA_CORRUPTED, "data_dir",
                        path +
                            " is not a 32-byte node key; restore it from "
                            "a backup");
     }
+    std::memcpy(s.key_.data(), key.data(), key.size());
     return s;
   }
-  if (RAND_bytes(s.key_.data(), static_cast<int>(s.key_.size())) != 1) {
-    return MakeError(ErrorCode::kINTERNAL_ERROR, "", "RAND_bytes failed");
-  }
-  const std::string tmp = path + ".tmp";
-  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0 ||
-      ::write(fd, s.key_.data(), s.key_.size()) !=
-          static_cast<ssize_t>(s.key_.size()) ||
-      ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    return MakeError(ErrorCode::kIO_ERROR, "data_dir",
-                     "cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return MakeError(ErrorCode::kIO_ERROR, "data_dir",
-                     "cannot rename " + tmp + ": " + std::strerror(errno));
-  }
+  MERIDIAN_ASSIGN_OR_RETURN(std::string key, auth::RandomBytes(s.key_.size()));
+  std::memcpy(s.key_.data(), key.data(), key.size());
+  MERIDIAN_RETURN_IF_ERROR(journal::WriteFileDurably(path, s.key_, 0600));
   return s;
 }
 
@@ -64,12 +46,11 @@ std::string NodeSecrets::Tag(std::string_view purpose, u128 id,
                              size_t bytes) const {
   std::string message(purpose);
   message.append(reinterpret_cast<const char*>(&id), sizeof id);
-  unsigned char mac[32];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-       mac, &len);
-  return std::string(reinterpret_cast<const char*>(mac), bytes);
+  std::string mac = auth::HmacSha256(
+      std::string_view(reinterpret_cast<const char*>(key_.data()), key_.size()),
+      message);
+  mac.resize(bytes);
+  return mac;
 }
 
 std::string NodeSecrets::ApiKeySecret(u128 key_id) const {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "api/auth/api_key.h"
 #include "api/auth/base64.h"
 #include "api/auth/signature.h"
 #include "api/auth_cache.h"
@@ -605,7 +606,7 @@ Status ApiService::Impl::Bootstrap() {
     secret = *options_.operator_key;
     if (auth_.Authenticate(secret)) return Status::Ok();  // known already
     // A supplied key has no id inside; name it by its hash.
-    Sha256Digest h = Sha256(secret);
+    Sha256Digest h = auth::HashApiKey(secret);
     std::memcpy(&key_id, h.data() + 16, sizeof key_id);
   } else if (has_operator) {
     return Status::Ok();
@@ -614,8 +615,8 @@ Status ApiService::Impl::Bootstrap() {
     secret = secrets_->ApiKeySecret(key_id);
     first_operator_key_ = secret;
   }
-  CommandReply r = sequencer_->SubmitAndWait(
-      engine::EncodeCreateApiKey({key_id, operator_id, Sha256(secret)}));
+  CommandReply r = sequencer_->SubmitAndWait(engine::EncodeCreateApiKey(
+      {key_id, operator_id, auth::HashApiKey(secret)}));
   return r.status;
 }
 
@@ -882,21 +883,6 @@ void ApiService::Impl::ListAccountTransfers(Ctx& c) {
 
 // ---------------------------------------------------------------- principals
 
-namespace {
-
-std::string SignatureName(engine::SignatureAlgorithm a) {
-  switch (a) {
-    case engine::SignatureAlgorithm::kHmacSha256:
-      return "HMAC-SHA256";
-    case engine::SignatureAlgorithm::kEd25519:
-      return "ED25519";
-    default:
-      return "NONE";
-  }
-}
-
-}  // namespace
-
 void ApiService::Impl::CreatePrincipal(Ctx& c) {
   Result<std::optional<std::string_view>> key = IdempotencyKey(c);
   if (!key.ok()) return c.Fail(key.error());
@@ -1037,7 +1023,7 @@ void ApiService::Impl::CreateKey(Ctx& c) {
   const NodeSecrets* secrets = &*secrets_;
   Submit(c,
          engine::EncodeCreateApiKey(
-             {key_id, *id, Sha256(secrets->ApiKeySecret(key_id))}),
+             {key_id, *id, auth::HashApiKey(secrets->ApiKeySecret(key_id))}),
          *key, [secrets, principal = *id](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            std::string body;

@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-
-#include "core/testing/temp_dir.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "core/testing/temp_dir.h"
 #include "journal/internal/format.h"
 
 namespace meridian::journal {

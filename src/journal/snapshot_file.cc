@@ -182,10 +182,10 @@ void Warn(const Error& error) {
 
 }  // namespace
 
-Status WriteFileDurably(const std::string& path,
-                        std::span<const uint8_t> bytes) {
+Status WriteFileDurably(const std::string& path, std::span<const uint8_t> bytes,
+                        mode_t mode) {
   std::span<const uint8_t> parts[] = {bytes};
-  return internal::WriteFileDurablyParts(path, parts);
+  return internal::WriteFileDurablyParts(path, parts, mode);
 }
 
 std::string SnapshotFileName(uint64_t seq) {

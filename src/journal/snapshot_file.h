@@ -37,6 +37,8 @@
 #ifndef MERIDIAN_JOURNAL_SNAPSHOT_FILE_H_
 #define MERIDIAN_JOURNAL_SNAPSHOT_FILE_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -55,9 +57,9 @@ inline constexpr size_t kSnapshotsKept = 2;
 // Writes `bytes` to path + ".tmp", fsyncs it, renames it to `path` and fsyncs
 // the directory: after a crash `path` holds the old content or all of the new
 // one. IO_ERROR naming the file and the failing call; the .tmp is removed on
-// failure.
-Status WriteFileDurably(const std::string& path,
-                        std::span<const uint8_t> bytes);
+// failure. A new file gets `mode` (0600 for secrets).
+Status WriteFileDurably(const std::string& path, std::span<const uint8_t> bytes,
+                        mode_t mode = 0644);
 
 struct SnapshotMeta {
   uint64_t seq = 0;                 // last batch applied to the state

@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-
-#include "core/testing/temp_dir.h"
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "core/testing/temp_dir.h"
 
 namespace meridian::journal {
 namespace {

@@ -166,11 +166,12 @@ std::string DirName(const std::string& path) {
 }
 
 Status WriteFileDurablyParts(const std::string& path,
-                             std::span<const std::span<const uint8_t>> parts) {
+                             std::span<const std::span<const uint8_t>> parts,
+                             mode_t mode) {
   std::string tmp = path + ".tmp";
   Status status = [&]() -> Status {
     MERIDIAN_ASSIGN_OR_RETURN(
-        UniqueFd fd, OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644));
+        UniqueFd fd, OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode));
     uint64_t offset = 0;
     for (std::span<const uint8_t> part : parts) {
       MERIDIAN_RETURN_IF_ERROR(WriteAt(fd.get(), part, offset, tmp));

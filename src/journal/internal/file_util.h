@@ -7,6 +7,8 @@
 #ifndef MERIDIAN_JOURNAL_INTERNAL_FILE_UTIL_H_
 #define MERIDIAN_JOURNAL_INTERNAL_FILE_UTIL_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -68,9 +70,11 @@ std::string DirName(const std::string& path);
 
 // Writes the concatenation of `parts` to path + ".tmp", fsyncs it, renames it
 // over `path` and fsyncs the directory: afterwards `path` holds either the
-// old content or all of the new, whatever crashes when.
+// old content or all of the new, whatever crashes when. A new file gets
+// `mode` (0600 for secrets).
 Status WriteFileDurablyParts(const std::string& path,
-                             std::span<const std::span<const uint8_t>> parts);
+                             std::span<const std::span<const uint8_t>> parts,
+                             mode_t mode = 0644);
 
 }  // namespace meridian::journal::internal
 
