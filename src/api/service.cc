@@ -1,6 +1,7 @@
 #include "api/service.h"
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -564,15 +565,18 @@ Status ApiService::Impl::Start() {
   const bool log = options_.access_log;
   ho.on_request_done = [this, log](std::string_view route, int status,
                                    int64_t latency_ns) {
-    std::string r = route.empty() ? "unmatched" : std::string(route);
-    requests_->WithLabels({r, std::to_string(status)}).Increment();
+    // Once per request: label values as views, nothing allocated.
+    std::string_view r = route.empty() ? std::string_view("unmatched") : route;
+    char code[8];
+    auto [end, ec] = std::to_chars(code, code + sizeof code, status);
+    requests_->WithLabels({r, std::string_view(code, end - code)}).Increment();
     latency_->WithLabels({r}).Observe(latency_ns / 1e9);
     // Route names and numbers only: no keys, bodies or names reach logs.
     if (log) {
       std::fprintf(stderr,
-                   "{\"level\":\"info\",\"msg\":\"request\",\"route\":\"%s\","
+                   "{\"level\":\"info\",\"msg\":\"request\",\"route\":\"%.*s\","
                    "\"status\":%d,\"latency_us\":%lld}\n",
-                   r.c_str(), status,
+                   static_cast<int>(r.size()), r.data(), status,
                    static_cast<long long>(latency_ns / 1000));
     }
   };
