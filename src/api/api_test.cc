@@ -86,6 +86,13 @@ class Client {
   http::HttpClient client_;
 };
 
+http::Response Answer(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 std::string NewId(IdKind kind) {
   static IdGenerator ids;
   return FormatId(kind, ids.Next());
@@ -309,7 +316,9 @@ TEST_F(ApiTest, BadInputIsRefusedWithCodeAndParamAndChangesNothing) {
     EXPECT_EQ(r.status, c.status) << c.body.substr(0, 200) << " -> " << r.body;
     EXPECT_EQ(r.code(), c.code) << r.body;
     EXPECT_EQ(r.Str({"result", "status"}), "F") << r.body;
-    if (!c.param.empty()) EXPECT_EQ(r.param(), c.param) << r.body;
+    if (!c.param.empty()) {
+      EXPECT_EQ(r.param(), c.param) << r.body;
+    }
     EXPECT_NE(r.Str({"result", "message"}), "<missing>");
   }
   Reply form = Op("POST", "/v1/ledger/transfers", "a=b",
@@ -438,13 +447,13 @@ class Receiver {
         [this](http::Request& req, const http::PathParams&, http::Responder r) {
           std::unique_lock lock(mu_);
           if (seen_++ < fail_first_) {
-            std::move(r).Send({.status = 500, .body = "{}"});
+            std::move(r).Send(Answer(500, "{}"));
             return;
           }
           bodies_.push_back(req.body);
           signatures_.push_back(
               std::string(req.Header("meridian-signature").value_or("")));
-          std::move(r).Send({.status = 200, .body = "{}"});
+          std::move(r).Send(Answer(200, "{}"));
         });
     server_ = std::move(http::Server::Start({}, std::move(router))).value();
   }
@@ -564,7 +573,7 @@ TEST_F(ApiTest, EventsPendingAtShutdownAreDeliveredAfterRestart) {
           std::unique_lock lock(mu);
           got.push_back(req.body);
         }
-        std::move(r).Send({.status = 204, .body = ""});
+        std::move(r).Send(Answer(204, ""));
       });
   http::ServerOptions so;
   so.port = port;

@@ -143,6 +143,16 @@ Status ApiState::DeleteWebhookEndpoint(const KeyRef& ref, ApiOutput* out) {
   return Status::Ok();
 }
 
+Result<u128> ApiState::SendTestEvent(const KeyRef& ref, int64_t now_ns,
+                                     ApiOutput* out) {
+  auto it = endpoints_.find(ref.id);
+  if (it == endpoints_.end() || it->second.principal != ref.principal) {
+    return NotFound("endpointId", "no such webhook endpoint");
+  }
+  return Emit(EventType::kWebhookTest, ref.principal, ref.id, "", now_ns,
+              ref.id, out);
+}
+
 bool ApiState::Subscribed(u128 principal, EventType type) const {
   auto it = endpoints_by_principal_.find(principal);
   if (it == endpoints_by_principal_.end()) return false;

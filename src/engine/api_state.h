@@ -152,6 +152,9 @@ class ApiState {
   Status CreateWebhookEndpoint(const WebhookEndpointSpec& spec, int64_t now_ns,
                                ApiOutput* out);
   Status DeleteWebhookEndpoint(const KeyRef& endpoint, ApiOutput* out);
+  // A webhook.test event to the caller's own endpoint; its id.
+  Result<u128> SendTestEvent(const KeyRef& endpoint, int64_t now_ns,
+                             ApiOutput* out);
   Status RecordDeliveries(std::span<const DeliveryResult> results,
                           int64_t now_ns, ApiOutput* out);
 

@@ -232,55 +232,58 @@ void StateMachine::ApplyApiCommand(CommandType type,
   // The command's own unique timestamp: an object's createdAt then equals
   // the reply's first_timestamp, which idempotent repeats also carry.
   const int64_t now = static_cast<int64_t>(reply->first_timestamp);
+  // Decodes; on success applies and names the object the reply is about.
+  auto run = [reply](auto decoded, auto apply, auto id) -> Status {
+    if (!decoded.ok()) return decoded.status();
+    Status s = apply(*decoded);
+    if (s.ok()) reply->object_id = id(*decoded);
+    return s;
+  };
+  auto ref_id = [](const KeyRef& r) { return r.id; };
   Status status;
   switch (type) {
-    case CommandType::kCreatePrincipal: {
-      Result<PrincipalSpec> spec = DecodeCreatePrincipal(body);
-      status =
-          spec.ok() ? api_.CreatePrincipal(*spec, now, out) : spec.status();
-      if (status.ok()) reply->object_id = spec->id;
+    case CommandType::kCreatePrincipal:
+      status = run(
+          DecodeCreatePrincipal(body),
+          [&](const PrincipalSpec& p) {
+            return api_.CreatePrincipal(p, now, out);
+          },
+          [](const PrincipalSpec& p) { return p.id; });
       break;
-    }
-    case CommandType::kCreateApiKey: {
-      Result<ApiKeySpec> spec = DecodeCreateApiKey(body);
-      status = spec.ok() ? api_.CreateApiKey(*spec, now, out) : spec.status();
-      if (status.ok()) reply->object_id = spec->key_id;
+    case CommandType::kCreateApiKey:
+      status = run(
+          DecodeCreateApiKey(body),
+          [&](const ApiKeySpec& k) { return api_.CreateApiKey(k, now, out); },
+          [](const ApiKeySpec& k) { return k.key_id; });
       break;
-    }
-    case CommandType::kRevokeApiKey: {
-      Result<KeyRef> ref = DecodeKeyRef(body);
-      status = ref.ok() ? api_.RevokeApiKey(*ref, out) : ref.status();
-      if (status.ok()) reply->object_id = ref->id;
+    case CommandType::kRevokeApiKey:
+      status = run(
+          DecodeKeyRef(body),
+          [&](const KeyRef& r) { return api_.RevokeApiKey(r, out); }, ref_id);
       break;
-    }
-    case CommandType::kCreateWebhookEndpoint: {
-      Result<WebhookEndpointSpec> spec = DecodeCreateWebhookEndpoint(body);
-      status = spec.ok() ? api_.CreateWebhookEndpoint(*spec, now, out)
-                         : spec.status();
-      if (status.ok()) reply->object_id = spec->id;
+    case CommandType::kCreateWebhookEndpoint:
+      status = run(
+          DecodeCreateWebhookEndpoint(body),
+          [&](const WebhookEndpointSpec& e) {
+            return api_.CreateWebhookEndpoint(e, now, out);
+          },
+          [](const WebhookEndpointSpec& e) { return e.id; });
       break;
-    }
-    case CommandType::kDeleteWebhookEndpoint: {
-      Result<KeyRef> ref = DecodeKeyRef(body);
-      status = ref.ok() ? api_.DeleteWebhookEndpoint(*ref, out) : ref.status();
-      if (status.ok()) reply->object_id = ref->id;
+    case CommandType::kDeleteWebhookEndpoint:
+      status = run(
+          DecodeKeyRef(body),
+          [&](const KeyRef& r) { return api_.DeleteWebhookEndpoint(r, out); },
+          ref_id);
       break;
-    }
     case CommandType::kSendTestEvent: {
-      Result<KeyRef> ref = DecodeKeyRef(body);
-      if (!ref.ok()) {
-        status = ref.status();
-        break;
-      }
-      auto it = api_.endpoints().find(ref->id);
-      if (it == api_.endpoints().end() ||
-          it->second.principal != ref->principal) {
-        status = MakeError(ErrorCode::kNOT_FOUND, "endpointId",
-                           "no such webhook endpoint");
-        break;
-      }
-      reply->object_id = api_.Emit(EventType::kWebhookTest, ref->principal,
-                                   ref->id, "", now, ref->id, out);
+      u128 event = 0;
+      status = run(
+          DecodeKeyRef(body),
+          [&](const KeyRef& r) -> Status {
+            MERIDIAN_ASSIGN_OR_RETURN(event, api_.SendTestEvent(r, now, out));
+            return Status::Ok();
+          },
+          [&](const KeyRef&) { return event; });
       break;
     }
     case CommandType::kRecordDeliveries: {
