@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/auth/auth_fuzz.h"
+#include "core/testing/fuzz_corpus.h"
 
 namespace meridian::auth {
 namespace {
@@ -63,15 +64,7 @@ TEST(AuthFuzzCorpusTest, Seeds) {
 }
 
 TEST(AuthFuzzCorpusTest, DeterministicMutations) {
-  std::mt19937_64 rng(0x61757468);  // "auth"
-  const std::vector<std::string> seeds = Seeds();
-  for (int i = 0; i < 5000; ++i) {
-    std::string input = seeds[rng() % seeds.size()];
-    for (int depth = 1 + static_cast<int>(rng() % 3); depth > 0; --depth) {
-      input = Mutate(std::move(input), rng);
-    }
-    RunOne(input);
-  }
+  meridian::testing::RunMutants(Seeds(), 0x61757468, 5000, Mutate, RunOne);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/json/json_fuzz.h"
+#include "core/testing/fuzz_corpus.h"
 
 namespace meridian::json {
 namespace {
@@ -72,16 +73,8 @@ TEST(JsonFuzzCorpusTest, Seeds) {
 }
 
 TEST(JsonFuzzCorpusTest, DeterministicMutations) {
-  std::mt19937_64 rng(0x6d6572696469616e);  // "meridian"
-  const std::vector<std::string> seeds = Seeds();
-  for (int i = 0; i < 5000; ++i) {
-    std::string input = seeds[rng() % seeds.size()];
-    // Sometimes mutate a mutant, to get further from the seeds.
-    for (int depth = 1 + static_cast<int>(rng() % 3); depth > 0; --depth) {
-      input = Mutate(std::move(input), rng);
-    }
-    RunOne(input);
-  }
+  meridian::testing::RunMutants(Seeds(), 0x6d6572696469616e, 5000, Mutate,
+                                RunOne);
 }
 
 }  // namespace
