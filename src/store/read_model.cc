@@ -45,6 +45,24 @@ Error Corrupt(const std::string& path, std::string_view what) {
                        "the journal");
 }
 
+// A point lookup of one record: nullopt when absent, DATA_CORRUPTED when
+// its value does not decode (`decode(bytes, &record)` says whether it did).
+template <typename T, typename Decode>
+Result<std::optional<T>> Lookup(rocksdb::DB* db, const std::string& path,
+                                const Key& key, std::string_view what,
+                                Decode decode) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), db->DefaultColumnFamily(),
+                              ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<T>();
+  if (!s.ok()) return FromRocks(s, path, std::string(what) + " lookup");
+  T record;
+  if (!decode(ToView(value), &record)) {
+    return Corrupt(path, "undecodable " + std::string(what));
+  }
+  return std::optional<T>(std::move(record));
+}
+
 Status CheckLimit(uint32_t limit) {
   if (limit < 1 || limit > kMaxPageLimit) {
     return MakeError(
@@ -386,31 +404,19 @@ Status ReadModel::Write(std::span<const IndexBatch> batches) {
 }
 
 Result<std::optional<ledger::Transfer>> ReadModel::GetTransfer(u128 id) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-               ToSlice(internal::TransferKey(id)), &value);
-  if (s.IsNotFound()) return std::optional<ledger::Transfer>();
-  if (!s.ok()) return FromRocks(s, path_, "transfer lookup");
-  ledger::Transfer t;
-  if (!internal::DecodeRecord(ToView(value), &t)) {
-    return Corrupt(path_, "undecodable transfer");
-  }
-  return std::optional<ledger::Transfer>(t);
+  return Lookup<ledger::Transfer>(db_.get(), path_, internal::TransferKey(id),
+                                  "transfer",
+                                  [](std::string_view v, ledger::Transfer* t) {
+                                    return internal::DecodeRecord(v, t);
+                                  });
 }
 
 Result<std::optional<ledger::Account>> ReadModel::GetAccount(u128 id) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-               ToSlice(internal::AccountKey(id)), &value);
-  if (s.IsNotFound()) return std::optional<ledger::Account>();
-  if (!s.ok()) return FromRocks(s, path_, "account lookup");
-  ledger::Account a;
-  if (!internal::DecodeRecord(ToView(value), &a)) {
-    return Corrupt(path_, "undecodable account");
-  }
-  return std::optional<ledger::Account>(a);
+  return Lookup<ledger::Account>(db_.get(), path_, internal::AccountKey(id),
+                                 "account",
+                                 [](std::string_view v, ledger::Account* a) {
+                                   return internal::DecodeRecord(v, a);
+                                 });
 }
 
 Result<Page<ledger::Transfer>> ReadModel::TransfersByAccount(
@@ -502,18 +508,11 @@ Result<Page<ledger::Account>> ReadModel::ListAccounts(
 
 Result<std::optional<ObjectRecord>> ReadModel::GetObject(uint16_t kind,
                                                          u128 id) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-               ToSlice(internal::ObjectKey(kind, id)), &value);
-  if (s.IsNotFound()) return std::optional<ObjectRecord>();
-  if (!s.ok()) return FromRocks(s, path_, "object lookup");
-  ObjectRecord object;
-  if (!internal::DecodeObject(ToView(value), &object) || object.kind != kind ||
-      object.id != id) {
-    return Corrupt(path_, "undecodable object");
-  }
-  return std::optional<ObjectRecord>(std::move(object));
+  return Lookup<ObjectRecord>(
+      db_.get(), path_, internal::ObjectKey(kind, id), "object",
+      [&](std::string_view v, ObjectRecord* o) {
+        return internal::DecodeObject(v, o) && o->kind == kind && o->id == id;
+      });
 }
 
 Result<Page<ObjectRecord>> ReadModel::ListObjects(
