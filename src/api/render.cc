@@ -177,11 +177,7 @@ void WritePrincipal(json::JsonWriter& w, const engine::Principal& p) {
   w.Key("id").String(FormatId(IdKind::kPrincipal, p.id));
   w.Key("kind").String(engine::PrincipalKindName(p.kind));
   w.Key("name").String(p.name);
-  w.Key("signature")
-      .String(p.signature == engine::SignatureAlgorithm::kNone ? "NONE"
-              : p.signature == engine::SignatureAlgorithm::kHmacSha256
-                  ? "HMAC-SHA256"
-                  : "ED25519");
+  w.Key("signature").String(engine::SignatureAlgorithmName(p.signature));
   w.Key("createdAt").String(Rfc3339(p.created_ns));
 }
 

@@ -916,10 +916,14 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
     if (sig) {
       MERIDIAN_ASSIGN_OR_RETURN(std::string_view alg,
                                 sig->String("algorithm", 16));
-      if (alg == "HMAC-SHA256") {
-        spec.signature = engine::SignatureAlgorithm::kHmacSha256;
-      } else if (alg == "ED25519") {
-        spec.signature = engine::SignatureAlgorithm::kEd25519;
+      std::optional<engine::SignatureAlgorithm> algorithm =
+          engine::SignatureAlgorithmFromName(alg);
+      if (!algorithm || *algorithm == engine::SignatureAlgorithm::kNone) {
+        return MakeError(ErrorCode::kINVALID_PARAMETER,
+                         sig->FieldPath("algorithm"), "HMAC-SHA256 or ED25519");
+      }
+      spec.signature = *algorithm;
+      if (spec.signature == engine::SignatureAlgorithm::kEd25519) {
         MERIDIAN_ASSIGN_OR_RETURN(std::string_view pk,
                                   sig->String("publicKey", 64));
         std::optional<std::string> raw = auth::Base64UrlDecode(pk);
@@ -929,9 +933,6 @@ void ApiService::Impl::CreatePrincipal(Ctx& c) {
                            "the base64url of a 32-byte Ed25519 public key");
         }
         spec.public_key = *raw;
-      } else {
-        return MakeError(ErrorCode::kINVALID_PARAMETER,
-                         sig->FieldPath("algorithm"), "HMAC-SHA256 or ED25519");
       }
       MERIDIAN_RETURN_IF_ERROR(sig->Finish());
     }

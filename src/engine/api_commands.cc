@@ -19,6 +19,8 @@ std::vector<uint8_t> Finish(CommandType type, const std::vector<uint8_t>& b) {
 
 constexpr std::array<std::string_view, 5> kKindNames = {
     "", "OPERATOR", "PARTICIPANT", "MERCHANT", "CUSTOMER"};
+constexpr std::array<std::string_view, 3> kAlgorithmNames = {
+    "NONE", "HMAC-SHA256", "ED25519"};
 
 }  // namespace
 
@@ -30,6 +32,19 @@ std::string_view PrincipalKindName(PrincipalKind kind) {
 std::optional<PrincipalKind> PrincipalKindFromName(std::string_view name) {
   for (size_t i = 1; i < kKindNames.size(); ++i) {
     if (kKindNames[i] == name) return static_cast<PrincipalKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view SignatureAlgorithmName(SignatureAlgorithm algorithm) {
+  size_t i = static_cast<size_t>(algorithm);
+  return i < kAlgorithmNames.size() ? kAlgorithmNames[i] : "";
+}
+
+std::optional<SignatureAlgorithm> SignatureAlgorithmFromName(
+    std::string_view name) {
+  for (size_t i = 0; i < kAlgorithmNames.size(); ++i) {
+    if (kAlgorithmNames[i] == name) return static_cast<SignatureAlgorithm>(i);
   }
   return std::nullopt;
 }

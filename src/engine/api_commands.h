@@ -59,6 +59,10 @@ enum class SignatureAlgorithm : uint8_t {
   kHmacSha256 = 1,
   kEd25519 = 2,
 };
+// "NONE", "HMAC-SHA256", "ED25519": the API's names.
+std::string_view SignatureAlgorithmName(SignatureAlgorithm algorithm);
+std::optional<SignatureAlgorithm> SignatureAlgorithmFromName(
+    std::string_view name);
 
 inline constexpr size_t kMaxPrincipalNameBytes = 128;
 inline constexpr size_t kMaxPublicKeyBytes = 64;
