@@ -242,11 +242,6 @@ void ApiState::FinishEvent(std::map<u128, Event>::iterator it, ApiOutput* out) {
   events_.erase(it);
 }
 
-const Principal* ApiState::FindPrincipal(u128 id) const {
-  auto it = principals_.find(id);
-  return it == principals_.end() ? nullptr : &it->second;
-}
-
 const ApiState::IdempotencyEntry* ApiState::FindRequest(u128 fp) const {
   auto it = entry_index_.find(fp);
   if (it == entry_index_.end()) return nullptr;

@@ -188,10 +188,8 @@ class ApiState {
     return endpoints_;
   }
   const std::map<u128, Event>& pending_events() const { return events_; }
-  const Principal* FindPrincipal(u128 id) const;
   bool HasOperator() const { return has_operator_; }
   size_t idempotency_entries() const { return entries_.size(); }
-  uint64_t events_emitted() const { return event_counter_; }
 
   void Serialize(ByteWriter* w) const;
   static Result<ApiState> Deserialize(ByteReader* r, ApiLimits limits);
