@@ -39,22 +39,22 @@ namespace meridian {
 // What an id names. The numbers may be stored in binary formats: append new
 // kinds, never renumber.
 enum class IdKind : uint8_t {
-  kAccount = 1,      // acct
-  kTransfer = 2,     // tr
-  kPayment = 3,      // pay
-  kQuote = 4,        // qt
-  kConversion = 5,   // conv
-  kRefund = 6,       // rfd
-  kParticipant = 7,  // ptc
-  kMerchant = 8,     // mer
-  kCustomer = 9,     // cus
-  kPayout = 10,      // po
-  kEvent = 11,       // evt
-  kKey = 12,         // key
-  kCase = 13,        // case
-  kWindow = 14,      // win
-  kCommand = 15,     // cmd
-  kPrincipal = 16,   // prn
+  kAccount = 1,           // acct
+  kTransfer = 2,          // tr
+  kPayment = 3,           // pay
+  kQuote = 4,             // qt
+  kConversion = 5,        // conv
+  kRefund = 6,            // rfd
+  kParticipant = 7,       // ptc
+  kMerchant = 8,          // mer
+  kCustomer = 9,          // cus
+  kPayout = 10,           // po
+  kEvent = 11,            // evt
+  kKey = 12,              // key
+  kCase = 13,             // case
+  kWindow = 14,           // win
+  kCommand = 15,          // cmd
+  kPrincipal = 16,        // prn
   kWebhookEndpoint = 17,  // we
 };
 

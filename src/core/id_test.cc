@@ -12,11 +12,11 @@ namespace meridian {
 namespace {
 
 constexpr IdKind kAllKinds[] = {
-    IdKind::kAccount,     IdKind::kTransfer,   IdKind::kPayment,
-    IdKind::kQuote,       IdKind::kConversion, IdKind::kRefund,
-    IdKind::kParticipant, IdKind::kMerchant,   IdKind::kCustomer,
-    IdKind::kPayout,      IdKind::kEvent,      IdKind::kKey,
-    IdKind::kCase,        IdKind::kWindow,     IdKind::kCommand,
+    IdKind::kAccount,     IdKind::kTransfer,       IdKind::kPayment,
+    IdKind::kQuote,       IdKind::kConversion,     IdKind::kRefund,
+    IdKind::kParticipant, IdKind::kMerchant,       IdKind::kCustomer,
+    IdKind::kPayout,      IdKind::kEvent,          IdKind::kKey,
+    IdKind::kCase,        IdKind::kWindow,         IdKind::kCommand,
     IdKind::kPrincipal,   IdKind::kWebhookEndpoint};
 
 u128 Make(uint64_t high, uint64_t low) {

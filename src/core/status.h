@@ -59,7 +59,11 @@ namespace meridian {
   X(REQUEST_TIME_EXPIRED, 401, 'F')    \
   X(IDEMPOTENCY_FULL, 503, 'U')        \
   X(LEDGER_REJECTED, 422, 'F')         \
-  X(NOT_READY, 503, 'U')
+  X(NOT_READY, 503, 'U')               \
+  X(RATE_UNAVAILABLE, 422, 'F')        \
+  X(RATE_STALE, 422, 'F')              \
+  X(QUOTE_EXPIRED, 422, 'F')           \
+  X(QUOTE_ALREADY_USED, 409, 'F')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,

@@ -335,10 +335,13 @@ void ApiState::Serialize(ByteWriter* w) const {
       w->U32(er.index);
       w->U16(static_cast<uint16_t>(er.result));
     }
+    w->Bytes(std::string_view(reinterpret_cast<const char*>(r.payload.data()),
+                              r.payload.size()));
   }
 }
 
-Result<ApiState> ApiState::Deserialize(ByteReader* r, ApiLimits limits) {
+Result<ApiState> ApiState::Deserialize(ByteReader* r, ApiLimits limits,
+                                       uint32_t version) {
   ApiState s(limits);
   auto bad = [](const char* what) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",
@@ -443,6 +446,11 @@ Result<ApiState> ApiState::Deserialize(ByteReader* r, ApiLimits limits) {
       if (!r->U32(&er.index) || !r->U16(&result)) return bad("truncated");
       er.result = static_cast<ledger::LedgerResult>(result);
       rep.results.push_back(er);
+    }
+    if (version >= 3) {
+      std::string_view payload;
+      if (!r->Bytes(&payload, kMaxReplyPayloadBytes)) return bad("truncated");
+      rep.payload.assign(payload.begin(), payload.end());
     }
     s.entry_index_.emplace(e.fingerprint,
                            s.entries_popped_ + s.entries_.size());

@@ -110,6 +110,7 @@ struct StoredReply {
   uint64_t command_index = 0;
   uint64_t first_timestamp = 0;
   std::vector<ledger::EventResult> results;
+  std::vector<uint8_t> payload;  // CommandReply::payload
 };
 
 struct ApiLimits {
@@ -192,7 +193,10 @@ class ApiState {
   size_t idempotency_entries() const { return entries_.size(); }
 
   void Serialize(ByteWriter* w) const;
-  static Result<ApiState> Deserialize(ByteReader* r, ApiLimits limits);
+  // `version` is the engine snapshot's: stored replies carry a payload
+  // from version 3 on.
+  static Result<ApiState> Deserialize(ByteReader* r, ApiLimits limits,
+                                      uint32_t version);
 
  private:
   void FinishEvent(std::map<u128, Event>::iterator it, ApiOutput* out);

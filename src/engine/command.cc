@@ -49,6 +49,19 @@ bool IsApiCommand(CommandType type) {
     case CommandType::kIdempotent:
       return true;
     default:
+      return IsFxCommand(type);
+  }
+}
+
+bool IsFxCommand(CommandType type) {
+  switch (type) {
+    case CommandType::kSetFxRates:
+    case CommandType::kSetFxPricing:
+    case CommandType::kCreateFxQuote:
+    case CommandType::kCreateFxConversion:
+    case CommandType::kSetInterestRates:
+      return true;
+    default:
       return false;
   }
 }

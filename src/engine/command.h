@@ -45,11 +45,19 @@ enum class CommandType : uint16_t {
   kDeleteWebhookEndpoint = 9,
   kSendTestEvent = 10,
   kRecordDeliveries = 11,
+  // FX (fx/fx_commands.h documents their bodies).
+  kSetFxRates = 12,
+  kSetFxPricing = 13,
+  kCreateFxQuote = 14,
+  kCreateFxConversion = 15,
   kIdempotent = 16,
+  kSetInterestRates = 17,
 };
 
 // True for the variable-length API commands (count is always 1).
 bool IsApiCommand(CommandType type);
+// True for the FX commands among them.
+bool IsFxCommand(CommandType type);
 inline constexpr uint32_t kMaxApiCommandBodyBytes = 256 << 10;
 
 inline constexpr uint16_t kCommandVersion = 1;

@@ -6,6 +6,7 @@
 #include "core/bytes.h"
 #include "engine/api_commands.h"
 #include "engine/command.h"
+#include "fx/fx_commands.h"
 
 namespace meridian::engine {
 namespace {
@@ -13,16 +14,18 @@ namespace {
 // Snapshot body header: magic "MRSM", version, then the engine's counters,
 // then the ledger's own section (ledger.cc documents it).
 constexpr uint32_t kStateMagic = 0x4D53524D;
-// Version 2 appends the API section (api_state.cc); version 1 snapshots
-// (ledger only) still load.
-constexpr uint32_t kStateVersion = 2;
+// Version 2 appends the API section (api_state.cc); version 3 stores reply
+// payloads in it and appends the FX section (fx/fx_state.cc). Older
+// snapshots still load.
+constexpr uint32_t kStateVersion = 3;
 
 }  // namespace
 
 StateMachine::StateMachine(StateMachineOptions options)
     : options_(options),
       ledger_(options.ledger_limits),
-      api_(options.api_limits) {
+      api_(options.api_limits),
+      fx_(options.fx_limits) {
   ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
 }
 
@@ -47,6 +50,7 @@ void StateMachine::Apply(const journal::BatchHeader& header,
     output->batch_time_ns = header.time_ns;
   }
   api_.ExpireRequests(header.time_ns);
+  fx_.ExpireQuotes(header.time_ns);
   for (size_t i = 0; i < commands.size(); ++i) {
     CommandReply reply;
     reply.batch_seq = header.seq;
@@ -91,6 +95,12 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
   ledger_.ExpirePendingTransfers(ts);
   if (type == CommandType::kIdempotent) {
     ApplyIdempotent(view->body, reply);
+    return;
+  }
+  if (IsFxCommand(type)) {
+    const uint64_t used = ApplyFxCommand(type, view->body, principal, reply);
+    next_timestamp_ = ts + used;
+    events_applied_ += 1;
     return;
   }
   if (IsApiCommand(type)) {
@@ -192,6 +202,7 @@ void StateMachine::ApplyIdempotent(std::span<const uint8_t> body,
     reply->command_index = r.command_index;
     reply->first_timestamp = r.first_timestamp;
     reply->results = r.results;
+    reply->payload = r.payload;
     reply->replayed = true;
     return;
   }
@@ -218,6 +229,7 @@ void StateMachine::ApplyIdempotent(std::span<const uint8_t> body,
   r.command_index = reply->command_index;
   r.first_timestamp = reply->first_timestamp;
   r.results = reply->results;
+  r.payload = reply->payload;
   api_.RememberRequest(std::move(entry));
   if (output_ != nullptr) {
     output_->api.requests.push_back(
@@ -299,6 +311,110 @@ void StateMachine::ApplyApiCommand(CommandType type,
   reply->status = std::move(status);
 }
 
+uint64_t StateMachine::ApplyFxCommand(CommandType type,
+                                      std::span<const uint8_t> body,
+                                      u128 principal, CommandReply* reply) {
+  const uint64_t ts = reply->first_timestamp;
+  const int64_t now = static_cast<int64_t>(ts);
+  // A request names its principal inside the body too; inside an envelope
+  // the two must agree (the envelope is the authenticated caller).
+  auto same_caller = [&](u128 body_principal) -> Status {
+    if (principal != 0 && body_principal != principal) {
+      return MakeError(ErrorCode::kINVALID_PARAMETER, "command",
+                       "the request's principal is not the caller");
+    }
+    return Status::Ok();
+  };
+  auto fail = [&](Status s) -> uint64_t {
+    reply->status = std::move(s);
+    return 1;
+  };
+  switch (type) {
+    case CommandType::kSetFxRates: {
+      Result<fx::RateUpdate> u = fx::DecodeRateUpdate(body);
+      if (!u.ok()) return fail(u.status());
+      Status s = fx_.SetRates(*u, now);
+      if (!s.ok()) return fail(std::move(s));
+      // The hub's liquidity and fee accounts come with a currency's first
+      // rate, so a conversion never has to make them.
+      std::vector<Currency> currencies{u->base};
+      for (const auto& [c, rate] : u->rates) currencies.push_back(c);
+      if (fx_.base()) currencies.push_back(*fx_.base());
+      std::vector<ledger::Account> hub =
+          fx::MissingHubAccounts(currencies, ledger_);
+      if (!hub.empty()) {
+        std::vector<ledger::EventResult> results;
+        ledger_.CreateAccounts(hub, ts + 1, &results);
+        MERIDIAN_CHECK(results.empty())
+            << "hub FX account refused: "
+            << ledger::LedgerResultName(results[0].result);
+      }
+      return 1 + hub.size();
+    }
+    case CommandType::kSetFxPricing: {
+      Result<fx::PricingConfig> p = fx::DecodePricing(body);
+      if (!p.ok()) return fail(p.status());
+      return fail(fx_.SetPricing(std::move(*p)));
+    }
+    case CommandType::kSetInterestRates: {
+      Result<fx::InterestUpdate> u = fx::DecodeInterestUpdate(body);
+      if (!u.ok()) return fail(u.status());
+      return fail(fx_.SetInterestRates(*u));
+    }
+    case CommandType::kCreateFxQuote: {
+      Result<fx::QuoteRequest> q = fx::DecodeQuoteRequest(body);
+      if (!q.ok()) return fail(q.status());
+      if (Status s = same_caller(q->principal); !s.ok()) return fail(s);
+      Result<fx::Quote> quote = fx_.CreateQuote(*q, now);
+      if (!quote.ok()) return fail(quote.status());
+      reply->object_id = quote->id;
+      reply->payload = fx::EncodeQuote(*quote);
+      return 1;
+    }
+    case CommandType::kCreateFxConversion: {
+      Result<fx::ConversionRequest> c = fx::DecodeConversionRequest(body);
+      if (!c.ok()) return fail(c.status());
+      if (Status s = same_caller(c->principal); !s.ok()) return fail(s);
+      Result<fx::ConversionPlan> plan = fx_.PlanConversion(*c, now, ledger_);
+      if (!plan.ok()) return fail(plan.status());
+      fx_.SyncBook(*plan, ledger_, now);
+      std::vector<ledger::EventResult> results;
+      ledger_.CreateTransfers(plan->transfers, ts, &results);
+      const uint64_t used = plan->transfers.size();
+      if (!results.empty()) {
+        // The chain was rolled back; name the first real reason (the
+        // others are LINKED_EVENT_FAILED).
+        ledger::LedgerResult why = results[0].result;
+        for (const ledger::EventResult& r : results) {
+          if (r.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) {
+            why = r.result;
+            break;
+          }
+        }
+        if (why == ledger::LedgerResult::kEXCEEDS_CREDITS) {
+          reply->status = MakeError(
+              ErrorCode::kINSUFFICIENT_BALANCE, "fromAccountId",
+              "the account cannot pay the sell amount and fee; fund it or "
+              "quote a smaller amount");
+        } else {
+          reply->status =
+              MakeError(ErrorCode::kLEDGER_REJECTED, "",
+                        "the ledger refused the conversion: " +
+                            std::string(ledger::LedgerResultName(why)));
+        }
+        return used;
+      }
+      fx_.CommitConversion(*plan, now);
+      reply->object_id = plan->conversion.id;
+      reply->payload = fx::EncodeConversion(plan->conversion);
+      return used;
+    }
+    default:
+      MERIDIAN_CHECK(false) << "not an FX command";
+  }
+  return 1;
+}
+
 std::vector<uint8_t> StateMachine::Serialize() const {
   std::vector<uint8_t> out;
   const ledger::LedgerStats stats = ledger_.stats();
@@ -314,6 +430,7 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   w.U64(events_applied_);
   ledger_.Serialize(&out);
   api_.Serialize(&w);
+  fx_.Serialize(&w);
   return out;
 }
 
@@ -341,8 +458,12 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
       state.ledger_, ledger::Ledger::Deserialize(&r, options.ledger_limits));
   state.ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
   if (version >= 2) {
-    MERIDIAN_ASSIGN_OR_RETURN(state.api_,
-                              ApiState::Deserialize(&r, options.api_limits));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        state.api_, ApiState::Deserialize(&r, options.api_limits, version));
+  }
+  if (version >= 3) {
+    MERIDIAN_ASSIGN_OR_RETURN(state.fx_,
+                              fx::FxState::Deserialize(&r, options.fx_limits));
   }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

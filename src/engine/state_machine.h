@@ -27,6 +27,7 @@
 #include "core/status.h"
 #include "engine/api_state.h"
 #include "engine/command.h"
+#include "fx/fx_state.h"
 #include "journal/journal.h"
 #include "ledger/ledger.h"
 
@@ -45,6 +46,9 @@ struct CommandReply {
   std::vector<ledger::EventResult> results;
   // The object an API command created (principal, key, endpoint, event).
   u128 object_id = 0;
+  // The record the command made, when its answer needs more than an id:
+  // an FX quote or conversion (encoded as fx/fx_commands.h says).
+  std::vector<uint8_t> payload;
   // An idempotent repeat: every field above is the first reply's.
   bool replayed = false;
 };
@@ -74,6 +78,7 @@ struct StateMachineOptions {
   uint64_t reserve_accounts = 0;
   uint64_t reserve_transfers = 0;
   ApiLimits api_limits;
+  fx::FxLimits fx_limits;
 };
 
 class StateMachine {
@@ -89,6 +94,7 @@ class StateMachine {
 
   const ledger::Ledger& ledger() const { return ledger_; }
   const ApiState& api() const { return api_; }
+  const fx::FxState& fx() const { return fx_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -109,12 +115,16 @@ class StateMachine {
   void ApplyIdempotent(std::span<const uint8_t> body, CommandReply* reply);
   void ApplyApiCommand(CommandType type, std::span<const uint8_t> body,
                        u128 principal, CommandReply* reply);
+  // Returns how many event timestamps the command used (at least 1).
+  uint64_t ApplyFxCommand(CommandType type, std::span<const uint8_t> body,
+                          u128 principal, CommandReply* reply);
   void EmitLedgerEvents(u128 principal, size_t accounts_before,
                         size_t transfers_before);
 
   StateMachineOptions options_;
   ledger::Ledger ledger_;
   ApiState api_;
+  fx::FxState fx_;
   // The batch being applied.
   int64_t batch_time_ns_ = 0;
   BatchOutput* output_ = nullptr;

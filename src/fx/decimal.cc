@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace meridian::fx {
 namespace {
@@ -128,6 +129,78 @@ i128 DivideRounded(i128 numerator, i128 denominator, Rounding rounding) {
     }
   }
   return q;
+}
+
+namespace {
+
+// 256-bit unsigned as (hi, lo).
+struct U256 {
+  u128 hi = 0, lo = 0;
+};
+
+U256 Mul128(u128 a, u128 b) {
+  const u128 mask = ~uint64_t{0};
+  u128 a0 = a & mask, a1 = a >> 64, b0 = b & mask, b1 = b >> 64;
+  u128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  u128 mid = (p00 >> 64) + (p01 & mask) + (p10 & mask);
+  U256 r;
+  r.lo = (p00 & mask) | (mid << 64);
+  r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+  return r;
+}
+
+// n / d for d > 0: quotient (nullopt when it passes 128 bits) and remainder.
+std::optional<std::pair<u128, u128>> Div256(U256 n, u128 d) {
+  if (n.hi >= d) return std::nullopt;
+  u128 rem = n.hi, q = 0;
+  for (int i = 127; i >= 0; --i) {
+    const bool carry = (rem >> 127) != 0;
+    rem = (rem << 1) | ((n.lo >> i) & 1);
+    q <<= 1;
+    if (carry || rem >= d) {
+      rem -= d;
+      q |= 1;
+    }
+  }
+  return std::make_pair(q, rem);
+}
+
+u128 Magnitude(i128 v) {
+  return v < 0 ? static_cast<u128>(0) - static_cast<u128>(v)
+               : static_cast<u128>(v);
+}
+
+}  // namespace
+
+std::optional<i128> MulDiv(i128 a, i128 b, i128 d, Rounding rounding) {
+  MERIDIAN_CHECK(d > 0);
+  const bool negative = (a < 0) != (b < 0) && a != 0 && b != 0;
+  std::optional<std::pair<u128, u128>> qr =
+      Div256(Mul128(Magnitude(a), Magnitude(b)), static_cast<u128>(d));
+  if (!qr) return std::nullopt;
+  auto [q, r] = *qr;
+  const u128 ud = static_cast<u128>(d);
+  // Round the magnitude; for a negative result, "down" is away from zero.
+  bool up = false;
+  if (r != 0) {
+    switch (rounding) {
+      case Rounding::kDown:
+        up = negative;
+        break;
+      case Rounding::kUp:
+        up = !negative;
+        break;
+      case Rounding::kHalfEven: {
+        const u128 other = ud - r;  // distance to the next multiple
+        up = r > other || (r == other && (q & 1) != 0);
+        break;
+      }
+    }
+  }
+  if (up) ++q;
+  constexpr u128 kMax = ~static_cast<u128>(0) >> 1;
+  if (q > kMax) return std::nullopt;
+  return negative ? -static_cast<i128>(q) : static_cast<i128>(q);
 }
 
 Result<Decimal> CrossRate(Decimal base_per_common, Decimal quote_per_common,

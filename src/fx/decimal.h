@@ -25,6 +25,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,11 @@ class Decimal {
 
 // floor, ceil or half-even of numerator / denominator (denominator > 0).
 i128 DivideRounded(i128 numerator, i128 denominator, Rounding rounding);
+
+// a x b / d (d > 0) with a 256-bit intermediate, rounded as asked; nullopt
+// when the result does not fit 127 bits. For values (P&L, rebased rates)
+// whose product may pass 128 bits even though the quotient does not.
+std::optional<i128> MulDiv(i128 a, i128 b, i128 d, Rounding rounding);
 
 // Units of `quote` per unit of `base`, from both against a common currency:
 // (quote per common) / (base per common). E.g. USD per EUR 1.1252 and JPY

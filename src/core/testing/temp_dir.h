@@ -3,10 +3,9 @@
 #ifndef MERIDIAN_CORE_TESTING_TEMP_DIR_H_
 #define MERIDIAN_CORE_TESTING_TEMP_DIR_H_
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <atomic>
 #include <cstdint>

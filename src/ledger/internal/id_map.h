@@ -5,9 +5,10 @@
 // and the hot path is two lookups per transfer. A node-based map costs ~64
 // bytes and a cache miss per entry; this one costs 32 bytes per slot (key and
 // value side by side, so a lookup or insert touches one cache line, not
-// two), and linear probing keeps a lookup in one cache line (and huge pages keep it out of the TLB's way). The hash is fixed
-// (no per-process seed), but nothing iterates the map: state hashes and
-// snapshots walk the ledger's vectors instead.
+// two), and linear probing keeps a lookup in one cache line (and huge pages
+// keep it out of the TLB's way). The hash is fixed (no per-process seed), but
+// nothing iterates the map: state hashes and snapshots walk the ledger's
+// vectors instead.
 //
 //   IdMap map;
 //   map.Insert(id, 7);
@@ -88,9 +89,7 @@ class IdMap {
   }
 
   size_t size() const { return size_; }
-  size_t memory_bytes() const {
-    return slots_.memory_bytes();
-  }
+  size_t memory_bytes() const { return slots_.memory_bytes(); }
   void Reserve(size_t count) {
     size_t want = 16;
     while (want * 7 < count * 10) want *= 2;
