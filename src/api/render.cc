@@ -272,4 +272,59 @@ void WriteEventWithDeliveries(json::JsonWriter& w, const engine::Event& e) {
   w.EndObject();
 }
 
+void WriteMinorAmount(json::JsonWriter& w, std::string_view key,
+                      Currency currency, i128 minor) {
+  w.Key(key).BeginObject();
+  w.Key("currency").String(currency.code());
+  std::string value = minor < 0 ? "-" : "";
+  value += U128ToString(minor < 0 ? static_cast<u128>(-minor)
+                                  : static_cast<u128>(minor));
+  w.Key("value").String(value);
+  w.EndObject();
+}
+
+void WriteFxQuote(json::JsonWriter& w, const fx::Quote& q, int64_t now_ns) {
+  w.BeginObject();
+  w.Key("quoteId").String(FormatId(IdKind::kQuote, q.id));
+  w.Key("sellCurrency").String(q.sell.code());
+  w.Key("buyCurrency").String(q.buy.code());
+  w.Key("fixedSide").String(q.fixed_sell ? "SELL" : "BUY");
+  w.Key("rate").String(q.rate.ToString());
+  w.Key("midRate").String(q.mid.ToString());
+  w.Key("spreadBps").Uint(q.spread_bps);
+  WriteMinorAmount(w, "sellAmount", q.sell, q.sell_minor);
+  WriteMinorAmount(w, "buyAmount", q.buy, q.buy_minor);
+  WriteMinorAmount(w, "fee", q.sell, q.fee_minor);
+  w.Key("validity").String(fx::ValidityName(q.validity));
+  w.Key("createdAt").String(Rfc3339(q.created_ns));
+  w.Key("expiresAt").String(Rfc3339(q.expires_ns));
+  w.Key("status").String(q.state == fx::QuoteState::kUsed ? "USED"
+                         : now_ns >= q.expires_ns          ? "EXPIRED"
+                                                           : "OPEN");
+  if (q.state == fx::QuoteState::kUsed) {
+    w.Key("conversionId").String(FormatId(IdKind::kConversion, q.conversion_id));
+  }
+  w.EndObject();
+}
+
+void WriteFxConversion(json::JsonWriter& w, const fx::Conversion& c) {
+  w.BeginObject();
+  w.Key("conversionId").String(FormatId(IdKind::kConversion, c.id));
+  w.Key("quoteId").String(FormatId(IdKind::kQuote, c.quote_id));
+  w.Key("fromAccountId").String(FormatId(IdKind::kAccount, c.from_account));
+  w.Key("toAccountId").String(FormatId(IdKind::kAccount, c.to_account));
+  w.Key("rate").String(c.rate.ToString());
+  w.Key("midRate").String(c.mid.ToString());
+  WriteMinorAmount(w, "sellAmount", c.sell, c.sell_minor);
+  WriteMinorAmount(w, "buyAmount", c.buy, c.buy_minor);
+  WriteMinorAmount(w, "fee", c.sell, c.fee_minor);
+  w.Key("transferIds").BeginArray();
+  for (u128 t : c.transfer_ids) {
+    if (t != 0) w.String(FormatId(IdKind::kTransfer, t));
+  }
+  w.EndArray();
+  w.Key("createdAt").String(Rfc3339(c.created_ns));
+  w.EndObject();
+}
+
 }  // namespace meridian::api

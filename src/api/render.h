@@ -17,6 +17,7 @@
 #include "api/json/json_writer.h"
 #include "core/status.h"
 #include "engine/api_state.h"
+#include "fx/fx_state.h"
 #include "ledger/types.h"
 
 namespace meridian::api {
@@ -38,6 +39,13 @@ void WriteEndpoint(json::JsonWriter& w, const engine::WebhookEndpoint& e);
 std::string EventBody(const engine::Event& e);
 // The API's view of an event: the body's fields plus its deliveries.
 void WriteEventWithDeliveries(json::JsonWriter& w, const engine::Event& e);
+
+// {"currency": "USD", "value": "-1234"}: a signed amount of minor units.
+void WriteMinorAmount(json::JsonWriter& w, std::string_view key,
+                      Currency currency, i128 minor);
+// A quote as of `now_ns` (its status: OPEN, USED or EXPIRED).
+void WriteFxQuote(json::JsonWriter& w, const fx::Quote& q, int64_t now_ns);
+void WriteFxConversion(json::JsonWriter& w, const fx::Conversion& c);
 
 std::string_view AccountFlagName(uint16_t bit);
 std::string_view TransferFlagName(uint16_t bit);

@@ -1,5 +1,7 @@
 #include "api/service.h"
 
+#include "api/internal/service_impl.h"
+
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -29,40 +31,11 @@
 
 namespace meridian::api {
 
-using engine::CommandReply;
-using engine::StateMachine;
-
 namespace {
 
 constexpr uint32_t kMaxTransfersPerRequest = 8190;
 constexpr uint32_t kMaxAccountsPerRequest = 8190;
 
-int64_t WallNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Everything a handler needs about its request.
-struct Ctx {
-  http::Request* request;
-  const http::PathParams* params;
-  std::shared_ptr<http::Responder> responder;
-  Caller caller;
-  std::string route;
-
-  void Send(http::Response r) const {
-    std::move(*responder).Send(std::move(r));
-  }
-  void Fail(const Error& e) const { Send(ErrorResponse(e)); }
-};
-
-// Renders a reply into the answer; runs on the journal thread.
-using Renderer = std::function<http::Response(const CommandReply&)>;
-
-http::Response RenderStatusOnly(const CommandReply& reply) {
-  return ErrorResponse(reply.status.error());
-}
 
 uint16_t FlagFromName(std::string_view name, bool account) {
   for (int bit = 0; bit < 16; ++bit) {
@@ -185,33 +158,6 @@ Result<engine::EventType> ParseEventType(std::string_view name,
   return *t;
 }
 
-// {"result": SUCCESS, "<key>": <what write_value writes>}.
-template <typename Fn>
-http::Response OkWith(int status, std::string_view key, Fn write_value) {
-  std::string body;
-  json::JsonWriter w(&body);
-  w.BeginObject();
-  WriteResult(w, Status::Ok());
-  w.Key(key);
-  write_value(w);
-  w.EndObject();
-  return JsonResponse(status, std::move(body));
-}
-
-// {"result": SUCCESS, "data": [...], "hasMore": has_more}: spec/api.md's lists.
-template <typename Range, typename Fn>
-http::Response OkList(const Range& items, bool has_more, Fn write_item) {
-  std::string body;
-  json::JsonWriter w(&body);
-  w.BeginObject();
-  WriteResult(w, Status::Ok());
-  w.Key("data").BeginArray();
-  for (const auto& item : items) write_item(w, item);
-  w.EndArray();
-  w.Key("hasMore").Bool(has_more);
-  w.EndObject();
-  return JsonResponse(200, std::move(body));
-}
 
 struct ListArgs {
   uint32_t limit = 20;
@@ -252,6 +198,13 @@ store::IndexBatch ToIndexBatch(const engine::BatchOutput& out) {
   };
   for (const engine::Event& e : out.api.events) add_event(e);
   for (const engine::Event& e : out.api.events_finished) add_event(e);
+  for (const fx::Conversion& c : out.conversions) {
+    std::string body;
+    json::JsonWriter w(&body);
+    WriteFxConversion(w, c);
+    b.objects.push_back({static_cast<uint16_t>(IdKind::kConversion),
+                         c.principal, c.id, c.created_ns, std::move(body)});
+  }
   for (const auto& r : out.api.requests) {
     b.requests.push_back({r.principal, r.request_key, 0, r.object_id});
   }
@@ -260,72 +213,6 @@ store::IndexBatch ToIndexBatch(const engine::BatchOutput& out) {
 
 }  // namespace
 
-class ApiService::Impl {
- public:
-  explicit Impl(ServiceOptions options) : options_(std::move(options)) {}
-
-  Status Start();
-  void Stop();
-  uint16_t port() const { return server_->port(); }
-
-  ServiceOptions options_;
-  std::optional<std::string> first_operator_key_;
-  std::vector<std::pair<std::string, std::string>> routes_;
-
- private:
-  enum class Access { kPublic, kAuthenticated, kOperator };
-  using Fn = std::function<void(Ctx&)>;
-
-  void Route(http::Router& router, std::string_view method,
-             std::string_view pattern, std::string name, Access access, Fn fn);
-  std::optional<Error> Authenticate(const http::Request& req, Caller* out);
-  void Submit(Ctx& ctx, std::vector<uint8_t> command,
-              std::optional<std::string_view> request_key, Renderer render);
-  void ReadEngine(Ctx& ctx,
-                  std::function<http::Response(const StateMachine&)> fn);
-  // The Idempotency-Key header, if sent and well formed.
-  static Result<std::optional<std::string_view>> IdempotencyKey(const Ctx& ctx);
-  void OnBatchOutput(const engine::BatchOutput& out);
-  Status Bootstrap();
-  void AddRoutes(http::Router& router);
-
-  // Handlers.
-  void CreateAccounts(Ctx& ctx);
-  void CreateTransfers(Ctx& ctx);
-  void GetAccount(Ctx& ctx);
-  void ListAccountTransfers(Ctx& ctx);
-  void GetTransfer(Ctx& ctx);
-  void CreatePrincipal(Ctx& ctx);
-  void GetPrincipal(Ctx& ctx);
-  void ListPrincipals(Ctx& ctx);
-  void CreateKey(Ctx& ctx);
-  void RevokeKey(Ctx& ctx);
-  void CreateEndpoint(Ctx& ctx);
-  void ListEndpoints(Ctx& ctx);
-  void GetEndpoint(Ctx& ctx);
-  void DeleteEndpoint(Ctx& ctx);
-  void TestEndpoint(Ctx& ctx);
-  void GetEvent(Ctx& ctx);
-  void ListEvents(Ctx& ctx);
-  void Metrics(Ctx& ctx);
-
-  std::optional<NodeSecrets> secrets_;
-  std::unique_ptr<store::ReadModel> read_model_;
-  std::unique_ptr<store::Indexer> indexer_;
-  std::unique_ptr<engine::Sequencer> sequencer_;
-  std::unique_ptr<WebhookWorker> webhooks_;
-  std::atomic<WebhookWorker*> webhooks_live_{nullptr};
-  std::unique_ptr<http::Server> server_;
-  AuthCache auth_;
-  IdGenerator ids_;
-  std::atomic<bool> ready_{false};
-  std::atomic<uint64_t> durable_seq_{0};
-
-  metrics::Registry metrics_;
-  metrics::Histogram* batch_size_ = nullptr;
-  metrics::CounterFamily* requests_ = nullptr;
-  metrics::HistogramFamily* latency_ = nullptr;
-};
 
 // ---------------------------------------------------------------- plumbing
 
@@ -698,6 +585,7 @@ void ApiService::Impl::AddRoutes(http::Router& r) {
         bind(&Impl::GetEvent));
   Route(r, "GET", "/v1/events", "GET /v1/events", A::kAuthenticated,
         bind(&Impl::ListEvents));
+  AddFxRoutes(r);
 }
 
 void ApiService::Impl::Metrics(Ctx& c) {
@@ -751,6 +639,23 @@ void ApiService::Impl::CreateAccounts(Ctx& c) {
       }
       MERIDIAN_ASSIGN_OR_RETURN(acct.user_data,
                                 ParseOptionalU128(a, "userData"));
+      // The owner is a principal (kept in userData): FX conversions and
+      // the products check it.
+      MERIDIAN_ASSIGN_OR_RETURN(
+          std::optional<u128> owner,
+          json::ParseOptionalIdField(a, "owner", IdKind::kPrincipal));
+      if (owner) {
+        if (acct.user_data != 0) {
+          return MakeError(ErrorCode::kINVALID_PARAMETER, a.FieldPath("owner"),
+                           "send owner or userData, not both");
+        }
+        acct.user_data = *owner;
+      }
+      if (acct.id == fx::HubAccountId(*currency, fx::HubAccount::kLiquidity) ||
+          acct.id == fx::HubAccountId(*currency, fx::HubAccount::kFees)) {
+        return MakeError(ErrorCode::kINVALID_PARAMETER, a.FieldPath("id"),
+                         "this id is reserved for the hub's FX accounts");
+      }
       MERIDIAN_RETURN_IF_ERROR(a.Finish());
     }
     MERIDIAN_RETURN_IF_ERROR(root.Finish());

@@ -405,6 +405,7 @@ uint64_t StateMachine::ApplyFxCommand(CommandType type,
         return used;
       }
       fx_.CommitConversion(*plan, now);
+      if (output_ != nullptr) output_->conversions.push_back(plan->conversion);
       reply->object_id = plan->conversion.id;
       reply->payload = fx::EncodeConversion(plan->conversion);
       return used;

@@ -62,10 +62,12 @@ struct BatchOutput {
   std::vector<ledger::Account> accounts;    // created, as stored
   std::vector<ledger::Transfer> transfers;  // created, as stored
   ApiOutput api;
+  std::vector<fx::Conversion> conversions;  // made
   void Clear() {
     accounts.clear();
     transfers.clear();
     api.Clear();
+    conversions.clear();
   }
 };
 

@@ -1,0 +1,172 @@
+// The gateway's internals shared by the files that define handlers
+// (service.cc for the platform routes, fx_routes.cc for FX, …): the
+// request context, answer helpers and ApiService::Impl itself. Not a public
+// header: only src/api includes it.
+#ifndef MERIDIAN_API_INTERNAL_SERVICE_IMPL_H_
+#define MERIDIAN_API_INTERNAL_SERVICE_IMPL_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/auth_cache.h"
+#include "api/http/server.h"
+#include "api/json/json_writer.h"
+#include "api/metrics/registry.h"
+#include "api/render.h"
+#include "api/secrets.h"
+#include "api/service.h"
+#include "api/webhook_worker.h"
+#include "core/id.h"
+#include "engine/sequencer.h"
+#include "store/indexer.h"
+#include "store/read_model.h"
+
+namespace meridian::api {
+
+using engine::CommandReply;
+using engine::StateMachine;
+
+inline int64_t WallNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Everything a handler needs about its request.
+struct Ctx {
+  http::Request* request;
+  const http::PathParams* params;
+  std::shared_ptr<http::Responder> responder;
+  Caller caller;
+  std::string route;
+
+  void Send(http::Response r) const {
+    std::move(*responder).Send(std::move(r));
+  }
+  void Fail(const Error& e) const { Send(ErrorResponse(e)); }
+};
+
+// Renders a reply into the answer; runs on the journal thread.
+using Renderer = std::function<http::Response(const CommandReply&)>;
+
+inline http::Response RenderStatusOnly(const CommandReply& reply) {
+  return ErrorResponse(reply.status.error());
+}
+
+// {"result": SUCCESS, "<key>": <what write_value writes>}.
+template <typename Fn>
+http::Response OkWith(int status, std::string_view key, Fn write_value) {
+  std::string body;
+  json::JsonWriter w(&body);
+  w.BeginObject();
+  WriteResult(w, Status::Ok());
+  w.Key(key);
+  write_value(w);
+  w.EndObject();
+  return JsonResponse(status, std::move(body));
+}
+
+// {"result": SUCCESS, "data": [...], "hasMore": has_more}: spec/api.md's lists.
+template <typename Range, typename Fn>
+http::Response OkList(const Range& items, bool has_more, Fn write_item) {
+  std::string body;
+  json::JsonWriter w(&body);
+  w.BeginObject();
+  WriteResult(w, Status::Ok());
+  w.Key("data").BeginArray();
+  for (const auto& item : items) write_item(w, item);
+  w.EndArray();
+  w.Key("hasMore").Bool(has_more);
+  w.EndObject();
+  return JsonResponse(200, std::move(body));
+}
+
+class ApiService::Impl {
+ public:
+  explicit Impl(ServiceOptions options) : options_(std::move(options)) {}
+
+  Status Start();
+  void Stop();
+  uint16_t port() const { return server_->port(); }
+
+  ServiceOptions options_;
+  std::optional<std::string> first_operator_key_;
+  std::vector<std::pair<std::string, std::string>> routes_;
+
+ private:
+  enum class Access { kPublic, kAuthenticated, kOperator };
+  using Fn = std::function<void(Ctx&)>;
+
+  void Route(http::Router& router, std::string_view method,
+             std::string_view pattern, std::string name, Access access, Fn fn);
+  std::optional<Error> Authenticate(const http::Request& req, Caller* out);
+  void Submit(Ctx& ctx, std::vector<uint8_t> command,
+              std::optional<std::string_view> request_key, Renderer render);
+  void ReadEngine(Ctx& ctx,
+                  std::function<http::Response(const StateMachine&)> fn);
+  // The Idempotency-Key header, if sent and well formed.
+  static Result<std::optional<std::string_view>> IdempotencyKey(const Ctx& ctx);
+  void OnBatchOutput(const engine::BatchOutput& out);
+  Status Bootstrap();
+  void AddRoutes(http::Router& router);
+
+  // Handlers.
+  void CreateAccounts(Ctx& ctx);
+  void CreateTransfers(Ctx& ctx);
+  void GetAccount(Ctx& ctx);
+  void ListAccountTransfers(Ctx& ctx);
+  void GetTransfer(Ctx& ctx);
+  void CreatePrincipal(Ctx& ctx);
+  void GetPrincipal(Ctx& ctx);
+  void ListPrincipals(Ctx& ctx);
+  void CreateKey(Ctx& ctx);
+  void RevokeKey(Ctx& ctx);
+  void CreateEndpoint(Ctx& ctx);
+  void ListEndpoints(Ctx& ctx);
+  void GetEndpoint(Ctx& ctx);
+  void DeleteEndpoint(Ctx& ctx);
+  void TestEndpoint(Ctx& ctx);
+  void GetEvent(Ctx& ctx);
+  void ListEvents(Ctx& ctx);
+  void Metrics(Ctx& ctx);
+
+  // FX (fx_routes.cc).
+  void AddFxRoutes(http::Router& router);
+  void PostFxRates(Ctx& ctx);
+  void GetFxRates(Ctx& ctx);
+  void PutFxPricing(Ctx& ctx);
+  void GetFxPricing(Ctx& ctx);
+  void PutInterestRates(Ctx& ctx);
+  void GetInterestRates(Ctx& ctx);
+  void GetForward(Ctx& ctx);
+  void CreateQuote(Ctx& ctx);
+  void GetQuote(Ctx& ctx);
+  void CreateConversion(Ctx& ctx);
+  void GetConversion(Ctx& ctx);
+  void GetPositions(Ctx& ctx);
+
+  std::optional<NodeSecrets> secrets_;
+  std::unique_ptr<store::ReadModel> read_model_;
+  std::unique_ptr<store::Indexer> indexer_;
+  std::unique_ptr<engine::Sequencer> sequencer_;
+  std::unique_ptr<WebhookWorker> webhooks_;
+  std::atomic<WebhookWorker*> webhooks_live_{nullptr};
+  std::unique_ptr<http::Server> server_;
+  AuthCache auth_;
+  IdGenerator ids_;
+  std::atomic<bool> ready_{false};
+  std::atomic<uint64_t> durable_seq_{0};
+
+  metrics::Registry metrics_;
+  metrics::Histogram* batch_size_ = nullptr;
+  metrics::CounterFamily* requests_ = nullptr;
+  metrics::HistogramFamily* latency_ = nullptr;
+};
+
+}  // namespace meridian::api
+
+#endif  // MERIDIAN_API_INTERNAL_SERVICE_IMPL_H_
