@@ -205,7 +205,7 @@ struct Quote {
   int64_t created_ns = 0;
   int64_t expires_ns = 0;
   QuoteState state = QuoteState::kOpen;
-  u128 conversion_id;  // when used
+  u128 conversion_id = 0;  // when used (0 while open)
 };
 
 struct Conversion {
