@@ -148,8 +148,8 @@ Result<fx::PricingConfig> ParsePricing(json::ObjectReader& root) {
     fx::CorridorRule rule;
     MERIDIAN_ASSIGN_OR_RETURN(rule.sell, CorridorSide(c, "sell"));
     MERIDIAN_ASSIGN_OR_RETURN(rule.buy, CorridorSide(c, "buy"));
-    MERIDIAN_ASSIGN_OR_RETURN(
-        uint64_t spread, c.Uint64("spreadBps", 0, fx::kMaxSpreadBps));
+    MERIDIAN_ASSIGN_OR_RETURN(uint64_t spread,
+                              c.Uint64("spreadBps", 0, fx::kMaxSpreadBps));
     MERIDIAN_ASSIGN_OR_RETURN(std::optional<uint64_t> fee,
                               c.OptionalUint64("feeBps", 0, 1000));
     rule.spread_bps = static_cast<uint32_t>(spread);
@@ -202,12 +202,10 @@ Result<fx::PricingConfig> ParsePricing(json::ObjectReader& root) {
     p.validity_adjust_bps.fill(0);
     for (size_t i = 0; i < validities->size(); ++i) {
       MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader v, validities->Object(i));
-      MERIDIAN_ASSIGN_OR_RETURN(std::string_view name,
-                                v.String("validity", 8));
+      MERIDIAN_ASSIGN_OR_RETURN(std::string_view name, v.String("validity", 8));
       std::optional<fx::Validity> validity = fx::ValidityFromName(name);
       if (!validity) {
-        return MakeError(ErrorCode::kINVALID_PARAMETER,
-                         v.FieldPath("validity"),
+        return MakeError(ErrorCode::kINVALID_PARAMETER, v.FieldPath("validity"),
                          "MIN_1, MIN_15, MIN_30, HR_1 or HR_24");
       }
       MERIDIAN_ASSIGN_OR_RETURN(int64_t adjust,
@@ -287,8 +285,9 @@ void ApiService::Impl::PostFxRates(Ctx& c) {
     fx::RateUpdate u;
     MERIDIAN_ASSIGN_OR_RETURN(u.base, CurrencyField(root, "base"));
     MERIDIAN_ASSIGN_OR_RETURN(u.as_of_ns, OptionalTime(root, "asOf"));
-    MERIDIAN_ASSIGN_OR_RETURN(std::optional<std::string_view> source,
-                              root.OptionalString("source", fx::kMaxSourceBytes));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<std::string_view> source,
+        root.OptionalString("source", fx::kMaxSourceBytes));
     u.source = std::string(source.value_or("operator"));
     MERIDIAN_ASSIGN_OR_RETURN(u.rates, RateList(root, false));
     MERIDIAN_RETURN_IF_ERROR(root.Finish());
@@ -296,22 +295,22 @@ void ApiService::Impl::PostFxRates(Ctx& c) {
   };
   Result<fx::RateUpdate> u = parse();
   if (!u.ok()) return c.Fail(u.error());
-  Submit(c,
-         engine::NewApiCommand(CommandType::kSetFxRates,
-                               fx::EncodeRateUpdate(*u)),
-         *key, [u = *u](const CommandReply& reply) {
-           if (!reply.status.ok()) return RenderStatusOnly(reply);
-           std::string out;
-           json::JsonWriter w(&out);
-           w.BeginObject();
-           WriteResult(w, Status::Ok());
-           w.Key("base").String(u.base.code());
-           w.Key("asOf").String(Rfc3339(u.as_of_ns));
-           w.Key("source").String(u.source);
-           w.Key("updated").Uint(u.rates.size());
-           w.EndObject();
-           return JsonResponse(200, std::move(out));
-         });
+  Submit(
+      c,
+      engine::NewApiCommand(CommandType::kSetFxRates, fx::EncodeRateUpdate(*u)),
+      *key, [u = *u](const CommandReply& reply) {
+        if (!reply.status.ok()) return RenderStatusOnly(reply);
+        std::string out;
+        json::JsonWriter w(&out);
+        w.BeginObject();
+        WriteResult(w, Status::Ok());
+        w.Key("base").String(u.base.code());
+        w.Key("asOf").String(Rfc3339(u.as_of_ns));
+        w.Key("source").String(u.source);
+        w.Key("updated").Uint(u.rates.size());
+        w.EndObject();
+        return JsonResponse(200, std::move(out));
+      });
 }
 
 void ApiService::Impl::GetFxRates(Ctx& c) {
@@ -350,10 +349,10 @@ void ApiService::Impl::GetFxRates(Ctx& c) {
     w.Key("staleAfterSeconds").Int(fx.pricing().stale_after_ns / 1'000'000'000);
     w.Key("rates").BeginArray();
     std::vector<Currency> all{book};
-    for (const auto& [n, e] : fx.rates()) all.push_back(*Currency::FromNumeric(n));
-    std::sort(all.begin(), all.end(), [](Currency a, Currency b) {
-      return a.code() < b.code();
-    });
+    for (const auto& [n, e] : fx.rates())
+      all.push_back(*Currency::FromNumeric(n));
+    std::sort(all.begin(), all.end(),
+              [](Currency a, Currency b) { return a.code() < b.code(); });
     for (Currency cur : all) {
       if (cur == base) continue;
       Result<fx::Decimal> mid = fx.Mid(base, cur, now, true);
@@ -383,14 +382,14 @@ void ApiService::Impl::PutFxPricing(Ctx& c) {
   json::ObjectReader root = body->root();
   Result<fx::PricingConfig> p = ParsePricing(root);
   if (!p.ok()) return c.Fail(p.error());
-  Submit(c,
-         engine::NewApiCommand(CommandType::kSetFxPricing,
-                               fx::EncodePricing(*p)),
-         *key, [p = *p](const CommandReply& reply) {
-           if (!reply.status.ok()) return RenderStatusOnly(reply);
-           return OkWith(200, "pricing",
-                         [&](json::JsonWriter& w) { WritePricing(w, p); });
-         });
+  Submit(
+      c,
+      engine::NewApiCommand(CommandType::kSetFxPricing, fx::EncodePricing(*p)),
+      *key, [p = *p](const CommandReply& reply) {
+        if (!reply.status.ok()) return RenderStatusOnly(reply);
+        return OkWith(200, "pricing",
+                      [&](json::JsonWriter& w) { WritePricing(w, p); });
+      });
 }
 
 void ApiService::Impl::GetFxPricing(Ctx& c) {
@@ -462,15 +461,16 @@ void ApiService::Impl::GetForward(Ctx& c) {
     std::optional<std::string> days = c.request->QueryParam("days");
     if (!base || !quote || !days) {
       return MakeError(ErrorCode::kMISSING_PARAMETER,
-                       !base ? "base" : !quote ? "quote" : "days",
+                       !base    ? "base"
+                       : !quote ? "quote"
+                                : "days",
                        "GET /v1/fx/forwards?base=EUR&quote=USD&days=90");
     }
     MERIDIAN_ASSIGN_OR_RETURN(Currency b, ParseCurrency(*base, "base"));
     MERIDIAN_ASSIGN_OR_RETURN(Currency q, ParseCurrency(*quote, "quote"));
     std::optional<u128> d = ParseU128(*days);
     if (!d || *d < 1 || *d > 3650) {
-      return MakeError(ErrorCode::kINVALID_PARAMETER, "days",
-                       "1 to 3650 days");
+      return MakeError(ErrorCode::kINVALID_PARAMETER, "days", "1 to 3650 days");
     }
     return std::tuple{b, q, static_cast<uint32_t>(*d)};
   };
@@ -579,9 +579,8 @@ void ApiService::Impl::GetQuote(Ctx& c) {
           ErrorCode::kNOT_FOUND, "id",
           "no such quote (quotes are kept 24 hours past their expiry)"));
     }
-    return OkWith(200, "quote", [&](json::JsonWriter& w) {
-      WriteFxQuote(w, *q, WallNs());
-    });
+    return OkWith(200, "quote",
+                  [&](json::JsonWriter& w) { WriteFxQuote(w, *q, WallNs()); });
   });
 }
 
@@ -604,7 +603,8 @@ void ApiService::Impl::CreateConversion(Ctx& c) {
         r.from_account,
         json::ParseIdField(root, "fromAccountId", IdKind::kAccount));
     MERIDIAN_ASSIGN_OR_RETURN(
-        r.to_account, json::ParseIdField(root, "toAccountId", IdKind::kAccount));
+        r.to_account,
+        json::ParseIdField(root, "toAccountId", IdKind::kAccount));
     MERIDIAN_RETURN_IF_ERROR(root.Finish());
     return r;
   };
@@ -617,8 +617,7 @@ void ApiService::Impl::CreateConversion(Ctx& c) {
   Submit(c,
          engine::NewApiCommand(CommandType::kCreateFxConversion,
                                fx::EncodeConversionRequest(*r)),
-         std::string_view(request_id),
-         [request_id](const CommandReply& reply) {
+         std::string_view(request_id), [request_id](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            Result<fx::Conversion> conv = fx::DecodeConversion(reply.payload);
            if (!conv.ok()) return ErrorResponse(conv.error());
@@ -642,10 +641,9 @@ void ApiService::Impl::GetConversion(Ctx& c) {
   Result<std::optional<store::ObjectRecord>> rec =
       read_model_->GetObject(static_cast<uint16_t>(IdKind::kConversion), *id);
   if (!rec.ok()) return c.Fail(rec.error());
-  if (!rec->has_value() || (!c.caller.is_operator() &&
-                            (*rec)->owner != c.caller.principal)) {
-    return c.Fail(
-        MakeError(ErrorCode::kNOT_FOUND, "id", "no such conversion"));
+  if (!rec->has_value() ||
+      (!c.caller.is_operator() && (*rec)->owner != c.caller.principal)) {
+    return c.Fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such conversion"));
   }
   c.Send(OkWith(200, "conversion",
                 [&](json::JsonWriter& w) { w.RawValue((*rec)->body); }));
@@ -685,7 +683,8 @@ void ApiService::Impl::GetPositions(Ctx& c) {
       }
       WriteMinorAmount(w, "value", rep, PicoToMinor(p.value_pico, rep));
       WriteMinorAmount(w, "cost", rep, PicoToMinor(p.cost_pico, rep));
-      WriteMinorAmount(w, "realisedPnl", rep, PicoToMinor(p.realised_pico, rep));
+      WriteMinorAmount(w, "realisedPnl", rep,
+                       PicoToMinor(p.realised_pico, rep));
       WriteMinorAmount(w, "unrealisedPnl", rep,
                        PicoToMinor(p.unrealised_pico, rep));
       w.EndObject();

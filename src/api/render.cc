@@ -299,10 +299,11 @@ void WriteFxQuote(json::JsonWriter& w, const fx::Quote& q, int64_t now_ns) {
   w.Key("createdAt").String(Rfc3339(q.created_ns));
   w.Key("expiresAt").String(Rfc3339(q.expires_ns));
   w.Key("status").String(q.state == fx::QuoteState::kUsed ? "USED"
-                         : now_ns >= q.expires_ns          ? "EXPIRED"
-                                                           : "OPEN");
+                         : now_ns >= q.expires_ns         ? "EXPIRED"
+                                                          : "OPEN");
   if (q.state == fx::QuoteState::kUsed) {
-    w.Key("conversionId").String(FormatId(IdKind::kConversion, q.conversion_id));
+    w.Key("conversionId")
+        .String(FormatId(IdKind::kConversion, q.conversion_id));
   }
   w.EndObject();
 }

@@ -1,7 +1,5 @@
 #include "api/service.h"
 
-#include "api/internal/service_impl.h"
-
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -14,6 +12,7 @@
 #include "api/auth/signature.h"
 #include "api/auth_cache.h"
 #include "api/http/server.h"
+#include "api/internal/service_impl.h"
 #include "api/json/canonical.h"
 #include "api/json/fields.h"
 #include "api/json/json_reader.h"
@@ -35,7 +34,6 @@ namespace {
 
 constexpr uint32_t kMaxTransfersPerRequest = 8190;
 constexpr uint32_t kMaxAccountsPerRequest = 8190;
-
 
 uint16_t FlagFromName(std::string_view name, bool account) {
   for (int bit = 0; bit < 16; ++bit) {
@@ -158,7 +156,6 @@ Result<engine::EventType> ParseEventType(std::string_view name,
   return *t;
 }
 
-
 struct ListArgs {
   uint32_t limit = 20;
   std::optional<u128> starting_after;
@@ -212,7 +209,6 @@ store::IndexBatch ToIndexBatch(const engine::BatchOutput& out) {
 }
 
 }  // namespace
-
 
 // ---------------------------------------------------------------- plumbing
 

@@ -375,6 +375,16 @@ uint64_t StateMachine::ApplyFxCommand(CommandType type,
       Result<fx::ConversionRequest> c = fx::DecodeConversionRequest(body);
       if (!c.ok()) return fail(c.status());
       if (Status s = same_caller(c->principal); !s.ok()) return fail(s);
+      // Only the operator may convert between accounts it does not own.
+      if (c->as_operator) {
+        auto p = api_.principals().find(c->principal);
+        if (p == api_.principals().end() ||
+            p->second.kind != PrincipalKind::kOperator) {
+          return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
+                                "only the operator converts between accounts "
+                                "it does not own"));
+        }
+      }
       Result<fx::ConversionPlan> plan = fx_.PlanConversion(*c, now, ledger_);
       if (!plan.ok()) return fail(plan.status());
       fx_.SyncBook(*plan, ledger_, now);

@@ -154,8 +154,8 @@ struct InterestUpdate {
 };
 
 struct QuoteRequest {
-  u128 id;
-  u128 principal;
+  u128 id = 0;
+  u128 principal = 0;
   Currency sell;
   Currency buy;
   bool fixed_sell = true;    // the amount is what is sold (else bought)
@@ -164,11 +164,11 @@ struct QuoteRequest {
 };
 
 struct ConversionRequest {
-  u128 id;
-  u128 principal;
-  u128 quote_id;
-  u128 from_account;         // the customer's account in the sell currency
-  u128 to_account;           // the customer's account in the buy currency
+  u128 id = 0;
+  u128 principal = 0;
+  u128 quote_id = 0;
+  u128 from_account = 0;     // the customer's account in the sell currency
+  u128 to_account = 0;       // the customer's account in the buy currency
   bool as_operator = false;  // the operator may use any accounts
 };
 
@@ -189,8 +189,8 @@ struct InterestEntry {
 enum class QuoteState : uint8_t { kOpen = 0, kUsed = 1 };
 
 struct Quote {
-  u128 id;
-  u128 principal;
+  u128 id = 0;
+  u128 principal = 0;
   Currency sell;
   Currency buy;
   bool fixed_sell = true;
@@ -209,11 +209,11 @@ struct Quote {
 };
 
 struct Conversion {
-  u128 id;
-  u128 principal;
-  u128 quote_id;
-  u128 from_account;
-  u128 to_account;
+  u128 id = 0;
+  u128 principal = 0;
+  u128 quote_id = 0;
+  u128 from_account = 0;
+  u128 to_account = 0;
   Currency sell;
   Currency buy;
   Decimal mid;

@@ -419,7 +419,9 @@ TEST(FxStateTest, TheBookShowsPositionsAndProfitFromTheSpread) {
     if (p.currency == Cur("USD")) {
       EXPECT_EQ(p.position_minor, 100'000'000);
     }
-    if (p.currency == Cur("EUR")) EXPECT_EQ(p.position_minor, -a->buy_minor);
+    if (p.currency == Cur("EUR")) {
+      EXPECT_EQ(p.position_minor, -a->buy_minor);
+    }
   }
   EXPECT_EQ(realised, 0);
   // The spread (50 bp less 15 bp for the size band: about USD 3,500) is
