@@ -6,6 +6,7 @@
 #include "cli/bench_api.h"
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
+#include "cli/fx_command.h"
 #include "cli/serve.h"
 #include "cli/verify_command.h"
 
@@ -114,6 +115,26 @@ int main(int argc, char** argv) {
   serve->add_flag("--access-log", serve_flags.access_log,
                   "one JSON line per request on stderr");
 
+  CLI::App* fx = app.add_subcommand("fx", "FX rates");
+  fx->require_subcommand(1);
+  meridian::cli::FxLoadEcbOptions ecb;
+  CLI::App* load_ecb = fx->add_subcommand(
+      "load-ecb",
+      "Post one day of the ECB reference-rate history (eurofxref-hist.csv) "
+      "to a running server's POST /v1/fx/rates");
+  load_ecb->add_option("FILE", ecb.file, "eurofxref-hist.csv")->required();
+  load_ecb->add_option("--date", ecb.date,
+                       "YYYY-MM-DD: the fixing on or before it (default: "
+                       "the newest)");
+  load_ecb->add_option("--target", ecb.target,
+                       "the server (default http://127.0.0.1:8080)");
+  load_ecb->add_option("--key-file", ecb.key_file,
+                       "the operator's key (else MERIDIAN_OPERATOR_KEY)");
+  load_ecb->add_flag("--restamp", ecb.restamp,
+                     "post the fixing as of now, so an old day quotes "
+                     "(demos and tests)");
+  load_ecb->add_flag("--json", ecb.json, "print the server's answer");
+
   std::string reindex_dir = ".meridian-data";
   CLI::App* reindex = app.add_subcommand(
       "reindex",
@@ -141,6 +162,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (serve->parsed()) return meridian::cli::RunServe(serve_flags);
+  if (load_ecb->parsed()) return meridian::cli::RunFxLoadEcb(ecb);
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
 
   if (verify->parsed())
