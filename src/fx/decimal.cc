@@ -174,6 +174,10 @@ u128 Magnitude(i128 v) {
 
 std::optional<i128> MulDiv(i128 a, i128 b, i128 d, Rounding rounding) {
   MERIDIAN_CHECK(d > 0);
+  // Most products fit 128 bits: one division then.
+  if (i128 product; !__builtin_mul_overflow(a, b, &product)) {
+    return DivideRounded(product, d, rounding);
+  }
   const bool negative = (a < 0) != (b < 0) && a != 0 && b != 0;
   std::optional<std::pair<u128, u128>> qr =
       Div256(Mul128(Magnitude(a), Magnitude(b)), static_cast<u128>(d));
