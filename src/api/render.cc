@@ -1,5 +1,6 @@
 #include "api/render.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "api/auth/time_format.h"
@@ -217,6 +218,16 @@ void WriteEventFields(json::JsonWriter& w, const engine::Event& e) {
       WriteTransfer(w, t);
       break;
     }
+    case engine::EventType::kComplianceCaseOpened:
+    case engine::EventType::kComplianceCaseReleased:
+    case engine::EventType::kComplianceCaseRejected: {
+      Result<compliance::Case> c = compliance::DecodeCase(
+          {reinterpret_cast<const uint8_t*>(e.payload.data()),
+           e.payload.size()});
+      MERIDIAN_CHECK(c.ok()) << c.error().ToString();
+      WriteCase(w, *c);
+      break;
+    }
     case engine::EventType::kWebhookTest:
       w.BeginObject();
       w.Key("endpointId")
@@ -325,6 +336,51 @@ void WriteFxConversion(json::JsonWriter& w, const fx::Conversion& c) {
   }
   w.EndArray();
   w.Key("createdAt").String(Rfc3339(c.created_ns));
+  w.EndObject();
+}
+
+void WriteCase(json::JsonWriter& w, const compliance::Case& c) {
+  w.BeginObject();
+  w.Key("id").String(FormatId(IdKind::kCase, c.id));
+  w.Key("kind").String(compliance::CaseKindName(c.kind));
+  w.Key("status").String(compliance::CaseStatusName(c.status));
+  w.Key("subject").String(FormatId(IdKind::kPrincipal, c.subject));
+  w.Key("reason").String(c.reason);
+  w.Key("parties").BeginArray();
+  for (const compliance::CaseParty& p : c.parties) {
+    w.BeginObject();
+    w.Key("role").String(p.role);
+    w.Key("name").String(p.name);
+    if (!p.country.empty()) w.Key("country").String(p.country);
+    if (!p.date_of_birth.empty()) w.Key("dateOfBirth").String(p.date_of_birth);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("hits").BeginArray();
+  for (const compliance::CaseHit& h : c.hits) {
+    w.BeginObject();
+    w.Key("list").String(h.list);
+    w.Key("entryId").String(h.entry_id);
+    w.Key("listedName").String(h.listed_name);
+    // The score as the matcher gave it, 0 to 1, four decimals.
+    char score[16];
+    std::snprintf(score, sizeof score, "%u.%04u", h.score_bp / 10'000,
+                  h.score_bp % 10'000);
+    w.Key("score").RawValue(score);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("heldTransferIds").BeginArray();
+  for (u128 t : c.held_transfers) w.String(FormatId(IdKind::kTransfer, t));
+  w.EndArray();
+  w.Key("createdAt").String(Rfc3339(c.created_ns));
+  if (c.status != compliance::CaseStatus::kOpen) {
+    w.Key("decision").BeginObject();
+    w.Key("by").String(FormatId(IdKind::kPrincipal, c.decided_by));
+    w.Key("at").String(Rfc3339(c.decided_ns));
+    w.Key("note").String(c.note);
+    w.EndObject();
+  }
   w.EndObject();
 }
 

@@ -15,6 +15,7 @@
 
 #include "api/http/request.h"
 #include "api/json/json_writer.h"
+#include "compliance/cases.h"
 #include "core/status.h"
 #include "engine/api_state.h"
 #include "fx/fx_state.h"
@@ -46,6 +47,7 @@ void WriteMinorAmount(json::JsonWriter& w, std::string_view key,
 // A quote as of `now_ns` (its status: OPEN, USED or EXPIRED).
 void WriteFxQuote(json::JsonWriter& w, const fx::Quote& q, int64_t now_ns);
 void WriteFxConversion(json::JsonWriter& w, const fx::Conversion& c);
+void WriteCase(json::JsonWriter& w, const compliance::Case& c);
 
 std::string_view AccountFlagName(uint16_t bit);
 std::string_view TransferFlagName(uint16_t bit);

@@ -148,34 +148,16 @@ Result<engine::EventType> ParseEventType(std::string_view name,
                                          const std::string& path) {
   std::optional<engine::EventType> t = engine::EventTypeFromName(name);
   if (!t) {
-    return MakeError(ErrorCode::kINVALID_PARAMETER, path,
-                     "unknown event type \"" + std::string(name) +
-                         "\"; known: webhook.test, ledger.account.created, "
-                         "ledger.transfer.created");
+    std::string known;
+    for (uint16_t i = 1; i <= engine::kMaxEventType; ++i) {
+      known += (i > 1 ? ", " : "");
+      known += engine::EventTypeName(static_cast<engine::EventType>(i));
+    }
+    return MakeError(
+        ErrorCode::kINVALID_PARAMETER, path,
+        "unknown event type \"" + std::string(name) + "\"; known: " + known);
   }
   return *t;
-}
-
-struct ListArgs {
-  uint32_t limit = 20;
-  std::optional<u128> starting_after;
-};
-
-Result<ListArgs> ParseListArgs(const http::Request& req, IdKind kind) {
-  ListArgs args;
-  if (std::optional<std::string> limit = req.QueryParam("limit")) {
-    std::optional<u128> v = ParseU128(*limit);
-    if (!v || *v < 1 || *v > 100) {
-      return MakeError(ErrorCode::kINVALID_PARAMETER, "limit",
-                       "limit is 1 to 100");
-    }
-    args.limit = static_cast<uint32_t>(*v);
-  }
-  if (std::optional<std::string> after = req.QueryParam("startingAfter")) {
-    MERIDIAN_ASSIGN_OR_RETURN(u128 id, ParseId(kind, *after, "startingAfter"));
-    args.starting_after = id;
-  }
-  return args;
 }
 
 // What the read model keeps of a batch: the created records, events (as
@@ -582,6 +564,7 @@ void ApiService::Impl::AddRoutes(http::Router& r) {
   Route(r, "GET", "/v1/events", "GET /v1/events", A::kAuthenticated,
         bind(&Impl::ListEvents));
   AddFxRoutes(r);
+  AddComplianceRoutes(r);
 }
 
 void ApiService::Impl::Metrics(Ctx& c) {

@@ -23,8 +23,8 @@ enum class EntityType : uint8_t {
 };
 
 struct Identifier {
-  std::string type;    // "Passport", "National ID No.", "IMO", …
-  std::string number;  // as listed
+  std::string type;     // "Passport", "National ID No.", "IMO", …
+  std::string number;   // as listed
   std::string country;  // alpha-2 when known
 };
 
@@ -32,8 +32,8 @@ struct ListEntry {
   std::string list;       // "OFAC-SDN", "OFAC-CONS", "UN", "UK", "US-CSL"
   std::string source_id;  // the list's own id for the designation
   EntityType type = EntityType::kUnknown;
-  std::string name;                  // the primary name as listed
-  std::vector<std::string> aliases;  // alternate names as listed
+  std::string name;                         // the primary name as listed
+  std::vector<std::string> aliases;         // alternate names as listed
   std::vector<std::string> countries;       // alpha-2: nationality, address…
   std::vector<std::string> dates_of_birth;  // "1970", "1970-05", "1970-05-14"
   std::vector<Identifier> identifiers;

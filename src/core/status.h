@@ -63,7 +63,9 @@ namespace meridian {
   X(RATE_UNAVAILABLE, 422, 'F')        \
   X(RATE_STALE, 422, 'F')              \
   X(QUOTE_EXPIRED, 422, 'F')           \
-  X(QUOTE_ALREADY_USED, 409, 'F')
+  X(QUOTE_ALREADY_USED, 409, 'F')      \
+  X(CASE_ALREADY_DECIDED, 409, 'F')    \
+  X(HELD_FOR_REVIEW, 202, 'U')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,

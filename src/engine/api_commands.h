@@ -69,7 +69,7 @@ inline constexpr size_t kMaxPublicKeyBytes = 64;
 inline constexpr size_t kMaxWebhookUrlBytes = 2048;
 inline constexpr size_t kMaxRequestKeyBytes = 160;
 inline constexpr uint32_t kMaxDeliveryResults = 4096;
-inline constexpr uint32_t kMaxReplyPayloadBytes = 4096;
+inline constexpr uint32_t kMaxReplyPayloadBytes = 64 << 10;
 
 struct PrincipalSpec {
   u128 id;

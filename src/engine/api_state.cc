@@ -9,7 +9,13 @@ namespace meridian::engine {
 namespace {
 
 constexpr std::array<std::string_view, kMaxEventType + 1> kEventNames = {
-    "", "webhook.test", "ledger.account.created", "ledger.transfer.created"};
+    "",
+    "webhook.test",
+    "ledger.account.created",
+    "ledger.transfer.created",
+    "compliance.case.opened",
+    "compliance.case.released",
+    "compliance.case.rejected"};
 
 Error NotFound(std::string param, std::string message) {
   return MakeError(ErrorCode::kNOT_FOUND, std::move(param), std::move(message));

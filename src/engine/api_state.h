@@ -41,8 +41,11 @@ enum class EventType : uint16_t {
   kWebhookTest = 1,
   kLedgerAccountCreated = 2,
   kLedgerTransferCreated = 3,
+  kComplianceCaseOpened = 4,
+  kComplianceCaseReleased = 5,
+  kComplianceCaseRejected = 6,
 };
-inline constexpr uint16_t kMaxEventType = 3;
+inline constexpr uint16_t kMaxEventType = 6;
 std::string_view EventTypeName(EventType type);  // "webhook.test", …
 std::optional<EventType> EventTypeFromName(std::string_view name);
 inline uint64_t EventMaskBit(EventType type) {

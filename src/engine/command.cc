@@ -49,8 +49,13 @@ bool IsApiCommand(CommandType type) {
     case CommandType::kIdempotent:
       return true;
     default:
-      return IsFxCommand(type);
+      return IsFxCommand(type) || IsComplianceCommand(type);
   }
+}
+
+bool IsComplianceCommand(CommandType type) {
+  return type == CommandType::kHoldForReview ||
+         type == CommandType::kDecideCase;
 }
 
 bool IsFxCommand(CommandType type) {

@@ -52,12 +52,17 @@ enum class CommandType : uint16_t {
   kCreateFxConversion = 15,
   kIdempotent = 16,
   kSetInterestRates = 17,
+  // Compliance (compliance/cases.h documents their bodies).
+  kHoldForReview = 18,
+  kDecideCase = 19,
 };
 
 // True for the variable-length API commands (count is always 1).
 bool IsApiCommand(CommandType type);
 // True for the FX commands among them.
 bool IsFxCommand(CommandType type);
+// True for the compliance commands among them.
+bool IsComplianceCommand(CommandType type);
 inline constexpr uint32_t kMaxApiCommandBodyBytes = 256 << 10;
 
 inline constexpr uint16_t kCommandVersion = 1;

@@ -15,9 +15,10 @@ namespace {
 // then the ledger's own section (ledger.cc documents it).
 constexpr uint32_t kStateMagic = 0x4D53524D;
 // Version 2 appends the API section (api_state.cc); version 3 stores reply
-// payloads in it and appends the FX section (fx/fx_state.cc). Older
-// snapshots still load.
-constexpr uint32_t kStateVersion = 3;
+// payloads in it and appends the FX section (fx/fx_state.cc); version 4
+// appends the compliance cases (compliance/cases.cc). Older snapshots
+// still load.
+constexpr uint32_t kStateVersion = 4;
 
 }  // namespace
 
@@ -25,7 +26,8 @@ StateMachine::StateMachine(StateMachineOptions options)
     : options_(options),
       ledger_(options.ledger_limits),
       api_(options.api_limits),
-      fx_(options.fx_limits) {
+      fx_(options.fx_limits),
+      cases_(options.case_limits) {
   ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
 }
 
@@ -95,6 +97,13 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
   ledger_.ExpirePendingTransfers(ts);
   if (type == CommandType::kIdempotent) {
     ApplyIdempotent(view->body, reply);
+    return;
+  }
+  if (IsComplianceCommand(type)) {
+    const uint64_t used =
+        ApplyComplianceCommand(type, view->body, principal, reply);
+    next_timestamp_ = ts + used;
+    events_applied_ += 1;
     return;
   }
   if (IsFxCommand(type)) {
@@ -426,6 +435,158 @@ uint64_t StateMachine::ApplyFxCommand(CommandType type,
   return 1;
 }
 
+namespace {
+
+// The first result that is not LINKED_EVENT_FAILED: why a chain failed.
+ledger::LedgerResult FirstReason(std::span<const ledger::EventResult> r) {
+  for (const ledger::EventResult& e : r) {
+    if (e.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) return e.result;
+  }
+  return r.empty() ? ledger::LedgerResult::kOK : r[0].result;
+}
+
+u128 DeriveId(std::string_view domain, u128 id, uint32_t n) {
+  Sha256Hasher h;
+  h.Update(domain);
+  h.Update(std::string_view(reinterpret_cast<const char*>(&id), sizeof id));
+  h.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+  Sha256Digest d = h.Finish();
+  u128 out = 0;
+  std::memcpy(&out, d.data(), sizeof out);
+  return out == 0 ? 1 : out;
+}
+
+}  // namespace
+
+void StateMachine::EmitCaseEvent(EventType type, const compliance::Case& c) {
+  if (c.subject == 0 || !api_.Subscribed(c.subject, type)) return;
+  std::vector<uint8_t> record = compliance::EncodeCase(c);
+  api_.Emit(
+      type, c.subject, c.id,
+      std::string(reinterpret_cast<const char*>(record.data()), record.size()),
+      batch_time_ns_, std::nullopt,
+      output_ != nullptr ? &output_->api : nullptr);
+}
+
+uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
+                                              std::span<const uint8_t> body,
+                                              u128 principal,
+                                              CommandReply* reply) {
+  const uint64_t ts = reply->first_timestamp;
+  const int64_t now = static_cast<int64_t>(ts);
+  auto fail = [&](Error e) -> uint64_t {
+    reply->status = std::move(e);
+    return 1;
+  };
+  if (type == CommandType::kHoldForReview) {
+    Result<compliance::HoldForReview> h = compliance::DecodeHoldForReview(body);
+    if (!h.ok()) return fail(h.error());
+    if (principal != 0 && h->spec.subject != principal) {
+      return fail(MakeError(ErrorCode::kINVALID_PARAMETER, "command",
+                            "the case's subject is not the caller"));
+    }
+    if (h->spec.id == 0 || cases_.Find(h->spec.id) != nullptr) {
+      return fail(MakeError(ErrorCode::kINVALID_PARAMETER, "id",
+                            "a new case id is needed"));
+    }
+    if (cases_.open_cases() >= options_.case_limits.max_open_cases) {
+      return fail(MakeError(ErrorCode::kRATE_LIMITED, "",
+                            "too many open compliance cases"));
+    }
+    // The payment's transfers become holds that never time out: they
+    // reserve the money and move none until the case is decided. They
+    // stand or fall together.
+    std::vector<ledger::Transfer> holds(h->transfers.size());
+    std::vector<u128> ids;
+    for (size_t i = 0; i < holds.size(); ++i) {
+      std::memcpy(&holds[i], h->transfers[i].data(), sizeof holds[i]);
+      ledger::Transfer& t = holds[i];
+      if ((t.flags & ~ledger::kTransferLinked) != 0 || t.pending_id != 0) {
+        return fail(MakeError(
+            ErrorCode::kINVALID_PARAMETER,
+            "transfers[" + std::to_string(i) + "].flags",
+            "a payment held for review is made of new plain transfers"));
+      }
+      t.flags = ledger::kTransferPending |
+                (i + 1 < holds.size() ? ledger::kTransferLinked : 0);
+      t.timeout_s = 0;
+      ids.push_back(t.id);
+    }
+    ledger_.CreateTransfers(holds, ts, &reply->results);
+    if (!reply->results.empty()) {
+      const ledger::LedgerResult why = FirstReason(reply->results);
+      reply->status = MakeError(why == ledger::LedgerResult::kEXCEEDS_CREDITS
+                                    ? ErrorCode::kINSUFFICIENT_BALANCE
+                                    : ErrorCode::kLEDGER_REJECTED,
+                                "transfers",
+                                "the ledger refused the held transfers: " +
+                                    std::string(ledger::LedgerResultName(why)));
+      return holds.size();
+    }
+    Status s = cases_.Open(h->spec, std::move(ids), now);
+    MERIDIAN_CHECK(s.ok()) << s.error().ToString();  // checked above
+    const compliance::Case& c = *cases_.Find(h->spec.id);
+    reply->object_id = c.id;
+    reply->payload = compliance::EncodeCase(c);
+    EmitCaseEvent(EventType::kComplianceCaseOpened, c);
+    if (output_ != nullptr) output_->cases.push_back(c);
+    return holds.size();
+  }
+
+  MERIDIAN_CHECK(type == CommandType::kDecideCase);
+  Result<compliance::CaseDecision> d = compliance::DecodeCaseDecision(body);
+  if (!d.ok()) return fail(d.error());
+  if (principal != 0 && d->decided_by != principal) {
+    return fail(MakeError(ErrorCode::kINVALID_PARAMETER, "command",
+                          "the decision's author is not the caller"));
+  }
+  auto who = api_.principals().find(d->decided_by);
+  if (who == api_.principals().end() ||
+      who->second.kind != PrincipalKind::kOperator) {
+    return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
+                          "only the operator decides compliance cases"));
+  }
+  Result<compliance::Case> decided = cases_.PreviewDecision(*d, now);
+  if (!decided.ok()) return fail(decided.error());
+  const bool release = d->decision == compliance::Decision::kRelease;
+  std::vector<ledger::Transfer> resolve;
+  for (size_t i = 0; i < decided->held_transfers.size(); ++i) {
+    const ledger::Transfer* held =
+        ledger_.FindTransfer(decided->held_transfers[i]);
+    MERIDIAN_CHECK(held != nullptr);
+    ledger::Transfer t{};
+    t.id = DeriveId(release ? "meridian/case/post" : "meridian/case/void",
+                    decided->id, static_cast<uint32_t>(i));
+    t.pending_id = held->id;
+    t.ledger = held->ledger;
+    t.code = held->code;
+    t.user_data = decided->id;
+    t.flags =
+        (release ? ledger::kTransferPostPending
+                 : ledger::kTransferVoidPending) |
+        (i + 1 < decided->held_transfers.size() ? ledger::kTransferLinked : 0);
+    resolve.push_back(t);
+  }
+  ledger_.CreateTransfers(resolve, ts, &reply->results);
+  if (!reply->results.empty()) {
+    // A hold resolved some other way (the operator through the ledger
+    // API): the case stays open for the operator to look at.
+    reply->status = MakeError(
+        ErrorCode::kLEDGER_REJECTED, "",
+        "the ledger refused to resolve the holds: " +
+            std::string(ledger::LedgerResultName(FirstReason(reply->results))));
+    return std::max<size_t>(resolve.size(), 1);
+  }
+  const compliance::Case& c = cases_.Decide(*decided);
+  reply->object_id = c.id;
+  reply->payload = compliance::EncodeCase(c);
+  EmitCaseEvent(release ? EventType::kComplianceCaseReleased
+                        : EventType::kComplianceCaseRejected,
+                c);
+  if (output_ != nullptr) output_->cases.push_back(c);
+  return std::max<size_t>(resolve.size(), 1);
+}
+
 std::vector<uint8_t> StateMachine::Serialize() const {
   std::vector<uint8_t> out;
   const ledger::LedgerStats stats = ledger_.stats();
@@ -442,6 +603,7 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   ledger_.Serialize(&out);
   api_.Serialize(&w);
   fx_.Serialize(&w);
+  cases_.Serialize(&w);
   return out;
 }
 
@@ -475,6 +637,10 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
   if (version >= 3) {
     MERIDIAN_ASSIGN_OR_RETURN(state.fx_,
                               fx::FxState::Deserialize(&r, options.fx_limits));
+  }
+  if (version >= 4) {
+    MERIDIAN_ASSIGN_OR_RETURN(state.cases_, compliance::CaseBook::Deserialize(
+                                                &r, options.case_limits));
   }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

@@ -23,6 +23,7 @@
 #include <span>
 #include <vector>
 
+#include "compliance/cases.h"
 #include "core/hash.h"
 #include "core/status.h"
 #include "engine/api_state.h"
@@ -63,7 +64,9 @@ struct BatchOutput {
   std::vector<ledger::Transfer> transfers;  // created, as stored
   ApiOutput api;
   std::vector<fx::Conversion> conversions;  // made
+  std::vector<compliance::Case> cases;      // opened or decided
   void Clear() {
+    cases.clear();
     accounts.clear();
     transfers.clear();
     api.Clear();
@@ -81,6 +84,7 @@ struct StateMachineOptions {
   uint64_t reserve_transfers = 0;
   ApiLimits api_limits;
   fx::FxLimits fx_limits;
+  compliance::CaseLimits case_limits;
 };
 
 class StateMachine {
@@ -97,6 +101,7 @@ class StateMachine {
   const ledger::Ledger& ledger() const { return ledger_; }
   const ApiState& api() const { return api_; }
   const fx::FxState& fx() const { return fx_; }
+  const compliance::CaseBook& cases() const { return cases_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -120,6 +125,11 @@ class StateMachine {
   // Returns how many event timestamps the command used (at least 1).
   uint64_t ApplyFxCommand(CommandType type, std::span<const uint8_t> body,
                           u128 principal, CommandReply* reply);
+  uint64_t ApplyComplianceCommand(CommandType type,
+                                  std::span<const uint8_t> body, u128 principal,
+                                  CommandReply* reply);
+  // Emits `type` with the case record to its subject, if subscribed.
+  void EmitCaseEvent(EventType type, const compliance::Case& c);
   void EmitLedgerEvents(u128 principal, size_t accounts_before,
                         size_t transfers_before);
 
@@ -127,6 +137,7 @@ class StateMachine {
   ledger::Ledger ledger_;
   ApiState api_;
   fx::FxState fx_;
+  compliance::CaseBook cases_;
   // The batch being applied.
   int64_t batch_time_ns_ = 0;
   BatchOutput* output_ = nullptr;

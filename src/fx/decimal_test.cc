@@ -193,7 +193,8 @@ TEST(DecimalTest, MulDivCarriesProductsPast128Bits) {
   const i128 e18 = 1'000'000'000'000'000'000;
   // 10^30 x 10^20 / 10^25 = 10^25: the product needs 167 bits.
   const i128 e30 = e18 * 1'000'000'000'000, e20 = e18 * 100;
-  EXPECT_EQ(MulDiv(e30, e20, e18 * 10'000'000, Rounding::kDown), e18 * 10'000'000);
+  EXPECT_EQ(MulDiv(e30, e20, e18 * 10'000'000, Rounding::kDown),
+            e18 * 10'000'000);
   // Rounding of a negative result: down is towards negative infinity.
   EXPECT_EQ(MulDiv(-7, 1, 2, Rounding::kDown), -4);
   EXPECT_EQ(MulDiv(-7, 1, 2, Rounding::kUp), -3);
@@ -204,13 +205,15 @@ TEST(DecimalTest, MulDivCarriesProductsPast128Bits) {
   // The same answers on the 256-bit path as on the 128-bit one.
   std::mt19937_64 rng(7);
   for (int i = 0; i < 10000; ++i) {
-    const i128 a = static_cast<i128>(rng() >> 1) * static_cast<i128>(rng() >> 20);
+    const i128 a =
+        static_cast<i128>(rng() >> 1) * static_cast<i128>(rng() >> 20);
     const i128 b = static_cast<i128>(rng() >> 30) + 1;
     const i128 d = static_cast<i128>(rng() >> 2) + 1;
     for (Rounding r : {Rounding::kDown, Rounding::kUp, Rounding::kHalfEven}) {
       // (a x b x 4) / (d x 4) crosses 128 bits where a x b / d does not.
       std::optional<i128> small = MulDiv(a, b, d, r);
-      std::optional<i128> big = MulDiv(a * 4, b * 1'000'000'000, d * 4'000'000'000, r);
+      std::optional<i128> big =
+          MulDiv(a * 4, b * 1'000'000'000, d * 4'000'000'000, r);
       ASSERT_EQ(small, big) << i;
       ASSERT_EQ(MulDiv(-a, b, d, r).has_value(), true);
     }

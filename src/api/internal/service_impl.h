@@ -85,6 +85,29 @@ http::Response OkList(const Range& items, bool has_more, Fn write_item) {
   return JsonResponse(200, std::move(body));
 }
 
+// ?limit=1..100&startingAfter=<id>: spec/api.md's lists.
+struct ListArgs {
+  uint32_t limit = 20;
+  std::optional<u128> starting_after;
+};
+
+inline Result<ListArgs> ParseListArgs(const http::Request& req, IdKind kind) {
+  ListArgs args;
+  if (std::optional<std::string> limit = req.QueryParam("limit")) {
+    std::optional<u128> v = ParseU128(*limit);
+    if (!v || *v < 1 || *v > 100) {
+      return MakeError(ErrorCode::kINVALID_PARAMETER, "limit",
+                       "limit is 1 to 100");
+    }
+    args.limit = static_cast<uint32_t>(*v);
+  }
+  if (std::optional<std::string> after = req.QueryParam("startingAfter")) {
+    MERIDIAN_ASSIGN_OR_RETURN(u128 id, ParseId(kind, *after, "startingAfter"));
+    args.starting_after = id;
+  }
+  return args;
+}
+
 class ApiService::Impl {
  public:
   explicit Impl(ServiceOptions options) : options_(std::move(options)) {}
@@ -148,6 +171,12 @@ class ApiService::Impl {
   void CreateConversion(Ctx& ctx);
   void GetConversion(Ctx& ctx);
   void GetPositions(Ctx& ctx);
+
+  // Compliance (compliance_routes.cc).
+  void AddComplianceRoutes(http::Router& router);
+  void ListCases(Ctx& ctx);
+  void GetCase(Ctx& ctx);
+  void DecideCase(Ctx& ctx);
 
   std::optional<NodeSecrets> secrets_;
   std::unique_ptr<store::ReadModel> read_model_;
