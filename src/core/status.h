@@ -65,7 +65,8 @@ namespace meridian {
   X(QUOTE_EXPIRED, 422, 'F')           \
   X(QUOTE_ALREADY_USED, 409, 'F')      \
   X(CASE_ALREADY_DECIDED, 409, 'F')    \
-  X(HELD_FOR_REVIEW, 202, 'U')
+  X(HELD_FOR_REVIEW, 202, 'U')         \
+  X(LIMIT_EXCEEDED, 422, 'F')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,
