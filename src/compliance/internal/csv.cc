@@ -75,8 +75,12 @@ Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
                                : "text after the closing quote of a field");
       }
     } else {
-      const size_t end = text_.find_first_of(",\r\n\"", pos_);
-      const size_t stop = end == std::string_view::npos ? n : end;
+      // A loop, not find_first_of: that calls memchr once a byte.
+      size_t stop = pos_;
+      while (stop < n && text_[stop] != ',' && text_[stop] != '\n' &&
+             text_[stop] != '\r' && text_[stop] != '"') {
+        ++stop;
+      }
       if (stop - pos_ > limits_.max_field_bytes) {
         return Fail(field_line, "a field is longer than " +
                                     std::to_string(limits_.max_field_bytes) +

@@ -318,7 +318,10 @@ std::optional<Identifier> MakeIdentifier(std::string_view label,
 std::optional<Identifier> ParseIdentifier(std::string_view text) {
   text = Trim(text);
   std::string_view best;
+  if (text.empty()) return std::nullopt;
   for (std::string_view label : kIdLabels) {
+    // The first byte rules out nearly every label before a compare.
+    if (label[0] != text[0]) continue;
     if (label.size() > best.size() && text.starts_with(label) &&
         text.size() > label.size() &&
         (text[label.size()] == ' ' || text[label.size()] == ':')) {

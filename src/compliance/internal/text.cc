@@ -47,6 +47,10 @@ Status CheckText(std::string_view text) {
   size_t line = 1;
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {  // printable ASCII: nearly every byte
+      ++i;
+      continue;
+    }
     if (c == '\n') {
       ++line;
       ++i;
@@ -100,15 +104,17 @@ std::string CollapseSpace(std::string_view s) {
   s = Trim(s);
   std::string out;
   out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (IsSpace(c)) {
-      space = true;
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
+  // Copies runs between white space whole: most cells have one space at
+  // a time and nothing to change.
+  while (!s.empty()) {
+    // A loop, not find_first_of: that calls memchr once a byte.
+    size_t space = 0;
+    while (space < s.size() && !IsSpace(s[space])) ++space;
+    out.append(s.substr(0, space));
+    if (space == s.size()) break;
+    out.push_back(' ');
+    s.remove_prefix(space);
+    s = Trim(s);  // the trim of the whole left no white space at the end
   }
   return out;
 }
