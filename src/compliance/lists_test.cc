@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -63,6 +64,13 @@ std::string JoinWarnings(const LoadedList& list) {
   std::string all;
   for (const std::string& w : list.warnings) all += w + "\n";
   return all;
+}
+
+std::vector<std::string> SplitOn(const std::string& s, char c) {
+  std::vector<std::string> parts;
+  std::istringstream in(s);
+  for (std::string part; std::getline(in, part, c);) parts.push_back(part);
+  return parts;
 }
 
 // 1-based line of byte `offset`.
@@ -156,6 +164,23 @@ TEST(RealListsTest, OfacSdn) {
   const std::set<std::string> ids = LeadingIds(dir + "/sdn.csv");
   EXPECT_EQ(list->info.entries, ids.size());
   for (const std::string& w : list->warnings) std::cout << "  " << w << "\n";
+
+  // Aliases, independently: the distinct quoted names of alt.csv rows whose
+  // entry is listed, other than the entry's own name.
+  std::map<std::string, std::string> names;  // ent_num -> name
+  for (const std::string& line : Lines(ReadText(dir + "/sdn.csv"))) {
+    std::vector<std::string> quoted = SplitOn(line, '"');
+    if (quoted.size() > 2) names[line.substr(0, line.find(','))] = quoted[1];
+  }
+  std::set<std::pair<std::string, std::string>> alt_names;
+  for (const std::string& line : Lines(ReadText(dir + "/alt.csv"))) {
+    std::vector<std::string> quoted = SplitOn(line, '"');
+    const std::string ent = line.substr(0, line.find(','));
+    if (quoted.size() > 4 && names.count(ent) && quoted[3] != names[ent]) {
+      alt_names.emplace(ent, quoted[3]);
+    }
+  }
+  EXPECT_EQ(list->info.aliases, alt_names.size());
 
   size_t individuals = 0, vessels = 0, aircraft = 0, entities = 0;
   for (const ListEntry& e : list->entries) {
@@ -456,6 +481,32 @@ TEST(OfacParseTest, MapsEveryColumn) {
   EXPECT_THAT(warnings, HasSubstr("\"Atlantis\" ×1"));
 }
 
+TEST(OfacParseTest, AnEntryHasAtMost2000OfAnything) {
+  const std::string sdn =
+      "7,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+  std::string alt;
+  for (int i = 0; i < 2001; ++i) {
+    alt += "7," + std::to_string(i) + ",\"aka\",\"N" + std::to_string(i) +
+           "\",-0- \r\n";
+  }
+  Result<LoadedList> list = ParseOfacSdn(sdn, alt, "", "");
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().message,
+            "alt.csv line 2001: more than 2000 aliases for ent_num 7");
+  std::string remarks;
+  for (int i = 0; i < 2001; ++i) {
+    remarks += "Passport P" + std::to_string(i) + "; ";
+  }
+  list =
+      ParseOfacSdn("7,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"" +
+                       remarks + "\"\r\n",
+                   "", "", "");
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().message,
+            "sdn.csv line 1: entry 7 has more than 2000 aliases, identifiers, "
+            "dates or countries");
+}
+
 TEST(OfacParseTest, TheCommentsFileIsOptionalAndConsolidatedIsTheSame) {
   Result<LoadedList> list = ParseOfacSdn(kSdn, kAlt, kAdd, "");
   ASSERT_TRUE(list.ok()) << list.error().ToString();
@@ -584,6 +635,22 @@ TEST(UnParseTest, MapsEveryElement) {
   EXPECT_EQ(acme.aliases, V{"Acme Old"});
   EXPECT_EQ(acme.countries, V{"TR"});
   EXPECT_THAT(JoinWarnings(*list), HasSubstr("Atlantis"));
+}
+
+TEST(UnParseTest, AnEntryHasAtMost2000OfAnything) {
+  std::string xml =
+      "<CONSOLIDATED_LIST>\n<ENTITIES>\n<ENTITY><REFERENCE_NUMBER>E.1"
+      "</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME>\n";
+  for (int i = 0; i < 3000; ++i) {
+    xml += "<ENTITY_ALIAS><ALIAS_NAME>N" + std::to_string(i) +
+           "</ALIAS_NAME></ENTITY_ALIAS>\n";
+  }
+  xml += "</ENTITY></ENTITIES></CONSOLIDATED_LIST>\n";
+  Result<LoadedList> list = ParseUnXml(xml);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().message,
+            "consolidated.xml line 3: entry E.1 has more than 2000 aliases, "
+            "identifiers, dates or countries");
 }
 
 TEST(UnParseTest, DamagedXmlIsRefusedNamingTheLine) {

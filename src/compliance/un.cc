@@ -88,12 +88,14 @@ Status UnReader::ReadEntry(pugi::xml_node node, EntityType type, ListEntry* e) {
 
   for (pugi::xml_node n : node.children("NATIONALITY")) {
     for (pugi::xml_node v : n.children("VALUE")) {
+      if (internal::EntryFull(*e)) break;
       notes_.AddCountry(CollapseSpace(v.text().get()), &e->countries);
     }
   }
   const char* alias_tag =
       type == EntityType::kIndividual ? "INDIVIDUAL_ALIAS" : "ENTITY_ALIAS";
   for (pugi::xml_node a : node.children(alias_tag)) {
+    if (internal::EntryFull(*e)) break;
     std::string name = Text(a, "ALIAS_NAME");
     if (!name.empty() && name != e->name) {
       // Good, a.k.a., f.k.a. or none are aliases; the UN marks "Low" ones.
@@ -106,12 +108,15 @@ Status UnReader::ReadEntry(pugi::xml_node node, EntityType type, ListEntry* e) {
   const char* address_tag =
       type == EntityType::kIndividual ? "INDIVIDUAL_ADDRESS" : "ENTITY_ADDRESS";
   for (pugi::xml_node a : node.children(address_tag)) {
+    if (internal::EntryFull(*e)) break;
     notes_.AddCountry(Text(a, "COUNTRY"), &e->countries);
   }
   for (pugi::xml_node p : node.children("INDIVIDUAL_PLACE_OF_BIRTH")) {
+    if (internal::EntryFull(*e)) break;
     notes_.AddCountry(Text(p, "COUNTRY"), &e->countries);
   }
   for (pugi::xml_node d : node.children("INDIVIDUAL_DATE_OF_BIRTH")) {
+    if (internal::EntryFull(*e)) break;
     // One of DATE, YEAR, FROM_YEAR..TO_YEAR; else maybe a NOTE such as
     // "August 1961" (or a Hijri date or an age, which stay unread).
     if (std::string date = Text(d, "DATE"); !date.empty()) {
@@ -125,6 +130,7 @@ Status UnReader::ReadEntry(pugi::xml_node node, EntityType type, ListEntry* e) {
     }
   }
   for (pugi::xml_node d : node.children("INDIVIDUAL_DOCUMENT")) {
+    if (internal::EntryFull(*e)) break;
     Identifier id;
     id.number = Text(d, "NUMBER");
     if (id.number.empty()) continue;
@@ -136,15 +142,7 @@ Status UnReader::ReadEntry(pugi::xml_node node, EntityType type, ListEntry* e) {
     id.country = notes_.Country(country);
     e->identifiers.push_back(std::move(id));
   }
-  if (e->aliases.size() + e->weak_aliases.size() >
-          internal::kMaxNamesPerEntry ||
-      e->identifiers.size() > internal::kMaxNamesPerEntry ||
-      e->dates_of_birth.size() > internal::kMaxNamesPerEntry ||
-      e->countries.size() > internal::kMaxNamesPerEntry) {
-    return LineError(line(), e->source_id + " has more than " +
-                                 std::to_string(internal::kMaxNamesPerEntry) +
-                                 " aliases, documents, dates or countries");
-  }
+  MERIDIAN_RETURN_IF_ERROR(internal::CheckEntrySize(*e, line()));
   return status_;
 }
 

@@ -161,10 +161,12 @@ Result<LoadedList> ParseCsl(std::string_view csv) {
                 "\": loaded as unknown");
     }
     for (std::string_view alias : SplitTrimmed(get("alt_names"), "; ")) {
+      if (internal::EntryFull(e)) break;
       std::string a = CollapseSpace(alias);
       if (a != e.name) AddUnique(&e.aliases, std::move(a));
     }
     for (std::string_view address : SplitTrimmed(get("addresses"), "; ")) {
+      if (internal::EntryFull(e)) break;
       const size_t comma = address.rfind(',');
       std::string_view last =
           Trim(comma == std::string_view::npos ? address
@@ -175,14 +177,17 @@ Result<LoadedList> ParseCsl(std::string_view csv) {
     }
     for (std::string_view column : {"citizenships", "nationalities"}) {
       for (std::string_view c : SplitTrimmed(get(column), "; ")) {
+        if (internal::EntryFull(e)) break;
         AddCountryOrCode(c, &e, &notes);
       }
     }
     notes.AddCountry(get("vessel_flag"), &e.countries);
     for (std::string_view d : SplitTrimmed(get("dates_of_birth"), "; ")) {
+      if (internal::EntryFull(e)) break;
       notes.AddDates(d, &e.dates_of_birth);
     }
     for (std::string_view text : SplitTrimmed(get("ids"), "; ")) {
+      if (internal::EntryFull(e)) break;
       if (std::optional<Identifier> id = ReadId(text)) {
         e.identifiers.push_back(std::move(*id));
       }
@@ -195,14 +200,7 @@ Result<LoadedList> ParseCsl(std::string_view csv) {
       e.programs += "; " + std::string(p);
     }
     e.remarks = CollapseSpace(get("remarks"));
-    if (e.aliases.size() > internal::kMaxNamesPerEntry ||
-        e.identifiers.size() > internal::kMaxNamesPerEntry ||
-        e.dates_of_birth.size() > internal::kMaxNamesPerEntry ||
-        e.countries.size() > internal::kMaxNamesPerEntry) {
-      return LineError(line, "more than " +
-                                 std::to_string(internal::kMaxNamesPerEntry) +
-                                 " aliases, ids, dates or countries");
-    }
+    MERIDIAN_RETURN_IF_ERROR(internal::CheckEntrySize(e, line));
     entries.push_back(std::move(e));
   }
   return internal::FinishList("US-CSL", std::string(kFile), "",

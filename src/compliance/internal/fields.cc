@@ -381,6 +381,21 @@ std::vector<std::string> Notes::Lines() const {
   return lines;
 }
 
+bool EntryFull(const ListEntry& e) {
+  return e.aliases.size() > kMaxNamesPerEntry ||
+         e.weak_aliases.size() > kMaxNamesPerEntry ||
+         e.identifiers.size() > kMaxNamesPerEntry ||
+         e.dates_of_birth.size() > kMaxNamesPerEntry ||
+         e.countries.size() > kMaxNamesPerEntry;
+}
+
+Status CheckEntrySize(const ListEntry& e, size_t line) {
+  if (!EntryFull(e)) return Status::Ok();
+  return LineError(line, "entry " + e.source_id + " has more than " +
+                             std::to_string(kMaxNamesPerEntry) +
+                             " aliases, identifiers, dates or countries");
+}
+
 Status CheckSize(std::string_view file, std::string_view text) {
   if (text.size() <= kMaxListBytes) return Status::Ok();
   return MakeError(ErrorCode::kBODY_TOO_LARGE, std::string(file),
@@ -402,7 +417,12 @@ Result<LoadedList> FinishList(std::string name, std::string file,
   list.info.name = std::move(name);
   list.info.date = std::move(date);
   list.info.entries = entries.size();
-  for (const ListEntry& e : entries) {
+  for (ListEntry& e : entries) {
+    // A name the list gives both as an alias and as a weak one is an alias.
+    std::erase_if(e.weak_aliases, [&](const std::string& w) {
+      return w == e.name || std::find(e.aliases.begin(), e.aliases.end(), w) !=
+                                e.aliases.end();
+    });
     list.info.aliases += e.aliases.size();
     list.info.weak_aliases += e.weak_aliases.size();
   }

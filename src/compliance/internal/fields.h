@@ -72,6 +72,13 @@ Result<LoadedList> FinishList(std::string name, std::string file,
                               std::string date, std::vector<ListEntry> entries,
                               const Notes& notes);
 
+// Whether an entry holds more than kMaxNamesPerEntry of something: the
+// loops that fill it stop there (adding to a long list costs its length).
+bool EntryFull(const ListEntry& e);
+// "line N: entry <id> has more than 2000 aliases, identifiers, dates or
+// countries" if EntryFull.
+Status CheckEntrySize(const ListEntry& e, size_t line);
+
 // BODY_TOO_LARGE naming `file` if `text` is over kMaxListBytes.
 Status CheckSize(std::string_view file, std::string_view text);
 
