@@ -142,7 +142,7 @@ Status UnReader::ReadEntry(pugi::xml_node node, EntityType type, ListEntry* e) {
     id.country = notes_.Country(country);
     e->identifiers.push_back(std::move(id));
   }
-  MERIDIAN_RETURN_IF_ERROR(internal::CheckEntrySize(*e, line()));
+  if (internal::EntryFull(*e)) return internal::CheckEntrySize(*e, line());
   return status_;
 }
 
