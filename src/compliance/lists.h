@@ -160,7 +160,7 @@ struct LoadReport {
 // list that fails is refused, named with its error, and the others still
 // load. `progress` gets one human line per list, e.g.
 //   "loading OFAC-SDN from …/ofac/sdn.csv … 14,965 entries, 17,043 aliases
-//    (+3,685 weak) in 52 ms"
+//    (+3,683 weak) in 52 ms"
 // then one line per warning.
 LoadReport LoadSanctionsDir(
     const std::string& dir,
