@@ -32,8 +32,12 @@ struct ListEntry {
   std::string list;       // "OFAC-SDN", "OFAC-CONS", "UN", "UK", "US-CSL"
   std::string source_id;  // the list's own id for the designation
   EntityType type = EntityType::kUnknown;
-  std::string name;                         // the primary name as listed
-  std::vector<std::string> aliases;         // alternate names as listed
+  std::string name;                  // the primary name as listed
+  std::vector<std::string> aliases;  // alternate names as listed
+  // Names the list itself marks as low quality: OFAC's a.k.a.s in remarks
+  // ("a.k.a. 'ABU UTHMAN'"), UN aliases of QUALITY "Low". Too short or
+  // common to screen on alone; the matcher decides what they are worth.
+  std::vector<std::string> weak_aliases;
   std::vector<std::string> countries;       // alpha-2: nationality, address…
   std::vector<std::string> dates_of_birth;  // "1970", "1970-05", "1970-05-14"
   std::vector<Identifier> identifiers;
@@ -47,7 +51,8 @@ struct ListInfo {
   std::string path;
   std::string date;  // publication date when the file says, else ""
   size_t entries = 0;
-  size_t aliases = 0;
+  size_t aliases = 0;       // sum of ListEntry::aliases
+  size_t weak_aliases = 0;  // sum of ListEntry::weak_aliases
 };
 
 }  // namespace meridian::compliance
