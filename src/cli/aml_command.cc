@@ -26,14 +26,18 @@ std::string AmlEvalJson(const compliance::aml::EvalReport& r) {
   w.Key("laundering_accounts").Int(r.laundering_accounts);
   w.Key("flows").Int(r.flows);
   w.Key("alerts").Int(r.alerts);
+  w.Key("updates").Int(r.updates);
   w.Key("alerts_per_1000_accounts")
       .RawValue(FormatRatio(r.alerts * 1000, r.accounts, 2));
   w.Key("alerted_accounts").Int(r.alerted_accounts);
   w.Key("alerted_laundering_accounts").Int(r.alerted_laundering);
   w.Key("recall").RawValue(
       FormatRatio(r.alerted_laundering, r.laundering_accounts, 4));
-  w.Key("precision").RawValue(
-      FormatRatio(r.alerted_laundering, r.alerted_accounts, 4));
+  w.Key("recall_without_updates")
+      .RawValue(FormatRatio(r.alerted_laundering_without_updates,
+                            r.laundering_accounts, 4));
+  w.Key("precision")
+      .RawValue(FormatRatio(r.alerted_laundering, r.alerted_accounts, 4));
   w.Key("subject_accounts").Int(r.subject_accounts);
   w.Key("subject_laundering_accounts").Int(r.subject_laundering);
   w.Key("subject_recall")
@@ -44,6 +48,7 @@ std::string AmlEvalJson(const compliance::aml::EvalReport& r) {
     w.Key(compliance::aml::RuleName(static_cast<compliance::aml::Rule>(k)))
         .BeginObject();
     w.Key("alerts").Int(f.alerts);
+    w.Key("updates").Int(f.updates);
     w.Key("alerted_accounts").Int(f.accounts);
     w.Key("laundering_accounts").Int(f.laundering);
     w.Key("precision").RawValue(FormatRatio(f.laundering, f.accounts, 4));
@@ -66,9 +71,9 @@ std::string AmlEvalJson(const compliance::aml::EvalReport& r) {
 }
 
 int RunAmlEval(const AmlEvalOptions& options) {
-  compliance::aml::MonitorConfig config =
-      options.defaults ? compliance::aml::MonitorConfig()
-                       : compliance::aml::AmlsimConfig();
+  compliance::aml::MonitorConfig config = options.defaults
+                                              ? compliance::aml::MonitorConfig()
+                                              : compliance::aml::AmlsimConfig();
   for (const std::string& s : options.set) {
     size_t eq = s.find('=');
     if (eq == std::string::npos) {

@@ -13,9 +13,9 @@ constexpr int64_t kMaxValueMinor = 100'000'000'000'000'000;  // 10^17 cents
 constexpr int64_t kMaxStep = 1'000'000;
 
 Error BadLine(std::string_view file, size_t line, std::string message) {
-  return MakeError(ErrorCode::kINVALID_PARAMETER, "file",
-                   std::string(file) + " line " + std::to_string(line) +
-                       ": " + message);
+  return MakeError(
+      ErrorCode::kINVALID_PARAMETER, "file",
+      std::string(file) + " line " + std::to_string(line) + ": " + message);
 }
 
 // Splits on commas into at most `max` fields (one more means "too many").
@@ -101,8 +101,8 @@ Status ForEachLine(std::string_view text, std::string_view file,
       continue;
     }
     if (line_no > max_lines + 1) {
-      return BadLine(file, line_no, "more than " +
-                                        std::to_string(max_lines) + " lines");
+      return BadLine(file, line_no,
+                     "more than " + std::to_string(max_lines) + " lines");
     }
     MERIDIAN_RETURN_IF_ERROR(fn(line_no, line));
   }
@@ -174,11 +174,11 @@ Result<std::vector<AmlsimAccount>> ParseAmlsimNodes(std::string_view text,
   std::sort(ids.begin(), ids.end());
   for (size_t i = 1; i < ids.size(); ++i) {
     if (ids[i].first == ids[i - 1].first) {
-      return BadLine(file, lines[std::max(ids[i].second, ids[i - 1].second)],
-                     "nodeid " + std::to_string(ids[i].first) +
-                         " is already on line " +
-                         std::to_string(lines[std::min(ids[i].second,
-                                                       ids[i - 1].second)]));
+      return BadLine(
+          file, lines[std::max(ids[i].second, ids[i - 1].second)],
+          "nodeid " + std::to_string(ids[i].first) + " is already on line " +
+              std::to_string(
+                  lines[std::min(ids[i].second, ids[i - 1].second)]));
     }
   }
   return out;
@@ -212,9 +212,9 @@ Result<std::vector<AmlsimTransaction>> ParseAmlsimTransactions(
         if (known != nullptr) {
           for (uint64_t id : {tx.from, tx.to}) {
             if (!std::binary_search(known->begin(), known->end(), id)) {
-              return BadLine(file, line_no,
-                             "node " + std::to_string(id) +
-                                 " is not in the nodes file");
+              return BadLine(
+                  file, line_no,
+                  "node " + std::to_string(id) + " is not in the nodes file");
             }
           }
         }

@@ -62,8 +62,8 @@ struct AmlsimTransaction {
 };
 
 struct AmlsimSample {
-  std::string name;  // "20K_fanin200cycle200"
-  std::vector<AmlsimAccount> accounts;  // as in the file
+  std::string name;                             // "20K_fanin200cycle200"
+  std::vector<AmlsimAccount> accounts;          // as in the file
   std::vector<AmlsimTransaction> transactions;  // as in the file
 };
 

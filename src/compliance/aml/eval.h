@@ -12,8 +12,9 @@
 // related account: AMLSim's own alerts are groups of accounts (one alert
 // per pattern, every member listed), and a case opened from an alert
 // reviews the accounts it names. Alerts per 1,000 accounts counts alerts,
-// not names. Figures are integers; ratios print as fixed-point decimals
-// computed with integer arithmetic, so the report is byte-identical on
+// not names, and not the updates that add accounts to an alert still open
+// (reported beside it). Figures are integers; ratios print as fixed-point
+// decimals computed with integer arithmetic, so the report is byte-identical on
 // every run.
 #ifndef MERIDIAN_COMPLIANCE_AML_EVAL_H_
 #define MERIDIAN_COMPLIANCE_AML_EVAL_H_
@@ -30,7 +31,8 @@
 namespace meridian::compliance::aml {
 
 struct RuleFigures {
-  int64_t alerts = 0;
+  int64_t alerts = 0;      // new alerts
+  int64_t updates = 0;     // accounts added to its open alerts, as updates
   int64_t accounts = 0;    // distinct accounts its alerts name
   int64_t laundering = 0;  // of those, labelled laundering
   int64_t subjects = 0;    // alerts whose subject is labelled laundering
@@ -44,9 +46,13 @@ struct EvalReport {
   int64_t accounts = 0;
   int64_t laundering_accounts = 0;
   int64_t flows = 0;
-  int64_t alerts = 0;
-  int64_t alerted_accounts = 0;    // named by any alert
+  int64_t alerts = 0;              // new alerts: what alerts per 1,000 counts
+  int64_t updates = 0;             // updates of open alerts (Alert::update)
+  int64_t alerted_accounts = 0;    // named by any alert or update
   int64_t alerted_laundering = 0;  // of those, labelled laundering
+  // Laundering accounts named by new alerts alone, as if open alerts never
+  // gained accounts: what the updates add is the difference.
+  int64_t alerted_laundering_without_updates = 0;
   int64_t subject_accounts = 0;    // distinct subjects
   int64_t subject_laundering = 0;  // of those, labelled laundering
   std::array<RuleFigures, kRuleCount> rules{};

@@ -100,8 +100,6 @@ struct Monitor::Edge {
 
 struct Monitor::AccountState {
   u128 id = 0;
-  uint32_t prev = UINT32_MAX;
-  uint32_t next = UINT32_MAX;
   Ring<Edge, kEdgesPerDirection> out;
   Ring<Edge, kEdgesPerDirection> in;
   Ring<Mark, kSplitsPerAccount> split_out;
@@ -109,8 +107,10 @@ struct Monitor::AccountState {
   Ring<Mark, kNearThresholdPerAccount> near;
   std::array<Corridor, kCorridorsPerAccount> corridors{};
   uint32_t corridor_count = 0;
-  // When the account was last named in an alert of each rule.
+  // When the account was last named in an alert of each rule, and the
+  // subject of that alert.
   std::array<int64_t, kRuleCount> named_ns;
+  std::array<u128, kRuleCount> open_subject;
 
   void Reset(u128 account) {
     id = account;
@@ -121,6 +121,7 @@ struct Monitor::AccountState {
     near.Clear();
     corridor_count = 0;
     named_ns.fill(kNever);
+    open_subject.fill(0);
   }
 };
 
@@ -140,6 +141,8 @@ std::string_view RuleName(Rule rule) {
       return "layering";
     case Rule::kCorridorChange:
       return "corridor_change";
+    case Rule::kSplitNetwork:
+      return "split_network";
   }
   return "unknown";
 }
@@ -154,7 +157,7 @@ std::optional<Rule> RuleFromName(std::string_view name) {
 
 std::string FormatAlert(const Alert& a) {
   std::string s(RuleName(a.rule));
-  s += ' ';
+  s += a.update ? " update " : " ";
   s += U128ToString(a.account);
   s += " t=" + std::to_string(a.time_ns);
   s += " score=" + std::to_string(a.score);
@@ -212,22 +215,18 @@ std::vector<Field> Fields(MonitorConfig* c) {
       {"rapid_in_out.window", Kind::kDuration, &c->rapid_in_out.window_ns},
       {"rapid_in_out.min_in_major", Kind::kInt64,
        &c->rapid_in_out.min_in_major},
-      {"rapid_in_out.min_out_pct", Kind::kInt32,
-       &c->rapid_in_out.min_out_pct},
-      {"rapid_in_out.max_out_pct", Kind::kInt32,
-       &c->rapid_in_out.max_out_pct},
+      {"rapid_in_out.min_out_pct", Kind::kInt32, &c->rapid_in_out.min_out_pct},
+      {"rapid_in_out.max_out_pct", Kind::kInt32, &c->rapid_in_out.max_out_pct},
       {"rapid_in_out.min_receipts", Kind::kInt32,
        &c->rapid_in_out.min_receipts},
       {"path.window", Kind::kDuration, &c->path.window_ns},
-      {"path.amount_tolerance_bp", Kind::kInt32,
-       &c->path.amount_tolerance_bp},
+      {"path.amount_tolerance_bp", Kind::kInt32, &c->path.amount_tolerance_bp},
       {"path.time_ordered", Kind::kBool, &c->path.time_ordered},
       {"path.max_visits", Kind::kInt32, &c->path.max_visits},
       {"round_trip.enabled", Kind::kBool, &c->round_trip.enabled},
       {"round_trip.max_hops", Kind::kInt32, &c->round_trip.max_hops},
       {"layering.enabled", Kind::kBool, &c->layering.enabled},
       {"layering.min_accounts", Kind::kInt32, &c->layering.min_accounts},
-      {"layering.min_new_pct", Kind::kInt32, &c->layering.min_new_pct},
       {"corridor_change.enabled", Kind::kBool, &c->corridor_change.enabled},
       {"corridor_change.window", Kind::kDuration,
        &c->corridor_change.window_ns},
@@ -237,6 +236,10 @@ std::vector<Field> Fields(MonitorConfig* c) {
        &c->corridor_change.min_new_flows},
       {"corridor_change.min_amount_major", Kind::kInt64,
        &c->corridor_change.min_amount_major},
+      {"split_network.enabled", Kind::kBool, &c->split_network.enabled},
+      {"split_network.window", Kind::kDuration, &c->split_network.window_ns},
+      {"split_network.min_accounts", Kind::kInt32,
+       &c->split_network.min_accounts},
   };
 }
 
@@ -259,10 +262,10 @@ Status InRange(std::string_view name, int64_t v, int64_t lo, int64_t hi) {
 Status MonitorConfig::Validate() const {
   constexpr int64_t kMaxWindow = 3'660 * kNsPerDay;  // ten years
   constexpr int64_t kMaxMajor = 1'000'000'000'000;
-  MERIDIAN_RETURN_IF_ERROR(InRange("max_accounts",
-                                   static_cast<int64_t>(std::min<uint64_t>(
-                                       max_accounts, INT64_MAX)),
-                                   16, 100'000'000));
+  MERIDIAN_RETURN_IF_ERROR(
+      InRange("max_accounts",
+              static_cast<int64_t>(std::min<uint64_t>(max_accounts, INT64_MAX)),
+              16, 100'000'000));
   MERIDIAN_RETURN_IF_ERROR(
       InRange("split.window", split.window_ns, 1, kMaxWindow));
   MERIDIAN_RETURN_IF_ERROR(
@@ -274,12 +277,12 @@ Status MonitorConfig::Validate() const {
   MERIDIAN_RETURN_IF_ERROR(InRange("structuring.min_transfers",
                                    structuring.min_transfers, 0,
                                    kNearThresholdPerAccount));
-  MERIDIAN_RETURN_IF_ERROR(InRange("structuring.window",
-                                   structuring.window_ns, 1, kMaxWindow));
+  MERIDIAN_RETURN_IF_ERROR(
+      InRange("structuring.window", structuring.window_ns, 1, kMaxWindow));
   MERIDIAN_RETURN_IF_ERROR(InRange("structuring.min_split_transfers",
                                    structuring.min_split_transfers, 0, 1000));
-  for (auto [prefix, fan] : {std::pair{"fan_in", &fan_in},
-                             std::pair{"fan_out", &fan_out}}) {
+  for (auto [prefix, fan] :
+       {std::pair{"fan_in", &fan_in}, std::pair{"fan_out", &fan_out}}) {
     std::string p(prefix);
     MERIDIAN_RETURN_IF_ERROR(
         InRange(p + ".window", fan->window_ns, 1, kMaxWindow));
@@ -292,12 +295,12 @@ Status MonitorConfig::Validate() const {
     MERIDIAN_RETURN_IF_ERROR(
         InRange(p + ".split_window", fan->split_window_ns, 1, kMaxWindow));
   }
-  MERIDIAN_RETURN_IF_ERROR(InRange("rapid_in_out.window",
-                                   rapid_in_out.window_ns, 1, kMaxWindow));
+  MERIDIAN_RETURN_IF_ERROR(
+      InRange("rapid_in_out.window", rapid_in_out.window_ns, 1, kMaxWindow));
   MERIDIAN_RETURN_IF_ERROR(InRange("rapid_in_out.min_in_major",
                                    rapid_in_out.min_in_major, 0, kMaxMajor));
-  MERIDIAN_RETURN_IF_ERROR(InRange("rapid_in_out.min_out_pct",
-                                   rapid_in_out.min_out_pct, 1, 1000));
+  MERIDIAN_RETURN_IF_ERROR(
+      InRange("rapid_in_out.min_out_pct", rapid_in_out.min_out_pct, 1, 1000));
   MERIDIAN_RETURN_IF_ERROR(InRange("rapid_in_out.max_out_pct",
                                    rapid_in_out.max_out_pct,
                                    rapid_in_out.min_out_pct, 1000));
@@ -306,16 +309,19 @@ Status MonitorConfig::Validate() const {
                                    kEdgesPerDirection));
   MERIDIAN_RETURN_IF_ERROR(
       InRange("path.window", path.window_ns, 1, kMaxWindow));
-  MERIDIAN_RETURN_IF_ERROR(InRange("path.amount_tolerance_bp",
-                                   path.amount_tolerance_bp, 0, 5000));
+  MERIDIAN_RETURN_IF_ERROR(
+      InRange("path.amount_tolerance_bp", path.amount_tolerance_bp, 0, 5000));
   MERIDIAN_RETURN_IF_ERROR(
       InRange("path.max_visits", path.max_visits, 16, 100'000));
   MERIDIAN_RETURN_IF_ERROR(
       InRange("round_trip.max_hops", round_trip.max_hops, 2, kMaxHops));
-  MERIDIAN_RETURN_IF_ERROR(InRange("layering.min_accounts",
-                                   layering.min_accounts, 3, kMaxHops + 1));
   MERIDIAN_RETURN_IF_ERROR(
-      InRange("layering.min_new_pct", layering.min_new_pct, 0, 100));
+      InRange("layering.min_accounts", layering.min_accounts, 3, kMaxHops + 1));
+  MERIDIAN_RETURN_IF_ERROR(
+      InRange("split_network.window", split_network.window_ns, 1, kMaxWindow));
+  MERIDIAN_RETURN_IF_ERROR(InRange("split_network.min_accounts",
+                                   split_network.min_accounts, 2,
+                                   kMaxRelated + 1));
   MERIDIAN_RETURN_IF_ERROR(InRange("corridor_change.window",
                                    corridor_change.window_ns, 1, kMaxWindow));
   MERIDIAN_RETURN_IF_ERROR(InRange("corridor_change.min_history",
@@ -367,10 +373,10 @@ Status SetConfigField(MonitorConfig* config, std::string_view name,
     auto [end, ec] =
         std::from_chars(digits.data(), digits.data() + digits.size(), v);
     if (digits.empty() || ec != std::errc() ||
-        end != digits.data() + digits.size() || v < 0 ||
-        v > INT64_MAX / unit) {
-      return BadField(name, std::string(name) + ": not a non-negative "
-                                                "integer: \"" +
+        end != digits.data() + digits.size() || v < 0 || v > INT64_MAX / unit) {
+      return BadField(name, std::string(name) +
+                                ": not a non-negative "
+                                "integer: \"" +
                                 std::string(value) + "\"");
     }
     v *= unit;
@@ -391,8 +397,8 @@ Status SetConfigField(MonitorConfig* config, std::string_view name,
     }
     return Status::Ok();
   }
-  return BadField(name, "no monitor setting is called \"" +
-                            std::string(name) + "\"");
+  return BadField(name,
+                  "no monitor setting is called \"" + std::string(name) + "\"");
 }
 
 std::vector<std::string> DescribeConfig(const MonitorConfig& config) {
@@ -435,22 +441,25 @@ Monitor::~Monitor() = default;
 size_t Monitor::ApproxBytesPerAccount() {
   // The state, plus a hash node (key, value, next pointer, cached hash) and
   // a bucket pointer.
-  return sizeof(AccountState) + 48 + sizeof(void*);
+  return sizeof(AccountState) + sizeof(Lru) + 48 + sizeof(void*);
 }
 
 size_t Monitor::ApproxBytes() const {
   return sizeof(*this) + config_.max_accounts * ApproxBytesPerAccount();
 }
 
+// The LRU links live in their own compact vector: moving an account to the
+// front touches its two neighbours, and 8 bytes each stay in cache where
+// their 3-4 KiB states would not.
 void Monitor::Unlink(uint32_t slot) {
-  AccountState& s = slots_[slot];
+  Lru& s = lru_[slot];
   if (s.prev != UINT32_MAX) {
-    slots_[s.prev].next = s.next;
+    lru_[s.prev].next = s.next;
   } else {
     lru_head_ = s.next;
   }
   if (s.next != UINT32_MAX) {
-    slots_[s.next].prev = s.prev;
+    lru_[s.next].prev = s.prev;
   } else {
     lru_tail_ = s.prev;
   }
@@ -458,10 +467,10 @@ void Monitor::Unlink(uint32_t slot) {
 }
 
 void Monitor::Link(uint32_t slot) {
-  AccountState& s = slots_[slot];
+  Lru& s = lru_[slot];
   s.prev = UINT32_MAX;
   s.next = lru_head_;
-  if (lru_head_ != UINT32_MAX) slots_[lru_head_].prev = slot;
+  if (lru_head_ != UINT32_MAX) lru_[lru_head_].prev = slot;
   lru_head_ = slot;
   if (lru_tail_ == UINT32_MAX) lru_tail_ = slot;
 }
@@ -476,33 +485,42 @@ uint32_t Monitor::Touch(u128 account) {
     return it->second;
   }
   uint32_t slot;
-  if (slots_.size() < config_.max_accounts) {
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
+  if (slot_count_ < config_.max_accounts) {
+    // States live in fixed chunks: growing never moves (copies) the ones
+    // already there, and a chunk is only allocated when it is needed.
+    slot = slot_count_++;
+    if (slot / kChunk == chunks_.size()) {
+      chunks_.push_back(std::make_unique<AccountState[]>(kChunk));
+    }
+    lru_.emplace_back();
   } else {
     // Forget the least recently active account: its windows have gone
     // quiet the longest, so it is the state least likely to matter.
     slot = lru_tail_;
     Unlink(slot);
-    index_.erase(slots_[slot].id);
+    index_.erase(State(slot).id);
     ++stats_.evicted;
   }
-  slots_[slot].Reset(account);
+  State(slot).Reset(account);
   index_.emplace(account, slot);
   Link(slot);
   stats_.accounts = index_.size();
   return slot;
 }
 
+Monitor::AccountState& Monitor::State(uint32_t slot) {
+  return chunks_[slot / kChunk][slot % kChunk];
+}
+
 Monitor::AccountState* Monitor::Find(u128 account) {
   auto it = index_.find(account);
-  return it == index_.end() ? nullptr : &slots_[it->second];
+  return it == index_.end() ? nullptr : &State(it->second);
 }
 
 // ---------------------------------------------------------------------------
 // Alerts.
 
-bool Monitor::Raise(Alert alert, int64_t window_ns, int32_t min_new_pct,
+bool Monitor::Raise(Alert alert, int64_t window_ns, bool grow,
                     std::vector<Alert>* out) {
   const size_t r = static_cast<size_t>(alert.rule);
   const int64_t t = alert.time_ns;
@@ -510,18 +528,43 @@ bool Monitor::Raise(Alert alert, int64_t window_ns, int32_t min_new_pct,
     return s != nullptr && s->named_ns[r] != kNever &&
            t - s->named_ns[r] < window_ns;
   };
-  if (named_recently(Find(alert.account))) return false;
-  size_t fresh = 1;  // the subject
-  for (u128 id : alert.related) {
-    if (!named_recently(Find(id))) ++fresh;
+  // The open alert this pattern belongs to, if any: the first of its
+  // accounts (subject first) that an alert of this rule named in the window.
+  const AccountState* open = nullptr;
+  if (const AccountState* s = Find(alert.account); named_recently(s)) {
+    open = s;
   }
-  const size_t total = alert.related.size() + 1;
-  if (fresh * 100 < static_cast<size_t>(min_new_pct) * total) return false;
-  for (u128 id : alert.related) {
-    if (AccountState* s = Find(id)) s->named_ns[r] = t;
+  for (size_t i = 0; open == nullptr && i < alert.related.size(); ++i) {
+    const AccountState* s = Find(alert.related[i]);
+    if (named_recently(s)) open = s;
   }
-  if (AccountState* s = Find(alert.account)) s->named_ns[r] = t;
-  ++stats_.alerts[r];
+  if (open != nullptr) {
+    if (!grow) return false;
+    const u128 subject = open->open_subject[r];
+    std::vector<u128> fresh;
+    if (!named_recently(Find(alert.account))) {
+      AddRelated(&fresh, alert.account, subject);
+    }
+    for (u128 id : alert.related) {
+      if (!named_recently(Find(id))) AddRelated(&fresh, id, subject);
+    }
+    if (fresh.empty()) return false;
+    alert.account = subject;
+    alert.related = std::move(fresh);
+    alert.update = true;
+  }
+  for (u128 id : alert.related) {
+    if (AccountState* s = Find(id)) {
+      s->named_ns[r] = t;
+      s->open_subject[r] = alert.account;
+    }
+  }
+  if (AccountState* s = Find(alert.account); s != nullptr && !alert.update) {
+    s->named_ns[r] = t;
+    s->open_subject[r] = alert.account;
+  }
+  if (!alert.update) ++stats_.alerts[r];
+  if (alert.update) ++stats_.updates;
   out->push_back(std::move(alert));
   return true;
 }
@@ -556,9 +599,8 @@ void Monitor::Observe(const Flow& flow, std::vector<Alert>* alerts) {
       Edge& e = ring->at(i);
       if (t - e.first_ns > config_.split.window_ns) break;  // older on
       if (e.peer == peer && e.currency == f.currency) {
-        e.total = static_cast<int64_t>(
-            std::min<i128>(static_cast<i128>(e.total) + f.amount_minor,
-                           INT64_MAX));
+        e.total = static_cast<int64_t>(std::min<i128>(
+            static_cast<i128>(e.total) + f.amount_minor, INT64_MAX));
         e.uniform = e.uniform && e.amount == f.amount_minor;
         e.last_ns = t;
         if (e.count < UINT32_MAX) ++e.count;
@@ -575,14 +617,14 @@ void Monitor::Observe(const Flow& flow, std::vector<Alert>* alerts) {
                     .uniform = true});
     return uint32_t{1};
   };
-  uint32_t count = add_edge(&slots_[from].out, f.to_account);
-  add_edge(&slots_[to].in, f.from_account);
+  uint32_t count = add_edge(&State(from).out, f.to_account);
+  add_edge(&State(to).in, f.from_account);
   // The split signal fires once, when the count reaches the minimum.
   const bool split_now =
       count == static_cast<uint32_t>(config_.split.min_transfers);
   if (split_now) {
-    slots_[from].split_out.Push(Mark{f.to_account, t});
-    slots_[to].split_in.Push(Mark{f.from_account, t});
+    State(from).split_out.Push(Mark{f.to_account, t});
+    State(to).split_in.Push(Mark{f.from_account, t});
   }
 
   if (config_.structuring.enabled) {
@@ -595,13 +637,16 @@ void Monitor::Observe(const Flow& flow, std::vector<Alert>* alerts) {
     CheckPaths(f, alerts);
   }
   if (config_.corridor_change.enabled) CheckCorridor(f, from, alerts);
+  if (config_.split_network.enabled && split_now) {
+    CheckSplitNetwork(f, alerts);
+  }
 }
 
 void Monitor::CheckStructuring(const Flow& f, uint32_t from, uint32_t count,
                                std::vector<Alert>* out) {
   const StructuringConfig& c = config_.structuring;
   const int64_t t = f.time_ns;
-  AccountState& a = slots_[from];
+  AccountState& a = State(from);
   const int64_t threshold = MajorToMinor(c.threshold_major, f.currency);
   const int64_t low = static_cast<int64_t>(static_cast<i128>(threshold) *
                                            (100 - c.band_pct) / 100);
@@ -622,7 +667,7 @@ void Monitor::CheckStructuring(const Flow& f, uint32_t from, uint32_t count,
                      std::to_string(low) + ", " + std::to_string(threshold) +
                      ") minor units within " + Days(c.window_ns) +
                      " (>= " + std::to_string(c.min_transfers) + ")";
-      if (Raise(std::move(alert), c.window_ns, 0, out)) return;
+      if (Raise(std::move(alert), c.window_ns, false, out)) return;
     }
   }
   if (c.min_split_transfers > 0 &&
@@ -633,10 +678,10 @@ void Monitor::CheckStructuring(const Flow& f, uint32_t from, uint32_t count,
                 .score = count,
                 .reason = std::to_string(count) +
                           " transfers to one payee within " +
-                          Days(config_.split.window_ns) + " (>= " +
-                          std::to_string(c.min_split_transfers) + ")",
+                          Days(config_.split.window_ns) +
+                          " (>= " + std::to_string(c.min_split_transfers) + ")",
                 .related = {f.to_account}};
-    Raise(std::move(alert), c.window_ns, 0, out);
+    Raise(std::move(alert), c.window_ns, false, out);
   }
 }
 
@@ -645,7 +690,7 @@ void Monitor::CheckFan(const Flow& f, uint32_t slot, bool inbound,
   const FanConfig& c = inbound ? config_.fan_in : config_.fan_out;
   const Rule rule = inbound ? Rule::kFanIn : Rule::kFanOut;
   const int64_t t = f.time_ns;
-  const AccountState& s = slots_[slot];
+  const AccountState& s = State(slot);
   const u128 subject = s.id;
   const char* who = inbound ? "senders" : "receivers";
   if (c.min_split_counterparties > 0 && split_now) {
@@ -661,9 +706,8 @@ void Monitor::CheckFan(const Flow& f, uint32_t slot, bool inbound,
       alert.score = n;
       alert.reason = std::to_string(n) + " distinct " + who +
                      " of split payments within " + Days(c.split_window_ns) +
-                     " (>= " + std::to_string(c.min_split_counterparties) +
-                     ")";
-      if (Raise(std::move(alert), c.split_window_ns, 0, out)) return;
+                     " (>= " + std::to_string(c.min_split_counterparties) + ")";
+      if (Raise(std::move(alert), c.split_window_ns, true, out)) return;
     }
   }
   if (c.min_counterparties > 0) {
@@ -678,9 +722,9 @@ void Monitor::CheckFan(const Flow& f, uint32_t slot, bool inbound,
     if (n >= c.min_counterparties) {
       alert.score = n;
       alert.reason = std::to_string(n) + " distinct " + who + " within " +
-                     Days(c.window_ns) + " (>= " +
-                     std::to_string(c.min_counterparties) + ")";
-      Raise(std::move(alert), c.window_ns, 0, out);
+                     Days(c.window_ns) +
+                     " (>= " + std::to_string(c.min_counterparties) + ")";
+      Raise(std::move(alert), c.window_ns, false, out);
     }
   }
 }
@@ -689,7 +733,7 @@ void Monitor::CheckRapidInOut(const Flow& f, uint32_t from,
                               std::vector<Alert>* out) {
   const RapidInOutConfig& c = config_.rapid_in_out;
   const int64_t t = f.time_ns;
-  const AccountState& a = slots_[from];
+  const AccountState& a = State(from);
   i128 in_sum = 0;
   int64_t receipts = 0;
   int64_t first_in = t;
@@ -724,7 +768,7 @@ void Monitor::CheckRapidInOut(const Flow& f, uint32_t from,
                  I128ToString(in_sum) + " minor units received within " +
                  Days(c.window_ns) + " (" + std::to_string(c.min_out_pct) +
                  "%.." + std::to_string(c.max_out_pct) + "%)";
-  Raise(std::move(alert), c.window_ns, 0, out);
+  Raise(std::move(alert), c.window_ns, false, out);
 }
 
 // ---------------------------------------------------------------------------
@@ -797,8 +841,8 @@ struct Monitor::Search {
       }
       if (OnPath(*path, e.peer) || OnPath(avoid, e.peer)) continue;
       path->push_back(e.peer);
-      Longest(path, backward, hops_left - 1,
-              backward ? e.last_ns : e.first_ns, avoid, best);
+      Longest(path, backward, hops_left - 1, backward ? e.last_ns : e.first_ns,
+              avoid, best);
       path->pop_back();
     }
   }
@@ -816,15 +860,15 @@ void Monitor::CheckPaths(const Flow& f, std::vector<Alert>* out) {
   const std::string tolerance =
       c.amount_tolerance_bp == 0
           ? std::string("the same amount")
-          : "amounts within " + std::to_string(c.amount_tolerance_bp) +
-                " bp";
+          : "amounts within " + std::to_string(c.amount_tolerance_bp) + " bp";
 
   if (config_.round_trip.enabled) {
     // The flow a -> b closes a loop if money of this amount went from b
     // back to a.
     std::vector<u128> path = {f.from_account, f.to_account};
-    bool found = search.FindLoop(&path, f.from_account,
-                          config_.round_trip.max_hops - 1, t - c.window_ns);
+    bool found =
+        search.FindLoop(&path, f.from_account, config_.round_trip.max_hops - 1,
+                        t - c.window_ns);
     if (search.cut) ++stats_.searches_cut;
     if (found) {
       Alert alert = NewAlert(Rule::kRoundTrip, f.from_account, t);
@@ -835,7 +879,7 @@ void Monitor::CheckPaths(const Flow& f, std::vector<Alert>* out) {
       alert.reason = "money back to its origin in " +
                      std::to_string(path.size()) + " hops of " + tolerance +
                      " within " + Days(c.window_ns);
-      Raise(std::move(alert), c.window_ns, 0, out);
+      Raise(std::move(alert), c.window_ns, true, out);
       return;  // a closed loop is not also reported as a chain
     }
   }
@@ -860,7 +904,7 @@ void Monitor::CheckPaths(const Flow& f, std::vector<Alert>* out) {
   // in this flow's step of the chain.
   const u128 subject = back.empty() ? f.to_account : f.from_account;
   Alert alert = NewAlert(Rule::kLayering, subject, t);
-      alert.score = accounts;
+  alert.score = accounts;
   for (auto it = back.rbegin(); it != back.rend(); ++it) {
     AddRelated(&alert.related, *it, subject);
   }
@@ -869,7 +913,7 @@ void Monitor::CheckPaths(const Flow& f, std::vector<Alert>* out) {
   for (u128 id : fwd) AddRelated(&alert.related, id, subject);
   alert.reason = std::to_string(accounts) + " accounts passing on " +
                  tolerance + " within " + Days(c.window_ns);
-  Raise(std::move(alert), c.window_ns, config_.layering.min_new_pct, out);
+  Raise(std::move(alert), c.window_ns, true, out);
 }
 
 void Monitor::CheckCorridor(const Flow& f, uint32_t from,
@@ -877,7 +921,7 @@ void Monitor::CheckCorridor(const Flow& f, uint32_t from,
   if (f.to_country == 0) return;
   const CorridorChangeConfig& c = config_.corridor_change;
   const int64_t t = f.time_ns;
-  AccountState& a = slots_[from];
+  AccountState& a = State(from);
   Corridor* used = nullptr;
   for (uint32_t i = 0; i < a.corridor_count; ++i) {
     Corridor& k = a.corridors[i];
@@ -893,9 +937,8 @@ void Monitor::CheckCorridor(const Flow& f, uint32_t from,
         if (a.corridors[i].last_ns < used->last_ns) used = &a.corridors[i];
       }
     }
-    *used = Corridor{.country = f.to_country,
-                     .currency = f.currency,
-                     .first_ns = t};
+    *used = Corridor{
+        .country = f.to_country, .currency = f.currency, .first_ns = t};
   }
   used->last_ns = t;
   if (used->flows < UINT32_MAX) ++used->flows;
@@ -907,8 +950,8 @@ void Monitor::CheckCorridor(const Flow& f, uint32_t from,
     const Corridor& k = a.corridors[i];
     if (t - k.first_ns >= c.window_ns) history += k.flows;
   }
-  if (history < c.min_history || used->flows < static_cast<uint32_t>(
-                                                   c.min_new_flows) ||
+  if (history < c.min_history ||
+      used->flows < static_cast<uint32_t>(c.min_new_flows) ||
       used->amount < MajorToMinor(c.min_amount_major, f.currency)) {
     return;
   }
@@ -924,7 +967,41 @@ void Monitor::CheckCorridor(const Flow& f, uint32_t from,
                         std::to_string(history) +
                         " in the account's usual corridors",
               .related = {f.to_account}};
-  Raise(std::move(alert), c.window_ns, 0, out);
+  Raise(std::move(alert), c.window_ns, false, out);
+}
+
+void Monitor::CheckSplitNetwork(const Flow& f, std::vector<Alert>* out) {
+  const SplitNetworkConfig& c = config_.split_network;
+  const int64_t t = f.time_ns;
+  // Breadth first from the payee over split marks both ways, in ring order
+  // (newest first): at most kMaxRelated + 1 accounts, each with at most
+  // 2 * kSplitsPerAccount marks, so the walk is bounded by construction.
+  std::vector<u128> network = {f.to_account};
+  for (size_t i = 0; i < network.size(); ++i) {
+    const AccountState* s = Find(network[i]);
+    if (s == nullptr) continue;
+    for (const auto* marks : {&s->split_in, &s->split_out}) {
+      for (size_t j = 0; j < marks->size(); ++j) {
+        const Mark& m = marks->at(j);
+        if (t - m.time_ns >= c.window_ns) break;
+        if (network.size() > kMaxRelated) break;
+        if (std::find(network.begin(), network.end(), m.peer) ==
+            network.end()) {
+          network.push_back(m.peer);
+        }
+      }
+    }
+  }
+  const int64_t n = static_cast<int64_t>(network.size());
+  if (n < c.min_accounts) return;
+  Alert alert = NewAlert(Rule::kSplitNetwork, f.to_account, t);
+  alert.score = n;
+  alert.related.assign(network.begin() + 1, network.end());
+  alert.reason =
+      std::to_string(n) + (n > static_cast<int64_t>(kMaxRelated) ? "+" : "") +
+      " accounts linked by split payments within " + Days(c.window_ns) +
+      " (>= " + std::to_string(c.min_accounts) + ")";
+  Raise(std::move(alert), c.window_ns, true, out);
 }
 
 }  // namespace meridian::compliance::aml

@@ -31,13 +31,18 @@
 //                   (the open form of a round trip: bounded graph search)
 //   corridor_change an account that always paid in some corridors (payee
 //                   country, currency) suddenly paying in a new one
+//   split_network   accounts linked by split payments (see SplitConfig)
+//                   within a window: one alert per network, not per pair
 //
 // One alert per (rule, account) per window: an account named in an alert of a
-// rule (as subject or related) is not the subject of another alert of the
-// same rule until that rule's window has passed, and an alert that would name
-// no account that the rule has not already named within its window is not
-// raised. So a hub that keeps receiving yields one fan-in alert per window,
-// not one per payment.
+// rule (as subject or related) is not named by another alert of the same
+// rule until that rule's window has passed. So a hub that keeps receiving
+// yields one fan-in alert per window, not one per payment. For the rules
+// that follow a pattern as it grows (fan-in/out of split payments, round
+// trips, layering, split networks), accounts that join a pattern whose alert
+// is still open come as an update of that alert (Alert::update: same rule
+// and subject, only the new accounts), the way new evidence joins an open
+// case, instead of as a new alert; the classic counting modes never update.
 //
 // Bounded memory: at most `max_accounts` account states (the least recently
 // active is forgotten first), each with fixed rings of recent edges
@@ -50,6 +55,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,9 +77,8 @@ inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
 using CountryCode = uint16_t;
 constexpr CountryCode Country(std::string_view alpha2) {
   return alpha2.size() == 2
-             ? static_cast<CountryCode>(
-                   (static_cast<uint8_t>(alpha2[0]) << 8) |
-                   static_cast<uint8_t>(alpha2[1]))
+             ? static_cast<CountryCode>((static_cast<uint8_t>(alpha2[0]) << 8) |
+                                        static_cast<uint8_t>(alpha2[1]))
              : 0;
 }
 
@@ -99,8 +104,9 @@ enum class Rule : uint8_t {
   kRoundTrip = 4,
   kLayering = 5,
   kCorridorChange = 6,
+  kSplitNetwork = 7,
 };
-inline constexpr size_t kRuleCount = 7;
+inline constexpr size_t kRuleCount = 8;
 std::string_view RuleName(Rule rule);  // "structuring", "fan_in", …
 std::optional<Rule> RuleFromName(std::string_view name);
 
@@ -122,8 +128,11 @@ struct Alert {
   int64_t score = 0;
   std::string reason;  // for people: "5 distinct senders within 30d (>= 4)"
   // The other accounts of the pattern, in the order the rule met them, at
-  // most kMaxRelated, never the subject.
+  // most kMaxRelated, never the subject. In an update: only the new ones.
   std::vector<u128> related;
+  // True when this adds accounts to the open alert of the same rule and
+  // subject raised earlier in the window, rather than opening a new one.
+  bool update = false;
 };
 
 // One line of text per alert, the form determinism tests compare:
@@ -133,9 +142,11 @@ std::string FormatAlert(const Alert& alert);
 // What counts as one payment split into several transfers: at least
 // `min_transfers` from one sender to one payee, each no more than `window_ns`
 // after the first. Feeds structuring, and the split modes of fan-in/out.
+// Two same-day payments to one payee are ordinary; three start to look
+// like one payment cut up.
 struct SplitConfig {
   int64_t window_ns = kNsPerDay;
-  int32_t min_transfers = 2;  // 2..1000
+  int32_t min_transfers = 3;  // 2..1000
 };
 
 struct StructuringConfig {
@@ -164,7 +175,7 @@ struct FanConfig {
   int32_t min_counterparties = 12;
   // Only counterparties that split their payments (SplitConfig) count, over
   // `split_window_ns`; 0: this mode is off. At most kSplitsPerAccount.
-  int32_t min_split_counterparties = 2;
+  int32_t min_split_counterparties = 3;
   int64_t split_window_ns = 30 * kNsPerDay;
 };
 
@@ -202,9 +213,16 @@ struct RoundTripConfig {
 struct LayeringConfig {
   bool enabled = true;
   int32_t min_accounts = 4;  // on the chain, 3..kMaxHops+1
-  // A chain that grows is not a new pattern: alert again only when at least
-  // this share of its accounts has not been named by layering in the window.
-  int32_t min_new_pct = 50;
+};
+
+// Accounts linked by split payments (either way) within `window_ns`, found
+// by a bounded walk over each account's recent split marks from the payee of
+// a new split: an alert when the network reaches `min_accounts` (2..17).
+// Two payers each splitting into one shop is not yet a network: five.
+struct SplitNetworkConfig {
+  bool enabled = true;
+  int64_t window_ns = 30 * kNsPerDay;
+  int32_t min_accounts = 5;
 };
 
 struct CorridorChangeConfig {
@@ -230,6 +248,7 @@ struct MonitorConfig {
   RoundTripConfig round_trip;
   LayeringConfig layering;
   CorridorChangeConfig corridor_change;
+  SplitNetworkConfig split_network;
 
   // INVALID_PARAMETER naming the first field out of range.
   Status Validate() const;
@@ -247,12 +266,13 @@ std::vector<std::string> DescribeConfig(const MonitorConfig& config);
 
 struct MonitorStats {
   uint64_t flows = 0;
-  uint64_t ignored = 0;  // non-positive amount or from == to
-  uint64_t clamped = 0;  // time earlier than the latest seen
-  uint64_t accounts = 0;  // held now
-  uint64_t evicted = 0;   // account states forgotten to stay in bounds
+  uint64_t ignored = 0;       // non-positive amount or from == to
+  uint64_t clamped = 0;       // time earlier than the latest seen
+  uint64_t accounts = 0;      // held now
+  uint64_t evicted = 0;       // account states forgotten to stay in bounds
   uint64_t searches_cut = 0;  // graph searches that hit max_visits
-  std::array<uint64_t, kRuleCount> alerts{};
+  std::array<uint64_t, kRuleCount> alerts{};  // new alerts, not updates
+  uint64_t updates = 0;
 };
 
 class Monitor {
@@ -280,6 +300,7 @@ class Monitor {
 
   uint32_t Touch(u128 account);
   AccountState* Find(u128 account);
+  AccountState& State(uint32_t slot);
   void Link(uint32_t slot);
   void Unlink(uint32_t slot);
 
@@ -291,9 +312,13 @@ class Monitor {
   void CheckPaths(const Flow& f, std::vector<Alert>* out);
   void CheckCorridor(const Flow& f, uint32_t from, std::vector<Alert>* out);
 
-  // Raises the alert unless the subject or all its accounts were named by
-  // the rule within `window_ns`; marks the accounts it names. True if raised.
-  bool Raise(Alert alert, int64_t window_ns, int32_t min_new_pct,
+  void CheckSplitNetwork(const Flow& f, std::vector<Alert>* out);
+
+  // Raises the alert unless one of its accounts was named by the rule
+  // within `window_ns`; then, with `grow`, the accounts not yet named come
+  // as an update of the open alert instead. Marks the accounts it names.
+  // True if it emitted an alert or an update.
+  bool Raise(Alert alert, int64_t window_ns, bool grow,
              std::vector<Alert>* out);
 
   MonitorConfig config_;
@@ -301,7 +326,14 @@ class Monitor {
   int64_t now_ns_ = INT64_MIN;
   // Lookup only: never iterated, so its order cannot reach an alert.
   std::unordered_map<u128, uint32_t, U128Hash> index_;
-  std::vector<AccountState> slots_;
+  static constexpr uint32_t kChunk = 1024;  // account states per chunk
+  std::vector<std::unique_ptr<AccountState[]>> chunks_;
+  uint32_t slot_count_ = 0;
+  struct Lru {
+    uint32_t prev = UINT32_MAX;
+    uint32_t next = UINT32_MAX;
+  };
+  std::vector<Lru> lru_;            // by slot
   uint32_t lru_head_ = UINT32_MAX;  // most recently active
   uint32_t lru_tail_ = UINT32_MAX;  // next to forget
 };
