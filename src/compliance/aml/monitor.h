@@ -238,7 +238,10 @@ struct CorridorChangeConfig {
 };
 
 struct MonitorConfig {
-  uint64_t max_accounts = 1'000'000;  // 16..100,000,000
+  // Account states held at once, 16..100,000,000; the least recently active
+  // is forgotten first. About 3.7 KB each (ApproxBytesPerAccount): the
+  // default bounds the monitor near 0.9 GB.
+  uint64_t max_accounts = 250'000;
   SplitConfig split;
   StructuringConfig structuring;
   FanConfig fan_in;
