@@ -528,18 +528,20 @@ bool Monitor::Raise(Alert alert, int64_t window_ns, bool grow,
     return s != nullptr && s->named_ns[r] != kNever &&
            t - s->named_ns[r] < window_ns;
   };
+  // Counting rules: one alert per subject per window, whatever else it
+  // names (a sender named by one hub's fan-in does not silence another's).
+  if (!grow && named_recently(Find(alert.account))) return false;
   // The open alert this pattern belongs to, if any: the first of its
   // accounts (subject first) that an alert of this rule named in the window.
   const AccountState* open = nullptr;
   if (const AccountState* s = Find(alert.account); named_recently(s)) {
     open = s;
   }
-  for (size_t i = 0; open == nullptr && i < alert.related.size(); ++i) {
+  for (size_t i = 0; grow && open == nullptr && i < alert.related.size(); ++i) {
     const AccountState* s = Find(alert.related[i]);
     if (named_recently(s)) open = s;
   }
   if (open != nullptr) {
-    if (!grow) return false;
     const u128 subject = open->open_subject[r];
     std::vector<u128> fresh;
     if (!named_recently(Find(alert.account))) {

@@ -317,10 +317,10 @@ class Monitor {
 
   void CheckSplitNetwork(const Flow& f, std::vector<Alert>* out);
 
-  // Raises the alert unless one of its accounts was named by the rule
-  // within `window_ns`; then, with `grow`, the accounts not yet named come
-  // as an update of the open alert instead. Marks the accounts it names.
-  // True if it emitted an alert or an update.
+  // Without `grow`: raises the alert unless its subject was named by the
+  // rule within `window_ns`. With `grow`: if any of its accounts was, the
+  // ones not yet named come as an update of that open alert instead (none:
+  // nothing). Marks the accounts it names. True if it emitted anything.
   bool Raise(Alert alert, int64_t window_ns, bool grow,
              std::vector<Alert>* out);
 
