@@ -35,9 +35,10 @@
 //                   within a window: one alert per network, not per pair
 //
 // One alert per (rule, account) per window: an account named in an alert of a
-// rule (as subject or related) is not named by another alert of the same
-// rule until that rule's window has passed. So a hub that keeps receiving
-// yields one fan-in alert per window, not one per payment. For the rules
+// rule (as subject or related) is not the subject of another alert of the
+// same rule until that rule's window has passed. So a hub that keeps
+// receiving yields one fan-in alert per window, not one per payment. For the
+// rules
 // that follow a pattern as it grows (fan-in/out of split payments, round
 // trips, layering, split networks), accounts that join a pattern whose alert
 // is still open come as an update of that alert (Alert::update: same rule
