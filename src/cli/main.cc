@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/aml_command.h"
 #include "cli/bench_api.h"
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
@@ -135,6 +136,30 @@ int main(int argc, char** argv) {
                      "(demos and tests)");
   load_ecb->add_flag("--json", ecb.json, "print the server's answer");
 
+  CLI::App* aml = app.add_subcommand("aml", "AML transaction monitoring");
+  aml->require_subcommand(1);
+  meridian::cli::AmlEvalOptions aml_eval_options;
+  CLI::App* aml_eval = aml->add_subcommand(
+      "eval",
+      "Replay an AMLSim sample (../shared/data/aml/amlsim) through the "
+      "transaction monitor: recall of the laundering accounts, alerts per "
+      "1,000 accounts, per-rule figures");
+  aml_eval->add_option("DIR", aml_eval_options.dir, "the AMLSim folder")
+      ->required();
+  aml_eval->add_option("--sample", aml_eval_options.sample,
+                       "NAME of NAME_nodes.csv (default: the only one)");
+  aml_eval->add_flag("--json", aml_eval_options.json, "print one JSON object");
+  aml_eval->add_option("--set", aml_eval_options.set,
+                       "NAME=VALUE: change one monitor parameter "
+                       "(repeatable; see --show-config)");
+  aml_eval->add_flag("--defaults", aml_eval_options.defaults,
+                     "start from the monitor's defaults, not the AMLSim "
+                     "tuning");
+  aml_eval->add_flag("--show-config", aml_eval_options.show_config,
+                     "print the parameters and exit");
+  aml_eval->add_option("--alerts", aml_eval_options.alerts_file,
+                       "write every alert to this file, one line each");
+
   std::string reindex_dir = ".meridian-data";
   CLI::App* reindex = app.add_subcommand(
       "reindex",
@@ -163,6 +188,7 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return meridian::cli::RunServe(serve_flags);
   if (load_ecb->parsed()) return meridian::cli::RunFxLoadEcb(ecb);
+  if (aml_eval->parsed()) return meridian::cli::RunAmlEval(aml_eval_options);
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
 
   if (verify->parsed())
