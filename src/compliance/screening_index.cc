@@ -1,0 +1,374 @@
+#include "compliance/screening_index.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace meridian::compliance {
+namespace {
+
+constexpr uint8_t kNotWord = kTokenParticle | kTokenInitial | kTokenNumber;
+bool IsWord(uint8_t flags) { return (flags & kNotWord) == 0; }
+
+// Per-thread work space of Screen, sized to the largest index seen.
+struct Scratch {
+  std::vector<uint32_t> name_stamp;
+  std::vector<uint32_t> query_mask;
+  std::vector<uint32_t> listed_mask;
+  std::vector<uint32_t> touched;
+  std::vector<uint32_t> vocab_stamp;
+  uint32_t name_generation = 0;
+  uint32_t vocab_generation = 0;
+  size_t last_scored = 0;
+  size_t last_compared = 0;  // vocabulary units compared with the query
+  size_t last_touched = 0;   // names with any pairing unit
+
+  void Prepare(size_t names, size_t vocabulary) {
+    if (name_stamp.size() < names) {
+      name_stamp.assign(names, 0);
+      query_mask.assign(names, 0);
+      listed_mask.assign(names, 0);
+      name_generation = 0;
+    }
+    if (vocab_stamp.size() < vocabulary) {
+      vocab_stamp.assign(vocabulary, 0);
+      vocab_generation = 0;
+    }
+    if (++name_generation == 0) {
+      std::fill(name_stamp.begin(), name_stamp.end(), 0);
+      name_generation = 1;
+    }
+    touched.clear();
+  }
+  uint32_t NextVocabGeneration() {
+    if (++vocab_generation == 0) {
+      std::fill(vocab_stamp.begin(), vocab_stamp.end(), 0);
+      vocab_generation = 1;
+    }
+    return vocab_generation;
+  }
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+std::string FactsKey(const ScreenQuery& q) {
+  std::string key;
+  key += '|';
+  key += q.country.value_or("");
+  key += '|';
+  key += q.date_of_birth.value_or("");
+  key += '|';
+  key += q.type ? std::to_string(static_cast<int>(*q.type)) : "";
+  for (const Identifier& id : q.identifiers) {
+    key += '|';
+    key += NormalizeIdentifier(id.number);
+  }
+  return key;
+}
+
+}  // namespace
+
+size_t ScreeningIndex::LastScoredCount() { return ThreadScratch().last_scored; }
+size_t ScreeningIndex::LastComparedCount() {
+  return ThreadScratch().last_compared;
+}
+size_t ScreeningIndex::LastTouchedCount() {
+  return ThreadScratch().last_touched;
+}
+
+ScreeningIndex ScreeningIndex::Build(const std::vector<ListEntry>& entries) {
+  return Build(std::vector<ListEntry>(entries));
+}
+
+ScreeningIndex ScreeningIndex::Build(std::vector<ListEntry>&& entries) {
+  ScreeningIndex index;
+  index.entries_ = std::move(entries);
+  index.Index();
+  return index;
+}
+
+void ScreeningIndex::Index() {
+  std::unordered_map<std::string, uint32_t> vocabulary_ids;
+  first_name_of_entry_.reserve(entries_.size());
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    const ListEntry& entry = entries_[e];
+    first_name_of_entry_.push_back(static_cast<uint32_t>(names_.size()));
+    std::unordered_set<std::string> seen;
+    for (size_t a = 0; a <= entry.aliases.size(); ++a) {
+      const std::string& raw = a == 0 ? entry.name : entry.aliases[a - 1];
+      NormalizedName normalized = NormalizeName(raw);
+      if (normalized.empty()) continue;
+      if (!seen.insert(normalized.Key() + "|" + normalized.legal_form)
+               .second) {
+        continue;
+      }
+      Name name{static_cast<uint32_t>(e), static_cast<uint32_t>(a),
+                PrepareName(normalized)};
+      const uint32_t name_id = static_cast<uint32_t>(names_.size());
+      for (const NameUnit& unit : name.prepared.units) {
+        if (!IsWord(unit.flags)) continue;
+        std::string id_key = unit.text;
+        if (unit.flags & kTokenAbjad) id_key.push_back('\x01');
+        auto [it, inserted] = vocabulary_ids.emplace(
+            std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
+        if (inserted) {
+          VocabularyUnit v;
+          v.unit = unit;
+          v.unit.mask = 0;
+          vocabulary_.push_back(std::move(v));
+          const uint32_t id = it->second;
+          for (uint64_t key : unit.keys) blocks_[key].push_back(id);
+          if (!unit.skeleton.empty()) {
+            skeleton_all_[unit.skeleton_key].push_back(id);
+            if (unit.flags & kTokenAbjad) {
+              skeleton_abjad_[unit.skeleton_key].push_back(id);
+            }
+          }
+        }
+        std::vector<Posting>& postings = vocabulary_[it->second].postings;
+        if (postings.empty() || postings.back().name != name_id) {
+          postings.push_back(Posting{name_id, unit.mask});
+        } else {
+          postings.back().mask |= unit.mask;
+        }
+      }
+      names_.push_back(std::move(name));
+    }
+    for (const Identifier& id : entry.identifiers) {
+      std::string number = NormalizeIdentifier(id.number);
+      if (number.size() < 5) continue;
+      std::vector<uint32_t>& list = identifiers_[number];
+      if (list.empty() || list.back() != e) list.push_back(static_cast<uint32_t>(e));
+    }
+  }
+}
+
+bool ScreeningIndex::TypeAllowed(const ScreenQuery& query,
+                                 const ListEntry& entry) const {
+  return !query.type || *query.type == EntityType::kUnknown ||
+         entry.type == EntityType::kUnknown || entry.type == *query.type;
+}
+
+void ScreeningIndex::AddIdentifierHits(
+    const ScreenQuery& query,
+    std::vector<std::pair<uint32_t, double>>* scores) const {
+  for (const Identifier& id : query.identifiers) {
+    std::string number = NormalizeIdentifier(id.number);
+    if (number.size() < 5) continue;
+    auto it = identifiers_.find(number);
+    if (it == identifiers_.end()) continue;
+    for (uint32_t e : it->second) {
+      // Scored as the entry's primary name, marked by a score of 2 until
+      // Finish turns it into 1 with the reason.
+      scores->emplace_back(first_name_of_entry_[e], 2.0);
+    }
+  }
+}
+
+std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
+                                        double threshold,
+                                        size_t max_hits) const {
+  const MatchParams& params = CurrentMatchParams();
+  Scratch& scratch = ThreadScratch();
+  scratch.Prepare(names_.size(), vocabulary_.size());
+  scratch.last_scored = 0;
+  scratch.last_compared = 0;
+  const uint32_t stamp = scratch.name_generation;
+  PreparedName prepared = PrepareName(query.name);
+
+  for (const NameUnit& unit : prepared.units) {
+    if (!IsWord(unit.flags)) continue;
+    const uint32_t vocab_stamp = scratch.NextVocabGeneration();
+    const bool abjad = (unit.flags & kTokenAbjad) != 0;
+    auto visit = [&](const std::unordered_map<uint64_t,
+                                              std::vector<uint32_t>>& map,
+                     uint64_t key) {
+      auto it = map.find(key);
+      if (it == map.end()) return;
+      for (uint32_t v : it->second) {
+        if (scratch.vocab_stamp[v] == vocab_stamp) continue;
+        scratch.vocab_stamp[v] = vocab_stamp;
+        ++scratch.last_compared;
+        const VocabularyUnit& vu = vocabulary_[v];
+        if (UnitSimilarity(unit, vu.unit) < params.pair_min) continue;
+        for (const Posting& p : vu.postings) {
+          if (scratch.name_stamp[p.name] != stamp) {
+            scratch.name_stamp[p.name] = stamp;
+            scratch.query_mask[p.name] = 0;
+            scratch.listed_mask[p.name] = 0;
+            scratch.touched.push_back(p.name);
+          }
+          scratch.query_mask[p.name] |= unit.mask;
+          scratch.listed_mask[p.name] |= p.mask;
+        }
+      }
+    };
+    const size_t length = unit.fold.size();
+    for (size_t k = 0; k < kBlockKeyKinds; ++k) {
+      for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
+           l <= length + kMaxLengthGap; ++l) {
+        visit(blocks_, l == length ? unit.keys[k] : BlockKey(k, unit.fold, l));
+      }
+    }
+    if (!unit.skeleton.empty()) {
+      visit(abjad ? skeleton_all_ : skeleton_abjad_, unit.skeleton_key);
+    }
+  }
+
+  const bool has_facts = query.country || query.date_of_birth;
+  const double slack = has_facts ? kMaxFactBoost : 0.0;
+  std::vector<std::pair<uint32_t, double>> scores;
+  scratch.last_touched = scratch.touched.size();
+  for (uint32_t n : scratch.touched) {
+    const Name& name = names_[n];
+    if (!TypeAllowed(query, entries_[name.entry])) continue;
+    if (ScoreUpperBound(prepared, scratch.query_mask[n], name.prepared,
+                        scratch.listed_mask[n]) +
+            slack <
+        threshold) {
+      continue;
+    }
+    ++scratch.last_scored;
+    double s = ScorePrepared(prepared, name.prepared).score;
+    if (s <= 0) continue;
+    if (has_facts) {
+      s += AdjustForFacts(query.date_of_birth.value_or(""),
+                          query.country.value_or(""), entries_[name.entry])
+               .delta;
+    }
+    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+  }
+  AddIdentifierHits(query, &scores);
+  return Finish(query, prepared, scores, max_hits);
+}
+
+std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
+                                                  double threshold,
+                                                  size_t max_hits) const {
+  PreparedName prepared = PrepareName(query.name);
+  const bool has_facts = query.country || query.date_of_birth;
+  std::vector<std::pair<uint32_t, double>> scores;
+  for (uint32_t n = 0; n < names_.size(); ++n) {
+    const Name& name = names_[n];
+    if (!TypeAllowed(query, entries_[name.entry])) continue;
+    double s = ScorePrepared(prepared, name.prepared).score;
+    if (s <= 0) continue;
+    if (has_facts) {
+      s += AdjustForFacts(query.date_of_birth.value_or(""),
+                          query.country.value_or(""), entries_[name.entry])
+               .delta;
+    }
+    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+  }
+  AddIdentifierHits(query, &scores);
+  return Finish(query, prepared, scores, max_hits);
+}
+
+std::vector<Hit> ScreeningIndex::Finish(
+    const ScreenQuery& query, const PreparedName& prepared,
+    const std::vector<std::pair<uint32_t, double>>& name_scores,
+    size_t max_hits) const {
+  // The best name of each entry.
+  std::unordered_map<uint32_t, std::pair<uint32_t, double>> best;
+  for (const auto& [n, s] : name_scores) {
+    uint32_t e = names_[n].entry;
+    auto it = best.find(e);
+    if (it == best.end() || s > it->second.second) best[e] = {n, s};
+  }
+  std::vector<Hit> hits;
+  hits.reserve(best.size());
+  for (const auto& [e, ns] : best) {
+    const ListEntry& entry = entries_[e];
+    const Name& name = names_[ns.first];
+    Hit hit;
+    hit.list = entry.list;
+    hit.source_id = entry.source_id;
+    hit.entry = e;
+    hit.listed_name = entry.name;
+    hit.matched_alias =
+        name.alias == 0 ? entry.name : entry.aliases[name.alias - 1];
+    hit.programs = entry.programs;
+    if (ns.second > 1.0) {
+      hit.score = 1.0;
+      hit.reasons.push_back("identifier matches");
+    } else {
+      hit.score = ns.second;
+      char buf[32];
+      double name_score = ScorePrepared(prepared, name.prepared).score;
+      std::snprintf(buf, sizeof buf, "name %.3f", name_score);
+      hit.reasons.push_back(buf);
+      if (query.country || query.date_of_birth) {
+        FactAdjustment facts = AdjustForFacts(
+            query.date_of_birth.value_or(""), query.country.value_or(""),
+            entry);
+        for (std::string& r : facts.reasons) {
+          hit.reasons.push_back(std::move(r));
+        }
+      }
+    }
+    hits.push_back(std::move(hit));
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.list != b.list) return a.list < b.list;
+    if (a.source_id != b.source_id) return a.source_id < b.source_id;
+    return a.entry < b.entry;
+  });
+  if (hits.size() > max_hits) hits.resize(max_hits);
+  return hits;
+}
+
+Screener::Screener(double threshold, size_t max_hits, size_t cache_capacity)
+    : threshold_(threshold),
+      max_hits_(max_hits),
+      cache_capacity_(cache_capacity) {}
+
+void Screener::Reload(std::vector<ListEntry> entries) {
+  Reload(std::make_shared<const ScreeningIndex>(
+      ScreeningIndex::Build(std::move(entries))));
+}
+
+void Screener::Reload(std::shared_ptr<const ScreeningIndex> index) {
+  index_.store(std::move(index), std::memory_order_release);
+  uint64_t generation =
+      generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  lru_.clear();
+  cache_.clear();
+  cache_generation_ = generation;
+}
+
+std::vector<Hit> Screener::Screen(const ScreenQuery& query) const {
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  std::shared_ptr<const ScreeningIndex> index = this->index();
+  if (!index) return {};
+  std::string key = NormalizeName(query.name).Key() + FactsKey(query);
+  if (cache_capacity_ > 0) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_generation_ == generation) {
+      auto it = cache_.find(key);
+      if (it != cache_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second);
+        cache_hits_.fetch_add(1, std::memory_order_relaxed);
+        return it->second->hits;
+      }
+    }
+  }
+  std::vector<Hit> hits = index->Screen(query, threshold_, max_hits_);
+  if (cache_capacity_ > 0) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_generation_ == generation && !cache_.count(key)) {
+      lru_.push_front(CacheEntry{key, hits});
+      cache_[key] = lru_.begin();
+      if (lru_.size() > cache_capacity_) {
+        cache_.erase(lru_.back().key);
+        lru_.pop_back();
+      }
+    }
+  }
+  return hits;
+}
+
+}  // namespace meridian::compliance
