@@ -10,8 +10,10 @@
 //                           file's own minimum
 //   un_positives.csv        full_name,…,date_of_birth,place_of_birth,
 //                           nationality (alpha-2): each screened against an
-//                           index; recall = share whose best hit is on the UN
-//                           list
+//                           index; recall = share with a hit on the UN list
+//                           (at the threshold, among the best 50 hits: the
+//                           same people are on OFAC's lists with equal
+//                           scores, so the UN hit need not come first)
 //   negatives_us.csv        the same columns, synthetic people
 //                           (nationality is a country name, not used): the
 //                           share with no hit at all
@@ -74,7 +76,7 @@ struct CrossScriptReport {
 
 struct ListQueryCase {
   std::string name, date_of_birth, country;
-  bool ok = false;  // positives: best hit on the UN list; negatives: no hit
+  bool ok = false;  // positives: a hit on the UN list; negatives: no hit
   std::string best_list, best_name;
   double best_score = 0;
 };

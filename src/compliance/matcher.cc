@@ -83,13 +83,23 @@ double SimilarityBound(size_t la, size_t lb, size_t common, size_t prefix,
 
 void FillUnit(NameUnit* u) {
   u->fold = PhoneticFold(u->text);
-  CountLetters(u->text, &u->text_letters);
-  CountLetters(u->fold, &u->fold_letters);
+  UnitSketch& k = u->sketch;
+  k.flags = u->flags;
+  CountLetters(u->text, &k.text_letters);
+  CountLetters(u->fold, &k.fold_letters);
+  k.text_length = static_cast<uint8_t>(std::min<size_t>(u->text.size(), 255));
+  k.fold_length = static_cast<uint8_t>(std::min<size_t>(u->fold.size(), 255));
+  for (size_t i = 0; i < 4; ++i) {
+    k.text_prefix[i] = i < u->text.size() ? u->text[i] : '\0';
+    k.fold_prefix[i] = i < u->fold.size() ? u->fold[i] : '\0';
+  }
   u->skeleton = ConsonantSkeleton(u->text);
   for (size_t k = 0; k < kBlockKeyKinds; ++k) {
     u->keys[k] = BlockKey(k, u->fold, u->fold.size());
   }
+  u->deletion_keys = DeletionKeys(u->fold);
   u->skeleton_key = SkeletonKey(u->skeleton);
+  k.has_skeleton = !u->skeleton.empty();
 }
 
 }  // namespace
@@ -99,37 +109,50 @@ const MatchParams& CurrentMatchParams() { return g_params; }
 
 namespace {
 
-// The part of `fold` a block key of `kind` keeps, as up to two letters.
-struct Part {
-  char c[2];
-  uint8_t n;
-  bool operator==(const Part& o) const {
-    return n == o.n && c[0] == o.c[0] && (n < 2 || c[1] == o.c[1]);
+std::string_view BlockPart(size_t kind, std::string_view fold) {
+  if (fold.size() <= 3) return fold;
+  return kind == 0 ? fold.substr(0, 3) : fold.substr(fold.size() - 3);
+}
+
+bool SharesDeletionKey(const std::vector<uint64_t>& a,
+                       const std::vector<uint64_t>& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) return true;
+    if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
   }
-};
-Part BlockPart(size_t kind, std::string_view fold) {
-  if (fold.size() <= 2) {
-    return Part{{fold.empty() ? '\0' : fold[0],
-                 fold.size() > 1 ? fold[1] : '\0'},
-                static_cast<uint8_t>(fold.size())};
-  }
-  switch (kind) {
-    case 0:
-      return Part{{fold[0], fold[1]}, 2};
-    case 1:
-      return Part{{fold[fold.size() - 2], fold.back()}, 2};
-    default:
-      return Part{{fold.front(), fold.back()}, 2};
-  }
+  return false;
 }
 
 }  // namespace
 
 uint64_t BlockKey(size_t kind, std::string_view fold, size_t length) {
-  Part part = BlockPart(kind, fold);
-  char key[4] = {part.c[0], part.c[1], static_cast<char>('0' + kind),
-                 static_cast<char>(std::min<size_t>(length, 200))};
-  return HashKey('b', std::string_view(key, 4));
+  std::string_view part = BlockPart(kind, fold);
+  char key[5] = {static_cast<char>('0' + kind),
+                 static_cast<char>(std::min<size_t>(length, 200)), 0, 0, 0};
+  std::memcpy(key + 2, part.data(), part.size());
+  return HashKey('b', std::string_view(key, 2 + part.size()));
+}
+
+std::vector<uint64_t> DeletionKeys(std::string_view fold) {
+  std::vector<uint64_t> keys;
+  keys.reserve(fold.size() + 1);
+  keys.push_back(HashKey('d', fold));
+  std::string variant;
+  // Deleting from a word of one or two letters leaves too little to tell.
+  for (size_t i = 0; fold.size() >= 3 && i < fold.size(); ++i) {
+    if (i > 0 && fold[i] == fold[i - 1]) continue;  // same variant
+    variant.assign(fold.substr(0, i));
+    variant.append(fold.substr(i + 1));
+    keys.push_back(HashKey('d', variant));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 uint64_t SkeletonKey(std::string_view skeleton) {
   return HashKey('k', skeleton.substr(0, 3));
@@ -149,7 +172,7 @@ PreparedName PrepareName(const NormalizedName& name, EntityType type) {
     u.flags = name.flags[i];
     u.mask = 1u << i;
     u.weight = TokenWeight(u.text, u.flags, p);
-    u.particle = CanonicalParticle(u.text);
+    if (u.flags & kTokenParticle) u.particle = CanonicalParticle(u.text);
     if (u.particle.empty()) u.flags &= ~kTokenParticle;
     FillUnit(&u);
     out.weight += u.weight;
@@ -267,6 +290,43 @@ double EditSimilarity(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+
+size_t SketchPrefix(const std::array<char, 4>& a, const std::array<char, 4>& b,
+                    size_t la, size_t lb) {
+  size_t n = 0;
+  const size_t most = std::min({la, lb, size_t{4}});
+  while (n < most && a[n] == b[n]) ++n;
+  return n;
+}
+
+}  // namespace
+
+bool SketchMayPair(const UnitSketch& a, const UnitSketch& b) {
+  const MatchParams& p = g_params;
+  const uint8_t either = a.flags | b.flags;
+  if (a.flags & b.flags & kTokenJoined) return false;
+  if ((either & kTokenAbjad) && a.has_skeleton && b.has_skeleton) return true;
+  const double needed =
+      (either & kTokenJoined) ? std::max(p.pair_min, p.joined_min) : p.pair_min;
+  const double w = p.edit_weight;
+  const double text_bound = SimilarityBound(
+      a.text_length, b.text_length,
+      CommonLetters(a.text_letters, b.text_letters),
+      SketchPrefix(a.text_prefix, b.text_prefix, a.text_length,
+                   b.text_length),
+      w);
+  if (text_bound >= needed) return true;
+  const double fold_bound =
+      p.fold_factor *
+      SimilarityBound(a.fold_length, b.fold_length,
+                      CommonLetters(a.fold_letters, b.fold_letters),
+                      SketchPrefix(a.fold_prefix, b.fold_prefix,
+                                   a.fold_length, b.fold_length),
+                      w);
+  return fold_bound >= needed;
+}
+
 double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
   const MatchParams& p = g_params;
   const uint8_t either = a.flags | b.flags;
@@ -277,6 +337,7 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
     return a.particle == b.particle ? 1.0 : 0.0;
   }
   if (either & kTokenInitial) {
+    if (either & kTokenJoined) return 0.0;
     if (a.flags & b.flags & kTokenInitial) return a.text == b.text ? 1.0 : 0.0;
     return a.text[0] == b.text[0] ? p.initial_sim : 0.0;
   }
@@ -289,6 +350,8 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
     for (size_t k = 0; k < kBlockKeyKinds && !keyed; ++k) {
       keyed = BlockPart(k, a.fold) == BlockPart(k, b.fold);
     }
+    keyed = keyed || (la <= lb + 1 && lb <= la + 1 &&
+                      SharesDeletionKey(a.deletion_keys, b.deletion_keys));
   }
   keyed = keyed || (abjad && !a.skeleton.empty() && !b.skeleton.empty() &&
                     a.skeleton_key == b.skeleton_key);
@@ -302,12 +365,12 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
   // Upper bounds first: most candidates of a screen stop here.
   const double text_bound = SimilarityBound(
       a.text.size(), b.text.size(),
-      CommonLetters(a.text_letters, b.text_letters),
+      CommonLetters(a.sketch.text_letters, b.sketch.text_letters),
       CommonPrefix(a.text, b.text), w);
   const double fold_bound =
       p.fold_factor * SimilarityBound(a.fold.size(), b.fold.size(),
-                                      CommonLetters(a.fold_letters,
-                                                    b.fold_letters),
+                                      CommonLetters(a.sketch.fold_letters,
+                                                    b.sketch.fold_letters),
                                       CommonPrefix(a.fold, b.fold), w);
   if (!skeletons && std::max(text_bound, fold_bound) < needed) return 0.0;
   double s = 0;
@@ -432,29 +495,76 @@ double ScoreNames(std::string_view query, std::string_view listed,
       .score;
 }
 
-double ScoreUpperBound(const PreparedName& query, uint32_t query_mask,
-                       const PreparedName& listed, uint32_t listed_mask) {
-  const MatchParams& p = g_params;
-  if (query.token_count == 0 || listed.token_count == 0) return 0;
-  double mq = 0;
-  for (size_t i = 0; i < query.token_count; ++i) {
-    const NameUnit& u = query.units[i];
-    // Particles and initials pair without the index seeing them.
-    if ((query_mask & u.mask) || !IsWord(u.flags)) mq += u.weight;
-  }
-  double ml = 0;
-  if (query.has_initial) {
-    ml = listed.weight;  // an initial may pair with any listed word
-  } else {
-    for (size_t i = 0; i < listed.token_count; ++i) {
-      const NameUnit& u = listed.units[i];
-      if ((listed_mask & u.mask) || !IsWord(u.flags)) ml += u.weight;
+BoundSide MakeBoundSide(const PreparedName& name,
+                        std::vector<float>* weights_storage) {
+  weights_storage->clear();
+  BoundSide side;
+  for (size_t i = 0; i < name.token_count; ++i) {
+    const NameUnit& u = name.units[i];
+    weights_storage->push_back(u.weight);
+    if (IsWord(u.flags)) {
+      side.word_mask |= u.mask;
+    } else {
+      side.nonword_weight += u.weight;
     }
   }
+  side.token_weights = weights_storage->data();
+  side.weight = static_cast<float>(name.weight);
+  side.has_initial = name.has_initial;
+  return side;
+}
+
+namespace {
+
+double MaskWeight(const BoundSide& side, uint32_t mask) {
+  double w = 0;
+  for (uint32_t m = mask & side.word_mask; m != 0; m &= m - 1) {
+    w += side.token_weights[__builtin_ctz(m)];
+  }
+  return w;
+}
+
+}  // namespace
+
+double ScoreUpperBound(const BoundSide& query, uint32_t query_mask,
+                       const BoundSide& listed, uint32_t listed_mask) {
+  const MatchParams& p = g_params;
+  if (query.weight <= 0 || listed.weight <= 0) return 0;
+  // Particles and initials pair without the index seeing them, and so does
+  // any word when the other name has initials.
+  const double mq = listed.has_initial
+                        ? query.weight
+                        : MaskWeight(query, query_mask) + query.nonword_weight;
+  const double ml = query.has_initial ? listed.weight
+                                      : MaskWeight(listed, listed_mask) +
+                                            listed.nonword_weight;
   const double uq = 1.0 - std::min(1.0, mq / query.weight);
   const double ul = 1.0 - std::min(1.0, ml / listed.weight);
-  return 1.0 - p.substitution * std::min(uq, ul) -
-         std::min(p.extra, p.extra_organization) * std::max(uq, ul);
+  double bound = 1.0 - p.substitution * std::min(uq, ul) -
+                 std::min(p.extra, p.extra_organization) * std::max(uq, ul);
+  // At most one word pair (a pair takes a query and a listed token of its
+  // own) with a word surely left over (unless an initial of the other name
+  // can take it): the single-word penalty applies.
+  const int pairs_possible =
+      std::min(__builtin_popcount(query.word_mask & query_mask),
+               __builtin_popcount(listed.word_mask & listed_mask));
+  const bool query_left =
+      !listed.has_initial && (query.word_mask & ~query_mask);
+  const bool listed_left =
+      !query.has_initial && (listed.word_mask & ~listed_mask);
+  if (pairs_possible <= 1 && (query_left || listed_left)) {
+    bound -= p.single_word;
+  }
+  return bound;
+}
+
+double ScoreUpperBound(const PreparedName& query, uint32_t query_mask,
+                       const PreparedName& listed, uint32_t listed_mask) {
+  if (query.token_count == 0 || listed.token_count == 0) return 0;
+  std::vector<float> qw, lw;
+  BoundSide q = MakeBoundSide(query, &qw);
+  BoundSide l = MakeBoundSide(listed, &lw);
+  return ScoreUpperBound(q, query_mask, l, listed_mask);
 }
 
 namespace {

@@ -63,7 +63,7 @@ struct MatchParams {
   double skeleton_factor = 0.95;
   double first_sound_penalty = 0.95;
   double substitution = 0.9;
-  double extra = 0.10;
+  double extra = 0.15;
   double extra_organization = 0.20;  // a word more makes another company
   double order = 0.15;  // paired words in another order ("Hans Friedrich")
   // Only one word pairs and some word is left over: "Daisy Ayala" against
@@ -80,30 +80,50 @@ struct MatchParams {
 MatchParams& MutableMatchParams();
 const MatchParams& CurrentMatchParams();
 
-// Blocking: two words may pair only when their folds differ in length by
-// at most kMaxLengthGap and share the first two letters, the last two, or
-// the first and the last (or, when either is from a vowelless script, the
-// first three skeleton consonants). A key is one of these parts with the
-// fold's length, so the index looks each up at the lengths within the gap.
-inline constexpr size_t kBlockKeyKinds = 3;
+// Blocking: two words may pair only when
+//   - their folds are within one edit of each other in the sense that
+//     deleting at most one letter from each makes them equal (every single
+//     substitution, insertion, deletion or swap of neighbours: "Schloz" /
+//     "Scholz", "Tom" / "Tim"), compared by the hashes of those deletions;
+//   - or their folds differ in length by at most kMaxLengthGap and share
+//     their first three or last three letters ("Lukashnko" / "Lukashenko");
+//   - or, when either is from a vowelless script, their consonant
+//     skeletons share the first three letters ("mhmd" / "mohamed").
+// The index finds exactly these candidates with the same keys, so a screen
+// sees every pair a full scan would.
+inline constexpr size_t kBlockKeyKinds = 2;  // fold prefix, fold suffix
 inline constexpr size_t kMaxLengthGap = 2;
 uint64_t BlockKey(size_t kind, std::string_view fold, size_t length);
 uint64_t SkeletonKey(std::string_view skeleton);
+// The hashes of `fold` and, for folds of three letters or more, of every
+// string one deletion away, sorted.
+std::vector<uint64_t> DeletionKeys(std::string_view fold);
+
+// What a cheap upper bound of UnitSimilarity needs, in one flat block: how
+// many of each letter text and fold have (digits share six slots), their
+// lengths and first letters. Most candidates of a screen stop there.
+struct UnitSketch {
+  alignas(16) std::array<uint8_t, 32> text_letters{};
+  alignas(16) std::array<uint8_t, 32> fold_letters{};
+  uint8_t text_length = 0, fold_length = 0;
+  std::array<char, 4> text_prefix{}, fold_prefix{};
+  uint8_t flags = 0;
+  bool has_skeleton = false;
+};
 
 // One token or a joined pair of neighbouring words, ready for comparison.
 struct NameUnit {
   std::string text;  // lower-case ASCII
   std::string fold;  // PhoneticFold(text)
   std::string skeleton;  // ConsonantSkeleton(text)
-  // How many of each letter text and fold have (digits share six slots):
-  // a cheap upper bound of the similarity rejects most candidates.
-  alignas(16) std::array<uint8_t, 32> text_letters{};
-  alignas(16) std::array<uint8_t, 32> fold_letters{};
+  UnitSketch sketch;
   uint8_t flags = 0;     // kToken* of normalize.h (abjad if any part is)
   uint32_t mask = 0;     // which tokens of the name (bit i: token i)
   float weight = 0;
-  // Blocking keys of the fold (BlockKeys), and of the skeleton.
+  // Blocking keys of the fold (BlockKey, DeletionKeys), and of the
+  // skeleton.
   std::array<uint64_t, kBlockKeyKinds> keys{};
+  std::vector<uint64_t> deletion_keys;
   uint64_t skeleton_key = 0;
   std::string_view particle;  // canonical particle, or empty
 };
@@ -132,6 +152,10 @@ PreparedName PrepareName(std::string_view utf8_name,
 // pair_min) when they may not pair.
 double UnitSimilarity(const NameUnit& a, const NameUnit& b);
 
+// False only when UnitSimilarity of the units these sketches describe is
+// surely below pair_min (joined_min for a joined unit).
+bool SketchMayPair(const UnitSketch& a, const UnitSketch& b);
+
 // Classic Jaro-Winkler (prefix scale 0.1, prefix at most 4).
 double JaroWinkler(std::string_view a, std::string_view b);
 // Optimal string alignment distance (Levenshtein plus adjacent swaps).
@@ -152,6 +176,20 @@ double ScoreNames(std::string_view query, std::string_view listed,
 // similarity at most 1): what the index uses to skip names.
 double ScoreUpperBound(const PreparedName& query, uint32_t query_mask,
                        const PreparedName& listed, uint32_t listed_mask);
+
+// What ScoreUpperBound needs of one name, flat (the index keeps one per
+// listed name so that the bound touches no strings).
+struct BoundSide {
+  const float* token_weights = nullptr;  // token_count of them
+  uint32_t word_mask = 0;                // tokens that are words
+  float weight = 0;
+  float nonword_weight = 0;  // particles, initials, numbers
+  bool has_initial = false;
+};
+BoundSide MakeBoundSide(const PreparedName& name,
+                        std::vector<float>* weights_storage);
+double ScoreUpperBound(const BoundSide& query, uint32_t query_mask,
+                       const BoundSide& listed, uint32_t listed_mask);
 
 // Facts beside the name. Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD";
 // countries ISO 3166 alpha-2 (any case).

@@ -62,6 +62,7 @@ struct RawWord {
   bool ascii = true;
   bool abjad = false;
   bool hangul = false;  // one Hangul syllable
+  bool cjk = false;     // Han, Hangul or kana: syllables, not particles
 };
 
 std::vector<RawWord> SplitRawWords(std::string_view in) {
@@ -93,6 +94,14 @@ std::vector<RawWord> SplitRawWords(std::string_view in) {
     if (c >= 0x80) current.ascii = false;
     if (c >= 0x80 && IsAbjadScript(c)) current.abjad = true;
     if (IsHangulSyllable(c)) current.hangul = true;
+    if (c >= 0x80) {
+      UErrorCode status = U_ZERO_ERROR;
+      UScriptCode script = uscript_getScript(c, &status);
+      if (script == USCRIPT_HAN || script == USCRIPT_HANGUL ||
+          script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA) {
+        current.cjk = true;
+      }
+    }
     previous = c;
   }
   flush();
@@ -145,8 +154,12 @@ std::string Transliterate(const RawWord& word) {
 // and any leftover non-ASCII marks vanish, "&" is "and", dotted or slashed
 // single letters join, everything else separates. Commas are kept as ","
 // tokens for the reordering step.
-void FoldWord(std::string_view word, bool abjad, std::vector<std::string>* out,
-              std::vector<uint8_t>* flags) {
+// Flags a token gets from its script (before NormalizeName adds the rest);
+// kNoParticle keeps a Chinese "bin" or "de" from being taken for one.
+constexpr uint8_t kNoParticle = 0x80;
+
+void FoldWord(std::string_view word, uint8_t script_flags,
+              std::vector<std::string>* out, std::vector<uint8_t>* flags) {
   // Pieces separated by '.' or '/': join when all are single letters.
   std::string cleaned;
   cleaned.reserve(word.size());
@@ -184,7 +197,7 @@ void FoldWord(std::string_view word, bool abjad, std::vector<std::string>* out,
   auto emit = [&](std::string token) {
     if (token.empty()) return;
     out->push_back(std::move(token));
-    flags->push_back(abjad ? kTokenAbjad : 0);
+    flags->push_back(script_flags);
   };
   for (const std::string& ch : chunks) {
     if (ch == ",") {
@@ -598,7 +611,10 @@ NormalizedName NormalizeName(std::string_view utf8_name) {
   std::vector<uint8_t> flags;
   for (const RawWord& word : SplitRawWords(utf8_name)) {
     std::string latin = Transliterate(word);
-    FoldWord(latin, word.abjad, &tokens, &flags);
+    uint8_t script_flags = 0;
+    if (word.abjad) script_flags |= kTokenAbjad;
+    if (word.cjk) script_flags |= kNoParticle;
+    FoldWord(latin, script_flags, &tokens, &flags);
   }
 
   // "LAST, First": one comma, a short personal name after it.
@@ -691,7 +707,10 @@ NormalizedName NormalizeName(std::string_view utf8_name) {
         if (c >= '0' && c <= '9') c = kLeet[c - '0'];
       }
     }
-    if (!CanonicalParticle(t).empty()) f |= kTokenParticle;
+    if (!(f & kNoParticle) && !CanonicalParticle(t).empty()) {
+      f |= kTokenParticle;
+    }
+    f &= static_cast<uint8_t>(~kNoParticle);
     if (t.size() == 1 && t[0] >= 'a' && t[0] <= 'z') f |= kTokenInitial;
     if (IsDigits(t) || IsRomanNumeral(t)) f |= kTokenNumber;
     name.tokens.push_back(t);

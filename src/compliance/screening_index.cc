@@ -11,11 +11,13 @@ bool IsWord(uint8_t flags) { return (flags & kNotWord) == 0; }
 
 // Per-thread work space of Screen, sized to the largest index seen.
 struct Scratch {
-  std::vector<uint32_t> name_stamp;
-  std::vector<uint32_t> query_mask;
-  std::vector<uint32_t> listed_mask;
+  struct NameSlot {
+    uint32_t stamp, query_mask, listed_mask;
+  };
+  std::vector<NameSlot> names;
   std::vector<uint32_t> touched;
   std::vector<uint32_t> vocab_stamp;
+  std::vector<std::vector<uint32_t>> similar;  // per query unit
   uint32_t name_generation = 0;
   uint32_t vocab_generation = 0;
   size_t last_scored = 0;
@@ -23,10 +25,8 @@ struct Scratch {
   size_t last_touched = 0;   // names with any pairing unit
 
   void Prepare(size_t names, size_t vocabulary) {
-    if (name_stamp.size() < names) {
-      name_stamp.assign(names, 0);
-      query_mask.assign(names, 0);
-      listed_mask.assign(names, 0);
+    if (this->names.size() < names) {
+      this->names.assign(names, NameSlot{0, 0, 0});
       name_generation = 0;
     }
     if (vocab_stamp.size() < vocabulary) {
@@ -34,7 +34,7 @@ struct Scratch {
       vocab_generation = 0;
     }
     if (++name_generation == 0) {
-      std::fill(name_stamp.begin(), name_stamp.end(), 0);
+      for (NameSlot& slot : this->names) slot.stamp = 0;
       name_generation = 1;
     }
     touched.clear();
@@ -89,8 +89,40 @@ ScreeningIndex ScreeningIndex::Build(std::vector<ListEntry>&& entries) {
   return index;
 }
 
+void ScreeningIndex::KeyTable::Build(
+    std::vector<std::pair<uint64_t, uint32_t>>* pairs) {
+  std::sort(pairs->begin(), pairs->end());
+  pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+  ids.reserve(pairs->size());
+  size_t distinct = 0;
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    if (i == 0 || (*pairs)[i].first != (*pairs)[i - 1].first) ++distinct;
+  }
+  size_t size = 16;
+  while (size < 2 * distinct) size *= 2;
+  slots.assign(size, Slot{});
+  const size_t mask = size - 1;
+  for (size_t i = 0; i < pairs->size();) {
+    size_t j = i;
+    const uint64_t key = (*pairs)[i].first;
+    const uint32_t begin = static_cast<uint32_t>(ids.size());
+    while (j < pairs->size() && (*pairs)[j].first == key) {
+      ids.push_back((*pairs)[j].second);
+      ++j;
+    }
+    size_t at = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    while (slots[at].end != 0) at = (at + 1) & mask;
+    slots[at] = Slot{key, begin, static_cast<uint32_t>(ids.size())};
+    i = j;
+  }
+  pairs->clear();
+  pairs->shrink_to_fit();
+}
+
 void ScreeningIndex::Index() {
   std::unordered_map<std::string, uint32_t> vocabulary_ids;
+  std::vector<std::pair<uint64_t, uint32_t>> word_keys, joined_keys,
+      skeleton_all, skeleton_abjad;
   first_name_of_entry_.reserve(entries_.size());
   for (size_t e = 0; e < entries_.size(); ++e) {
     const ListEntry& entry = entries_[e];
@@ -119,11 +151,13 @@ void ScreeningIndex::Index() {
           v.unit.mask = 0;
           vocabulary_.push_back(std::move(v));
           const uint32_t id = it->second;
-          for (uint64_t key : unit.keys) blocks_[key].push_back(id);
+          auto& keys = (unit.flags & kTokenJoined) ? joined_keys : word_keys;
+          for (uint64_t key : unit.keys) keys.emplace_back(key, id);
+          for (uint64_t key : unit.deletion_keys) keys.emplace_back(key, id);
           if (!unit.skeleton.empty()) {
-            skeleton_all_[unit.skeleton_key].push_back(id);
+            skeleton_all.emplace_back(unit.skeleton_key, id);
             if (unit.flags & kTokenAbjad) {
-              skeleton_abjad_[unit.skeleton_key].push_back(id);
+              skeleton_abjad.emplace_back(unit.skeleton_key, id);
             }
           }
         }
@@ -143,6 +177,24 @@ void ScreeningIndex::Index() {
       if (list.empty() || list.back() != e) list.push_back(static_cast<uint32_t>(e));
     }
   }
+  // The bounds' token weights, once names_ no longer moves.
+  std::vector<float> weights;
+  std::vector<uint32_t> offsets;
+  for (const Name& name : names_) {
+    offsets.push_back(static_cast<uint32_t>(token_weights_.size()));
+    bounds_.push_back(MakeBoundSide(name.prepared, &weights));
+    token_weights_.insert(token_weights_.end(), weights.begin(),
+                          weights.end());
+  }
+  for (size_t n = 0; n < names_.size(); ++n) {
+    bounds_[n].token_weights = token_weights_.data() + offsets[n];
+  }
+  sketches_.reserve(vocabulary_.size());
+  for (const VocabularyUnit& v : vocabulary_) sketches_.push_back(v.unit.sketch);
+  words_.Build(&word_keys);
+  joined_.Build(&joined_keys);
+  skeleton_all_.Build(&skeleton_all);
+  skeleton_abjad_.Build(&skeleton_abjad);
 }
 
 bool ScreeningIndex::TypeAllowed(const ScreenQuery& query,
@@ -178,58 +230,104 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   const uint32_t stamp = scratch.name_generation;
   PreparedName prepared = PrepareName(query.name);
 
-  for (const NameUnit& unit : prepared.units) {
+  const bool has_facts = query.country || query.date_of_birth;
+  const double slack = has_facts ? kMaxFactBoost : 0.0;
+
+  // 1. For each word unit of the query, the vocabulary units it may pair
+  //    with, and how many names those carry.
+  const size_t unit_count = prepared.units.size();
+  if (scratch.similar.size() < unit_count) scratch.similar.resize(unit_count);
+  std::vector<size_t> postings_of(unit_count, 0);
+  size_t query_words = 0;
+  for (size_t u = 0; u < unit_count; ++u) {
+    const NameUnit& unit = prepared.units[u];
+    std::vector<uint32_t>& similar = scratch.similar[u];
+    similar.clear();
     if (!IsWord(unit.flags)) continue;
+    if (!(unit.flags & kTokenJoined)) ++query_words;
     const uint32_t vocab_stamp = scratch.NextVocabGeneration();
-    const bool abjad = (unit.flags & kTokenAbjad) != 0;
-    auto visit = [&](const std::unordered_map<uint64_t,
-                                              std::vector<uint32_t>>& map,
-                     uint64_t key) {
-      auto it = map.find(key);
-      if (it == map.end()) return;
-      for (uint32_t v : it->second) {
-        if (scratch.vocab_stamp[v] == vocab_stamp) continue;
-        scratch.vocab_stamp[v] = vocab_stamp;
-        ++scratch.last_compared;
-        const VocabularyUnit& vu = vocabulary_[v];
-        if (UnitSimilarity(unit, vu.unit) < params.pair_min) continue;
-        for (const Posting& p : vu.postings) {
-          if (scratch.name_stamp[p.name] != stamp) {
-            scratch.name_stamp[p.name] = stamp;
-            scratch.query_mask[p.name] = 0;
-            scratch.listed_mask[p.name] = 0;
-            scratch.touched.push_back(p.name);
-          }
-          scratch.query_mask[p.name] |= unit.mask;
-          scratch.listed_mask[p.name] |= p.mask;
+    auto consider = [&](uint32_t v) {
+      if (scratch.vocab_stamp[v] == vocab_stamp) return;
+      scratch.vocab_stamp[v] = vocab_stamp;
+      ++scratch.last_compared;
+      if (!SketchMayPair(unit.sketch, sketches_[v])) return;
+      const VocabularyUnit& vu = vocabulary_[v];
+      if (UnitSimilarity(unit, vu.unit) < params.pair_min) return;
+      similar.push_back(v);
+      postings_of[u] += vu.postings.size();
+    };
+    auto lookup = [&](const KeyTable& table) {
+      const size_t length = unit.fold.size();
+      for (size_t k = 0; k < kBlockKeyKinds; ++k) {
+        for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
+             l <= length + kMaxLengthGap; ++l) {
+          table.ForEach(l == length ? unit.keys[k]
+                                    : BlockKey(k, unit.fold, l),
+                        consider);
         }
       }
+      for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
     };
-    const size_t length = unit.fold.size();
-    for (size_t k = 0; k < kBlockKeyKinds; ++k) {
-      for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
-           l <= length + kMaxLengthGap; ++l) {
-        visit(blocks_, l == length ? unit.keys[k] : BlockKey(k, unit.fold, l));
-      }
-    }
+    lookup(words_);
+    if (!(unit.flags & kTokenJoined)) lookup(joined_);
     if (!unit.skeleton.empty()) {
-      visit(abjad ? skeleton_all_ : skeleton_abjad_, unit.skeleton_key);
+      ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
+          .ForEach(unit.skeleton_key, consider);
     }
   }
 
-  const bool has_facts = query.country || query.date_of_birth;
-  const double slack = has_facts ? kMaxFactBoost : 0.0;
+  // 2. Which names those units reach, and which of their tokens. When the
+  //    query has two words or more, a name reached by one word alone pays
+  //    the single-word penalty (matcher.h) unless it has initials; if that
+  //    keeps it under the threshold, the commonest word adds only names the
+  //    others reached, or names with initials.
+  size_t update_only = unit_count;
+  if (query_words >= 2 && 1.0 - params.single_word + slack < threshold) {
+    size_t most = 0;
+    for (size_t u = 0; u < unit_count; ++u) {
+      if ((prepared.units[u].flags & kTokenJoined) || postings_of[u] <= most) {
+        continue;
+      }
+      most = postings_of[u];
+      update_only = u;
+    }
+  }
+  auto walk = [&](size_t u, bool add) {
+    const uint32_t mask = prepared.units[u].mask;
+    for (uint32_t v : scratch.similar[u]) {
+      for (const Posting& p : vocabulary_[v].postings) {
+        Scratch::NameSlot& slot = scratch.names[p.name];
+        if (slot.stamp != stamp) {
+          // An initial of the name may take the query's other words.
+          if (!add && !bounds_[p.name].has_initial) continue;
+          slot = Scratch::NameSlot{stamp, 0, 0};
+          scratch.touched.push_back(p.name);
+        }
+        slot.query_mask |= mask;
+        slot.listed_mask |= p.mask;
+      }
+    }
+  };
+  for (size_t u = 0; u < unit_count; ++u) {
+    if (u != update_only) walk(u, true);
+  }
+  if (update_only < unit_count) walk(update_only, false);
+
+  // 3. Score in full only what can reach the threshold.
   std::vector<std::pair<uint32_t, double>> scores;
   scratch.last_touched = scratch.touched.size();
+  std::vector<float> query_weights;
+  const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
   for (uint32_t n : scratch.touched) {
-    const Name& name = names_[n];
-    if (!TypeAllowed(query, entries_[name.entry])) continue;
-    if (ScoreUpperBound(prepared, scratch.query_mask[n], name.prepared,
-                        scratch.listed_mask[n]) +
+    const Scratch::NameSlot& slot = scratch.names[n];
+    if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n],
+                        slot.listed_mask) +
             slack <
         threshold) {
       continue;
     }
+    const Name& name = names_[n];
+    if (!TypeAllowed(query, entries_[name.entry])) continue;
     ++scratch.last_scored;
     double s = ScorePrepared(prepared, name.prepared).score;
     if (s <= 0) continue;

@@ -122,12 +122,43 @@ class ScreeningIndex {
 
   std::vector<ListEntry> entries_;
   std::vector<Name> names_;
+  // Per name, what the score bound needs, flat: BoundSide with its
+  // token_weights pointing into token_weights_.
+  std::vector<BoundSide> bounds_;
+  std::vector<float> token_weights_;
   std::vector<uint32_t> first_name_of_entry_;  // names_ index of primary
+  // Blocking key → vocabulary ids, in one flat array.
+  // Open addressing over a power-of-two table of (key, begin, end).
+  struct KeyTable {
+    struct Slot {
+      uint64_t key = 0;
+      uint32_t begin = 0, end = 0;  // end == 0: empty
+    };
+    std::vector<Slot> slots;
+    std::vector<uint32_t> ids;
+    void Build(std::vector<std::pair<uint64_t, uint32_t>>* pairs);
+    template <typename F>
+    void ForEach(uint64_t key, F&& f) const {
+      if (slots.empty()) return;
+      const size_t mask = slots.size() - 1;
+      for (size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;;
+           i = (i + 1) & mask) {
+        const Slot& slot = slots[i];
+        if (slot.end == 0) return;
+        if (slot.key == key) {
+          for (uint32_t k = slot.begin; k < slot.end; ++k) f(ids[k]);
+          return;
+        }
+      }
+    }
+  };
+
   std::vector<VocabularyUnit> vocabulary_;
-  // Blocking keys → vocabulary ids. `skeleton_all_` has every unit;
-  // `skeleton_abjad_` only units written without vowels.
-  std::unordered_map<uint64_t, std::vector<uint32_t>> blocks_, skeleton_all_,
-      skeleton_abjad_;
+  std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
+  // Fold keys of single words and of joined pairs (a joined query unit
+  // looks only among single words); skeleton keys of every unit and of
+  // the units written without vowels.
+  KeyTable words_, joined_, skeleton_all_, skeleton_abjad_;
   std::unordered_map<std::string, std::vector<uint32_t>> identifiers_;
 };
 
