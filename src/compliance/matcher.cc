@@ -457,7 +457,7 @@ NameScore ScorePrepared(const PreparedName& query,
   const double ul = 1.0 - result.listed_coverage;
   const double extra = query.organization || listed.organization
                            ? p.extra_organization
-                           : p.extra;
+                           : (uq > ul ? p.extra_query : p.extra);
   double score = mean - p.substitution * std::min(uq, ul) -
                  extra * std::max(uq, ul);
   if (order_count == 1) {
@@ -491,8 +491,14 @@ NameScore ScorePrepared(const PreparedName& query,
 
 double ScoreNames(std::string_view query, std::string_view listed,
                   EntityType type) {
-  return ScorePrepared(PrepareName(query, type), PrepareName(listed, type))
-      .score;
+  double best = 0;
+  for (const NormalizedName& q : NormalizeNameVariants(query)) {
+    PreparedName pq = PrepareName(q, type);
+    for (const NormalizedName& l : NormalizeNameVariants(listed)) {
+      best = std::max(best, ScorePrepared(pq, PrepareName(l, type)).score);
+    }
+  }
+  return best;
 }
 
 BoundSide MakeBoundSide(const PreparedName& name,
@@ -541,7 +547,8 @@ double ScoreUpperBound(const BoundSide& query, uint32_t query_mask,
   const double uq = 1.0 - std::min(1.0, mq / query.weight);
   const double ul = 1.0 - std::min(1.0, ml / listed.weight);
   double bound = 1.0 - p.substitution * std::min(uq, ul) -
-                 std::min(p.extra, p.extra_organization) * std::max(uq, ul);
+                 std::min({p.extra, p.extra_query, p.extra_organization}) *
+                     std::max(uq, ul);
   // At most one word pair (a pair takes a query and a listed token of its
   // own) with a word surely left over (unless an initial of the other name
   // can take it): the single-word penalty applies.

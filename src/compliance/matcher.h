@@ -63,7 +63,8 @@ struct MatchParams {
   double skeleton_factor = 0.95;
   double first_sound_penalty = 0.95;
   double substitution = 0.9;
-  double extra = 0.15;
+  double extra = 0.10;        // words the listed name has beyond the query
+  double extra_query = 0.25;  // words the query has beyond the listed name
   double extra_organization = 0.20;  // a word more makes another company
   double order = 0.15;  // paired words in another order ("Hans Friedrich")
   // Only one word pairs and some word is left over: "Daisy Ayala" against
@@ -168,6 +169,7 @@ struct NameScore {
 };
 
 NameScore ScorePrepared(const PreparedName& query, const PreparedName& listed);
+// The best score over the names' variants (NormalizeNameVariants).
 double ScoreNames(std::string_view query, std::string_view listed,
                   EntityType type = EntityType::kUnknown);
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "core/assert.h"
 
@@ -505,7 +506,62 @@ bool IsRomanNumeral(std::string_view t) {
   return false;
 }
 
+// Han character → its Sino-Korean reading (data/han_hangul.inc).
+const std::unordered_map<UChar32, UChar32>& HanHangul() {
+  static const std::unordered_map<UChar32, UChar32>* table = [] {
+    static constexpr char kData[] =
+#include "compliance/data/han_hangul.inc"
+        ;
+    auto* t = new std::unordered_map<UChar32, UChar32>();
+    const int32_t n = static_cast<int32_t>(sizeof(kData) - 1);
+    int32_t i = 0;
+    while (i < n) {
+      UChar32 han, hangul;
+      U8_NEXT(kData, i, n, han);
+      if (i >= n) break;
+      U8_NEXT(kData, i, n, hangul);
+      if (han >= 0 && hangul >= 0) (*t)[han] = hangul;
+    }
+    return t;
+  }();
+  return *table;
+}
+
 }  // namespace
+
+std::vector<NormalizedName> NormalizeNameVariants(std::string_view utf8_name) {
+  std::vector<NormalizedName> variants;
+  variants.push_back(NormalizeName(utf8_name));
+  // The Korean reading, when the name has Han characters.
+  std::string korean;
+  bool han = false;
+  const int32_t n = static_cast<int32_t>(utf8_name.size());
+  int32_t i = 0;
+  while (i < n) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(utf8_name.data(), i, n, c);
+    if (c >= 0x2E80) {
+      auto it = HanHangul().find(c);
+      if (it != HanHangul().end()) {
+        han = true;
+        char buf[4];
+        int32_t len = 0;
+        U8_APPEND_UNSAFE(buf, len, it->second);
+        korean.append(buf, len);
+        continue;
+      }
+    }
+    korean.append(utf8_name.substr(start, i - start));
+  }
+  if (han) {
+    NormalizedName reading = NormalizeName(korean);
+    if (!reading.empty() && reading.tokens != variants[0].tokens) {
+      variants.push_back(std::move(reading));
+    }
+  }
+  return variants;
+}
 
 std::string NormalizedName::Key() const {
   std::string key;

@@ -62,6 +62,12 @@ struct NormalizedName {
 
 NormalizedName NormalizeName(std::string_view utf8_name);
 
+// NormalizeName, and for a name with Han characters also its Sino-Korean
+// reading (金正恩 → 김정은 → "kim jong un"): ICU reads Han as Mandarin
+// ("jin zheng en"), but Korean names listed in Hanja are romanised from the
+// Korean reading. The matcher takes the better of the variants.
+std::vector<NormalizedName> NormalizeNameVariants(std::string_view utf8_name);
+
 // The canonical particle ("bin" for "ibn", "ben", "bn"; "al" for "el",
 // "ul") or "" when `token` is not a particle.
 std::string_view CanonicalParticle(std::string_view token);

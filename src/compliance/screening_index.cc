@@ -130,14 +130,14 @@ void ScreeningIndex::Index() {
     std::unordered_set<std::string> seen;
     for (size_t a = 0; a <= entry.aliases.size(); ++a) {
       const std::string& raw = a == 0 ? entry.name : entry.aliases[a - 1];
-      NormalizedName normalized = NormalizeName(raw);
+      for (const NormalizedName& normalized : NormalizeNameVariants(raw)) {
       if (normalized.empty()) continue;
       if (!seen.insert(normalized.Key() + "|" + normalized.legal_form)
                .second) {
         continue;
       }
       Name name{static_cast<uint32_t>(e), static_cast<uint32_t>(a),
-                PrepareName(normalized)};
+                PrepareName(normalized, entry.type)};
       const uint32_t name_id = static_cast<uint32_t>(names_.size());
       for (const NameUnit& unit : name.prepared.units) {
         if (!IsWord(unit.flags)) continue;
@@ -169,6 +169,7 @@ void ScreeningIndex::Index() {
         }
       }
       names_.push_back(std::move(name));
+      }
     }
     for (const Identifier& id : entry.identifiers) {
       std::string number = NormalizeIdentifier(id.number);
@@ -219,16 +220,44 @@ void ScreeningIndex::AddIdentifierHits(
   }
 }
 
+std::vector<PreparedName> ScreeningIndex::PrepareQuery(
+    const ScreenQuery& query) {
+  std::vector<PreparedName> prepared;
+  for (const NormalizedName& n : NormalizeNameVariants(query.name)) {
+    prepared.push_back(
+        PrepareName(n, query.type.value_or(EntityType::kUnknown)));
+  }
+  return prepared;
+}
+
 std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
                                         double threshold,
                                         size_t max_hits) const {
+  std::vector<PreparedName> prepared = PrepareQuery(query);
+  std::vector<std::pair<uint32_t, double>> scores;
+  size_t scored = 0, compared = 0, touched = 0;
+  for (const PreparedName& variant : prepared) {
+    ScreenVariant(query, variant, threshold, &scores);
+    scored += ThreadScratch().last_scored;
+    compared += ThreadScratch().last_compared;
+    touched += ThreadScratch().last_touched;
+  }
+  ThreadScratch().last_scored = scored;
+  ThreadScratch().last_compared = compared;
+  ThreadScratch().last_touched = touched;
+  AddIdentifierHits(query, &scores);
+  return Finish(query, prepared, scores, max_hits);
+}
+
+void ScreeningIndex::ScreenVariant(
+    const ScreenQuery& query, const PreparedName& prepared, double threshold,
+    std::vector<std::pair<uint32_t, double>>* out) const {
   const MatchParams& params = CurrentMatchParams();
   Scratch& scratch = ThreadScratch();
   scratch.Prepare(names_.size(), vocabulary_.size());
   scratch.last_scored = 0;
   scratch.last_compared = 0;
   const uint32_t stamp = scratch.name_generation;
-  PreparedName prepared = PrepareName(query.name);
 
   const bool has_facts = query.country || query.date_of_birth;
   const double slack = has_facts ? kMaxFactBoost : 0.0;
@@ -314,7 +343,7 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   if (update_only < unit_count) walk(update_only, false);
 
   // 3. Score in full only what can reach the threshold.
-  std::vector<std::pair<uint32_t, double>> scores;
+  std::vector<std::pair<uint32_t, double>>& scores = *out;
   scratch.last_touched = scratch.touched.size();
   std::vector<float> query_weights;
   const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
@@ -338,20 +367,21 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
     }
     if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
   }
-  AddIdentifierHits(query, &scores);
-  return Finish(query, prepared, scores, max_hits);
 }
 
 std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
                                                   double threshold,
                                                   size_t max_hits) const {
-  PreparedName prepared = PrepareName(query.name);
+  std::vector<PreparedName> prepared = PrepareQuery(query);
   const bool has_facts = query.country || query.date_of_birth;
   std::vector<std::pair<uint32_t, double>> scores;
   for (uint32_t n = 0; n < names_.size(); ++n) {
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
-    double s = ScorePrepared(prepared, name.prepared).score;
+    double s = 0;
+    for (const PreparedName& variant : prepared) {
+      s = std::max(s, ScorePrepared(variant, name.prepared).score);
+    }
     if (s <= 0) continue;
     if (has_facts) {
       s += AdjustForFacts(query.date_of_birth.value_or(""),
@@ -365,7 +395,7 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
 }
 
 std::vector<Hit> ScreeningIndex::Finish(
-    const ScreenQuery& query, const PreparedName& prepared,
+    const ScreenQuery& query, const std::vector<PreparedName>& prepared,
     const std::vector<std::pair<uint32_t, double>>& name_scores,
     size_t max_hits) const {
   // The best name of each entry.
@@ -394,7 +424,11 @@ std::vector<Hit> ScreeningIndex::Finish(
     } else {
       hit.score = ns.second;
       char buf[32];
-      double name_score = ScorePrepared(prepared, name.prepared).score;
+      double name_score = 0;
+      for (const PreparedName& variant : prepared) {
+        name_score =
+            std::max(name_score, ScorePrepared(variant, name.prepared).score);
+      }
       std::snprintf(buf, sizeof buf, "name %.3f", name_score);
       hit.reasons.push_back(buf);
       if (query.country || query.date_of_birth) {

@@ -111,8 +111,12 @@ class ScreeningIndex {
     std::vector<Posting> postings;
   };
 
+  static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
+  void ScreenVariant(const ScreenQuery& query, const PreparedName& prepared,
+                     double threshold,
+                     std::vector<std::pair<uint32_t, double>>* scores) const;
   std::vector<Hit> Finish(
-      const ScreenQuery& query, const PreparedName& prepared,
+      const ScreenQuery& query, const std::vector<PreparedName>& prepared,
       const std::vector<std::pair<uint32_t, double>>& name_scores,
       size_t max_hits) const;
   void AddIdentifierHits(const ScreenQuery& query,
