@@ -1,6 +1,9 @@
 // The compliance routes: the case queue and the operator's decisions
 // (spec/compliance_risk.md "Cases"). A decision is a journaled command:
 // RELEASE posts the held transfers, REJECT voids them.
+#include <algorithm>
+#include <cstdio>
+
 #include "api/internal/service_impl.h"
 #include "api/json/fields.h"
 #include "api/json/json_reader.h"
@@ -20,6 +23,200 @@ void ApiService::Impl::AddComplianceRoutes(http::Router& r) {
   Route(r, "POST", "/v1/compliance/cases/{id}/decision",
         "POST /v1/compliance/cases/{id}/decision", A::kOperator,
         bind(&Impl::DecideCase));
+  Route(r, "POST", "/v1/compliance/screen", "POST /v1/compliance/screen",
+        A::kAuthenticated, bind(&Impl::ScreenName));
+  Route(r, "GET", "/v1/compliance/lists", "GET /v1/compliance/lists",
+        A::kOperator, bind(&Impl::ListLists));
+  Route(r, "POST", "/v1/compliance/lists/reload",
+        "POST /v1/compliance/lists/reload", A::kOperator,
+        bind(&Impl::ReloadLists));
+}
+
+// {"role"?, "name", "type"?, "country"?, "dateOfBirth"?}: a party to screen.
+Result<ScreenedParty> ParseScreenedParty(json::ObjectReader& r,
+                                         bool with_role) {
+  ScreenedParty p;
+  if (with_role) {
+    MERIDIAN_ASSIGN_OR_RETURN(std::string_view role, r.String("role", 32));
+    p.party.role = std::string(role);
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(std::string_view name,
+                            r.String("name", compliance::kMaxPartyFieldBytes));
+  p.party.name = std::string(name);
+  MERIDIAN_ASSIGN_OR_RETURN(std::optional<std::string_view> type,
+                            r.OptionalString("type", 16));
+  if (type) {
+    if (*type == "PERSON") {
+      p.type = compliance::EntityType::kIndividual;
+    } else if (*type == "ORGANIZATION") {
+      p.type = compliance::EntityType::kEntity;
+    } else {
+      return MakeError(ErrorCode::kINVALID_PARAMETER, r.FieldPath("type"),
+                       "PERSON or ORGANIZATION");
+    }
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(std::optional<std::string_view> country,
+                            r.OptionalString("country", 2, 2));
+  if (country) {
+    if (!std::isupper(static_cast<unsigned char>((*country)[0])) ||
+        !std::isupper(static_cast<unsigned char>((*country)[1]))) {
+      return MakeError(ErrorCode::kINVALID_PARAMETER, r.FieldPath("country"),
+                       "an ISO 3166 alpha-2 code such as DE");
+    }
+    p.party.country = std::string(*country);
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(std::optional<std::string_view> dob,
+                            r.OptionalString("dateOfBirth", 10, 4));
+  if (dob) {
+    const bool ok =
+        (dob->size() == 4 || dob->size() == 7 || dob->size() == 10) &&
+        std::all_of(dob->begin(), dob->end(), [](char ch) {
+          return (ch >= '0' && ch <= '9') || ch == '-';
+        });
+    if (!ok) {
+      return MakeError(ErrorCode::kINVALID_PARAMETER,
+                       r.FieldPath("dateOfBirth"),
+                       "YYYY, YYYY-MM or YYYY-MM-DD");
+    }
+    p.party.date_of_birth = std::string(*dob);
+  }
+  MERIDIAN_RETURN_IF_ERROR(r.Finish());
+  return p;
+}
+
+namespace {
+
+compliance::ScreenQuery QueryOf(const ScreenedParty& p) {
+  compliance::ScreenQuery q;
+  q.name = p.party.name;
+  if (!p.party.country.empty()) q.country = p.party.country;
+  if (!p.party.date_of_birth.empty()) q.date_of_birth = p.party.date_of_birth;
+  q.type = p.type;
+  return q;
+}
+
+void WriteHit(json::JsonWriter& w, const compliance::Hit& h) {
+  w.BeginObject();
+  w.Key("list").String(h.list);
+  w.Key("entryId").String(h.source_id);
+  w.Key("listedName").String(h.listed_name);
+  w.Key("matchedAlias").String(h.matched_alias);
+  char score[16];
+  std::snprintf(score, sizeof score, "%.4f", h.score);
+  w.Key("score").RawValue(score);
+  w.Key("programs").String(h.programs);
+  w.Key("reasons").BeginArray();
+  for (const std::string& r : h.reasons) w.String(r);
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+void ApiService::Impl::ScreenName(Ctx& c) {
+  Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
+  if (!body.ok()) return c.Fail(body.error());
+  json::ObjectReader root = body->root();
+  Result<ScreenedParty> party = ParseScreenedParty(root, false);
+  if (!party.ok()) return c.Fail(party.error());
+  std::vector<compliance::Hit> hits = screening_->Screen(QueryOf(*party));
+  std::string out;
+  json::JsonWriter w(&out);
+  w.BeginObject();
+  WriteResult(w, Status::Ok());
+  char threshold[16];
+  std::snprintf(threshold, sizeof threshold, "%.4f", screening_->threshold());
+  w.Key("threshold").RawValue(threshold);
+  w.Key("hits").BeginArray();
+  for (const compliance::Hit& h : hits) WriteHit(w, h);
+  w.EndArray();
+  w.EndObject();
+  c.Send(JsonResponse(200, std::move(out)));
+}
+
+void ApiService::Impl::ListLists(Ctx& c) {
+  std::string out;
+  json::JsonWriter w(&out);
+  w.BeginObject();
+  WriteResult(w, Status::Ok());
+  w.Key("source").String(screening_->source());
+  w.Key("entries").Uint(screening_->entries());
+  w.Key("generation").Uint(screening_->generation());
+  w.Key("lists").BeginArray();
+  for (const LoadedListInfo& l : screening_->lists()) {
+    w.BeginObject();
+    w.Key("name").String(l.info.name);
+    w.Key("path").String(l.info.path);
+    w.Key("date").String(l.info.date);
+    w.Key("entries").Uint(l.info.entries);
+    w.Key("aliases").Uint(l.info.aliases);
+    if (!l.refused.empty()) w.Key("refused").String(l.refused);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  c.Send(JsonResponse(200, std::move(out)));
+}
+
+void ApiService::Impl::ReloadLists(Ctx& c) {
+  if (reloading_.exchange(true)) {
+    return c.Fail(MakeError(ErrorCode::kREQUEST_IN_FLIGHT, "",
+                            "a reload is running; the current lists serve "
+                            "until it finishes"));
+  }
+  if (reload_thread_.joinable()) reload_thread_.join();  // the last one
+  // Loading takes seconds: not on an I/O thread. The old index serves
+  // every screen until the new one is swapped in.
+  reload_thread_ = std::thread([this, responder = c.responder] {
+    Status s = screening_->Reload();
+    reloading_.store(false);
+    if (!s.ok()) {
+      std::move(*responder).Send(ErrorResponse(s.error()));
+      return;
+    }
+    std::string out;
+    json::JsonWriter w(&out);
+    w.BeginObject();
+    WriteResult(w, Status::Ok());
+    w.Key("entries").Uint(screening_->entries());
+    w.Key("generation").Uint(screening_->generation());
+    w.EndObject();
+    std::move(*responder).Send(JsonResponse(200, std::move(out)));
+  });
+}
+
+std::optional<std::vector<uint8_t>> ApiService::Impl::HoldIfListed(
+    const Ctx& c, const std::vector<ScreenedParty>& parties,
+    std::span<const ledger::Transfer> transfers, u128* case_id) {
+  compliance::CaseSpec spec;
+  for (const ScreenedParty& p : parties) {
+    spec.parties.push_back(p.party);
+    for (const compliance::Hit& h : screening_->Screen(QueryOf(p))) {
+      if (spec.hits.size() == compliance::kMaxCaseHits) break;
+      if (spec.hits.empty()) {
+        char score[16];
+        std::snprintf(score, sizeof score, "%.2f", h.score);
+        spec.reason = p.party.role + " \"" + p.party.name + "\" matched " +
+                      h.list + " " + h.source_id + " \"" + h.listed_name +
+                      "\" at " + score;
+      }
+      spec.hits.push_back(
+          {h.list, h.source_id.substr(0, 64),
+           h.listed_name.substr(0, compliance::kMaxPartyFieldBytes),
+           static_cast<uint16_t>(std::clamp(h.score, 0.0, 1.0) * 10'000 +
+                                 0.5)});
+    }
+  }
+  if (spec.hits.empty()) return std::nullopt;
+  spec.id = ids_.Next();
+  spec.subject = c.caller.principal;
+  spec.kind = compliance::CaseKind::kSanctionsHit;
+  *case_id = spec.id;
+  return engine::NewApiCommand(
+      engine::CommandType::kHoldForReview,
+      compliance::EncodeHoldForReview(
+          spec, {reinterpret_cast<const uint8_t*>(transfers.data()),
+                 transfers.size_bytes()}));
 }
 
 void ApiService::Impl::ListCases(Ctx& c) {

@@ -336,6 +336,10 @@ Status ApiService::Impl::Start() {
   MERIDIAN_ASSIGN_OR_RETURN(secrets_,
                             NodeSecrets::LoadOrCreate(options_.data_dir));
   MERIDIAN_ASSIGN_OR_RETURN(
+      screening_, Screening::Start(options_.screening, [](std::string_view l) {
+        std::fprintf(stderr, "%.*s\n", static_cast<int>(l.size()), l.data());
+      }));
+  MERIDIAN_ASSIGN_OR_RETURN(
       batch_size_, metrics_.AddHistogram("meridian_engine_batch_transfers",
                                          "Transfers created per engine batch.",
                                          {1, 10, 100, 1000, 10000}));
@@ -496,6 +500,7 @@ void ApiService::Impl::Stop() {
   if (webhooks_) webhooks_->Stop();
   if (sequencer_) sequencer_->Shutdown();
   if (indexer_) (void)indexer_->Stop();
+  if (reload_thread_.joinable()) reload_thread_.join();
 }
 
 // ---------------------------------------------------------------- routes
@@ -655,6 +660,7 @@ void ApiService::Impl::CreateTransfers(Ctx& c) {
   if (!key.ok()) return c.Fail(key.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
+  std::vector<ScreenedParty> parties;
   auto parse = [&]() -> Result<std::vector<ledger::Transfer>> {
     json::ObjectReader root = body->root();
     MERIDIAN_ASSIGN_OR_RETURN(json::ArrayReader items,
@@ -707,6 +713,31 @@ void ApiService::Impl::CreateTransfers(Ctx& c) {
       MERIDIAN_ASSIGN_OR_RETURN(tr.user_data, ParseOptionalU128(t, "userData"));
       MERIDIAN_RETURN_IF_ERROR(t.Finish());
     }
+    // Optional: the payment's parties, screened here; a hit holds the
+    // transfers with a compliance case instead of posting them.
+    MERIDIAN_ASSIGN_OR_RETURN(std::optional<json::ObjectReader> screening,
+                              root.OptionalObject("screening"));
+    if (screening) {
+      MERIDIAN_ASSIGN_OR_RETURN(
+          json::ArrayReader list,
+          screening->Array("parties", compliance::kMaxCaseParties));
+      if (list.size() == 0) {
+        return MakeError(ErrorCode::kINVALID_PARAMETER,
+                         screening->FieldPath("parties"),
+                         "name 1 to 8 parties to screen");
+      }
+      if (out.size() > compliance::kMaxHeldTransfers) {
+        return MakeError(ErrorCode::kINVALID_PARAMETER, "transfers",
+                         "a screened payment is at most 64 transfers");
+      }
+      for (size_t i = 0; i < list.size(); ++i) {
+        MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader p, list.Object(i));
+        MERIDIAN_ASSIGN_OR_RETURN(ScreenedParty party,
+                                  ParseScreenedParty(p, true));
+        parties.push_back(std::move(party));
+      }
+      MERIDIAN_RETURN_IF_ERROR(screening->Finish());
+    }
     MERIDIAN_RETURN_IF_ERROR(root.Finish());
     return out;
   };
@@ -715,6 +746,35 @@ void ApiService::Impl::CreateTransfers(Ctx& c) {
   std::vector<u128> ids;
   ids.reserve(transfers->size());
   for (const ledger::Transfer& t : *transfers) ids.push_back(t.id);
+  if (!parties.empty()) {
+    u128 case_id = 0;
+    if (std::optional<std::vector<uint8_t>> hold =
+            HoldIfListed(c, parties, *transfers, &case_id)) {
+      return Submit(c, std::move(*hold), *key,
+                    [ids = std::move(ids), case_id](const CommandReply& reply) {
+                      if (!reply.status.ok()) return RenderStatusOnly(reply);
+                      std::string body;
+                      json::JsonWriter w(&body);
+                      w.BeginObject();
+                      WriteResult(
+                          w, ErrorCode::kHELD_FOR_REVIEW, "",
+                          "a party matched a sanctions list: the money is "
+                          "held (nothing moved) until case " +
+                              FormatId(IdKind::kCase, case_id) + " is decided");
+                      w.Key("caseId").String(FormatId(IdKind::kCase, case_id));
+                      w.Key("transfers").BeginArray();
+                      for (u128 id : ids) {
+                        w.BeginObject();
+                        w.Key("id").String(FormatId(IdKind::kTransfer, id));
+                        w.Key("result").String("HELD");
+                        w.EndObject();
+                      }
+                      w.EndArray();
+                      w.EndObject();
+                      return JsonResponse(202, std::move(body));
+                    });
+    }
+  }
   Submit(c, engine::EncodeCreateTransfers(*transfers), *key,
          [ids = std::move(ids)](const CommandReply& reply) {
            return RenderLedgerBatch(reply, ids, "transfers", IdKind::kTransfer);

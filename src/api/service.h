@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "api/screening.h"
 #include "api/webhook_worker.h"
 #include "core/status.h"
 
@@ -54,6 +55,8 @@ struct ServiceOptions {
   int64_t signature_window_ns = 5LL * 60 * 1'000'000'000;
   // Structured JSON access log lines (to stderr) for every request.
   bool access_log = false;
+  // Sanctions lists and the hold threshold (api/screening.h).
+  ScreeningOptions screening;
 };
 
 class ApiService {

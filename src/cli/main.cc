@@ -8,6 +8,7 @@
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
 #include "cli/fx_command.h"
+#include "cli/screen_command.h"
 #include "cli/serve.h"
 #include "cli/verify_command.h"
 
@@ -115,6 +116,9 @@ int main(int argc, char** argv) {
                   "skip fdatasync (NOT durable; tests and comparisons only)");
   serve->add_flag("--access-log", serve_flags.access_log,
                   "one JSON line per request on stderr");
+  serve->add_option("--sanctions-dir", serve_flags.sanctions_dir,
+                    "sanctions lists folder (default ../shared/data/sanctions "
+                    "when present; \"none\": the built-in demo list)");
 
   CLI::App* fx = app.add_subcommand("fx", "FX rates");
   fx->require_subcommand(1);
@@ -160,6 +164,32 @@ int main(int argc, char** argv) {
   aml_eval->add_option("--alerts", aml_eval_options.alerts_file,
                        "write every alert to this file, one line each");
 
+  meridian::cli::ScreenOptions screen_options;
+  CLI::App* screen = app.add_subcommand(
+      "screen",
+      "Screen a name against the sanctions lists, or measure the matcher "
+      "on the evaluation sets (--eval)");
+  screen->add_option("NAME", screen_options.name, "the name to screen");
+  screen->add_option("--country", screen_options.country,
+                     "ISO 3166 alpha-2 country of the person or company");
+  screen->add_option("--dob", screen_options.date_of_birth,
+                     "date of birth, YYYY-MM-DD (or YYYY)");
+  screen->add_option("--lists", screen_options.lists_dir,
+                     "the sanctions lists folder (default "
+                     "../shared/data/sanctions)");
+  screen->add_option("--eval", screen_options.eval_dir,
+                     "run the evaluation sets in this folder "
+                     "(../shared/data/sanctions/eval)");
+  screen
+      ->add_option("--threshold", screen_options.threshold,
+                   "hit threshold (default the matcher's)")
+      ->check(CLI::Range(0.01, 1.0));
+  screen->add_option("--max-hits", screen_options.max_hits)
+      ->check(CLI::Range(1, 1000));
+  screen->add_flag("--json", screen_options.json, "print one JSON object");
+  screen->add_flag("--verbose", screen_options.verbose,
+                   "--eval: print every misjudged case");
+
   std::string reindex_dir = ".meridian-data";
   CLI::App* reindex = app.add_subcommand(
       "reindex",
@@ -189,6 +219,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return meridian::cli::RunServe(serve_flags);
   if (load_ecb->parsed()) return meridian::cli::RunFxLoadEcb(ecb);
   if (aml_eval->parsed()) return meridian::cli::RunAmlEval(aml_eval_options);
+  if (screen->parsed()) return meridian::cli::RunScreen(screen_options);
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
 
   if (verify->parsed())

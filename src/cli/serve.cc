@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -66,6 +67,7 @@ Status TomlInt(const toml::table& t, std::string_view key, T min, T max,
 
 Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
   api::ServiceOptions o;
+  bool sanctions_set = false;
   if (!flags.config_path.empty()) {
     toml::table t;
     // toml++ reports syntax errors by exception (its default build): they
@@ -83,7 +85,8 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
           "data_dir",           "listen",           "io_threads",
           "max_body_bytes",     "max_header_bytes", "max_connections",
           "request_timeout_ms", "idle_timeout_ms",  "snapshot_every_batches",
-          "access_log",         "webhooks"};
+          "access_log",         "webhooks",         "sanctions_dir",
+          "screening_threshold"};
       bool known = false;
       for (const char* name : kKnown) known |= k.str() == name;
       if (!known) {
@@ -109,6 +112,19 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
     MERIDIAN_RETURN_IF_ERROR(TomlInt<uint64_t>(
         t, "snapshot_every_batches", 0, 1ull << 40, &o.snapshot_every_batches));
     if (auto v = t["access_log"].value<bool>()) o.access_log = *v;
+    if (auto v = t["sanctions_dir"].value<std::string>()) {
+      o.screening.lists_dir = *v == "none" ? "" : *v;
+      sanctions_set = true;
+    }
+    if (const toml::node* n = t.get("screening_threshold")) {
+      std::optional<double> v = n->value<double>();
+      if (!v || *v < 0.5 || *v > 1.0) {
+        return MakeError(ErrorCode::kINVALID_PARAMETER, "screening_threshold",
+                         "a score from 0.5 to 1.0 (hits at or above it hold "
+                         "the money)");
+      }
+      o.screening.threshold = *v;
+    }
     if (const toml::table* w = t["webhooks"].as_table()) {
       if (const toml::array* a = (*w)["retry_schedule_ms"].as_array()) {
         o.webhooks.retry_schedule_ms.clear();
@@ -144,6 +160,16 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
   }
   if (flags.no_sync) o.sync = false;
   if (flags.access_log) o.access_log = true;
+  if (flags.sanctions_dir) {
+    o.screening.lists_dir =
+        *flags.sanctions_dir == "none" ? "" : *flags.sanctions_dir;
+    sanctions_set = true;
+  }
+  // The real lists when the reference data sits beside the repository
+  // (make run), the demo list otherwise; the server says which.
+  if (!sanctions_set && std::filesystem::exists("../shared/data/sanctions")) {
+    o.screening.lists_dir = "../shared/data/sanctions";
+  }
   return o;
 }
 

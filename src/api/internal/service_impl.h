@@ -10,13 +10,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/auth_cache.h"
 #include "api/http/server.h"
+#include "api/json/json_reader.h"
 #include "api/json/json_writer.h"
 #include "api/metrics/registry.h"
 #include "api/render.h"
+#include "api/screening.h"
 #include "api/secrets.h"
 #include "api/service.h"
 #include "api/webhook_worker.h"
@@ -84,6 +87,13 @@ http::Response OkList(const Range& items, bool has_more, Fn write_item) {
   w.EndObject();
   return JsonResponse(200, std::move(body));
 }
+
+// A party of a payment to screen (compliance_routes.cc).
+struct ScreenedParty {
+  compliance::CaseParty party;
+  std::optional<compliance::EntityType> type;
+};
+Result<ScreenedParty> ParseScreenedParty(json::ObjectReader& r, bool with_role);
 
 // ?limit=1..100&startingAfter=<id>: spec/api.md's lists.
 struct ListArgs {
@@ -177,8 +187,19 @@ class ApiService::Impl {
   void ListCases(Ctx& ctx);
   void GetCase(Ctx& ctx);
   void DecideCase(Ctx& ctx);
+  void ScreenName(Ctx& ctx);
+  void ListLists(Ctx& ctx);
+  void ReloadLists(Ctx& ctx);
+  // The parties of a payment screened; a hold-for-review command instead of
+  // `transfers` when one hits, else nullopt (the payment goes on).
+  std::optional<std::vector<uint8_t>> HoldIfListed(
+      const Ctx& ctx, const std::vector<ScreenedParty>& parties,
+      std::span<const ledger::Transfer> transfers, u128* case_id);
 
   std::optional<NodeSecrets> secrets_;
+  std::unique_ptr<Screening> screening_;
+  std::thread reload_thread_;
+  std::atomic<bool> reloading_{false};
   std::unique_ptr<store::ReadModel> read_model_;
   std::unique_ptr<store::Indexer> indexer_;
   std::unique_ptr<engine::Sequencer> sequencer_;

@@ -1,0 +1,505 @@
+#include "compliance/screening_index.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace meridian::compliance {
+namespace {
+
+constexpr uint8_t kNotWord = kTokenParticle | kTokenInitial | kTokenNumber;
+bool IsWord(uint8_t flags) { return (flags & kNotWord) == 0; }
+
+// Per-thread work space of Screen, sized to the largest index seen.
+struct Scratch {
+  struct NameSlot {
+    uint32_t stamp, query_mask, listed_mask;
+  };
+  std::vector<NameSlot> names;
+  std::vector<uint32_t> touched;
+  std::vector<uint32_t> vocab_stamp;
+  std::vector<std::vector<uint32_t>> similar;  // per query unit
+  uint32_t name_generation = 0;
+  uint32_t vocab_generation = 0;
+  size_t last_scored = 0;
+  size_t last_compared = 0;  // vocabulary units compared with the query
+  size_t last_touched = 0;   // names with any pairing unit
+
+  void Prepare(size_t names, size_t vocabulary) {
+    if (this->names.size() < names) {
+      this->names.assign(names, NameSlot{0, 0, 0});
+      name_generation = 0;
+    }
+    if (vocab_stamp.size() < vocabulary) {
+      vocab_stamp.assign(vocabulary, 0);
+      vocab_generation = 0;
+    }
+    if (++name_generation == 0) {
+      for (NameSlot& slot : this->names) slot.stamp = 0;
+      name_generation = 1;
+    }
+    touched.clear();
+  }
+  uint32_t NextVocabGeneration() {
+    if (++vocab_generation == 0) {
+      std::fill(vocab_stamp.begin(), vocab_stamp.end(), 0);
+      vocab_generation = 1;
+    }
+    return vocab_generation;
+  }
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+std::string FactsKey(const ScreenQuery& q) {
+  std::string key;
+  key += '|';
+  key += q.country.value_or("");
+  key += '|';
+  key += q.date_of_birth.value_or("");
+  key += '|';
+  key += q.type ? std::to_string(static_cast<int>(*q.type)) : "";
+  for (const Identifier& id : q.identifiers) {
+    key += '|';
+    key += NormalizeIdentifier(id.number);
+  }
+  return key;
+}
+
+}  // namespace
+
+size_t ScreeningIndex::LastScoredCount() { return ThreadScratch().last_scored; }
+size_t ScreeningIndex::LastComparedCount() {
+  return ThreadScratch().last_compared;
+}
+size_t ScreeningIndex::LastTouchedCount() {
+  return ThreadScratch().last_touched;
+}
+
+ScreeningIndex ScreeningIndex::Build(const std::vector<ListEntry>& entries) {
+  return Build(std::vector<ListEntry>(entries));
+}
+
+ScreeningIndex ScreeningIndex::Build(std::vector<ListEntry>&& entries) {
+  ScreeningIndex index;
+  index.entries_ = std::move(entries);
+  index.Index();
+  return index;
+}
+
+void ScreeningIndex::KeyTable::Build(
+    std::vector<std::pair<uint64_t, uint32_t>>* pairs) {
+  std::sort(pairs->begin(), pairs->end());
+  pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+  ids.reserve(pairs->size());
+  size_t distinct = 0;
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    if (i == 0 || (*pairs)[i].first != (*pairs)[i - 1].first) ++distinct;
+  }
+  size_t size = 16;
+  while (size < 2 * distinct) size *= 2;
+  slots.assign(size, Slot{});
+  const size_t mask = size - 1;
+  for (size_t i = 0; i < pairs->size();) {
+    size_t j = i;
+    const uint64_t key = (*pairs)[i].first;
+    const uint32_t begin = static_cast<uint32_t>(ids.size());
+    while (j < pairs->size() && (*pairs)[j].first == key) {
+      ids.push_back((*pairs)[j].second);
+      ++j;
+    }
+    size_t at = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    while (slots[at].end != 0) at = (at + 1) & mask;
+    slots[at] = Slot{key, begin, static_cast<uint32_t>(ids.size())};
+    i = j;
+  }
+  pairs->clear();
+  pairs->shrink_to_fit();
+}
+
+void ScreeningIndex::Index() {
+  std::unordered_map<std::string, uint32_t> vocabulary_ids;
+  std::vector<std::pair<uint64_t, uint32_t>> word_keys, joined_keys,
+      skeleton_all, skeleton_abjad;
+  first_name_of_entry_.reserve(entries_.size());
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    const ListEntry& entry = entries_[e];
+    first_name_of_entry_.push_back(static_cast<uint32_t>(names_.size()));
+    std::unordered_set<std::string> seen;
+    for (size_t a = 0; a <= entry.aliases.size(); ++a) {
+      const std::string& raw = a == 0 ? entry.name : entry.aliases[a - 1];
+      for (const NormalizedName& normalized : NormalizeNameVariants(raw)) {
+        if (normalized.empty()) continue;
+        if (!seen.insert(normalized.Key() + "|" + normalized.legal_form)
+                 .second) {
+          continue;
+        }
+        Name name{static_cast<uint32_t>(e), static_cast<uint32_t>(a),
+                  PrepareName(normalized, entry.type)};
+        const uint32_t name_id = static_cast<uint32_t>(names_.size());
+        for (const NameUnit& unit : name.prepared.units) {
+          if (!IsWord(unit.flags)) continue;
+          std::string id_key = unit.text;
+          if (unit.flags & kTokenAbjad) id_key.push_back('\x01');
+          auto [it, inserted] = vocabulary_ids.emplace(
+              std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
+          if (inserted) {
+            VocabularyUnit v;
+            v.unit = unit;
+            v.unit.mask = 0;
+            vocabulary_.push_back(std::move(v));
+            const uint32_t id = it->second;
+            auto& keys = (unit.flags & kTokenJoined) ? joined_keys : word_keys;
+            for (uint64_t key : unit.keys) keys.emplace_back(key, id);
+            for (uint64_t key : unit.deletion_keys) keys.emplace_back(key, id);
+            if (!unit.skeleton.empty()) {
+              skeleton_all.emplace_back(unit.skeleton_key, id);
+              if (unit.flags & kTokenAbjad) {
+                skeleton_abjad.emplace_back(unit.skeleton_key, id);
+              }
+            }
+          }
+          std::vector<Posting>& postings = vocabulary_[it->second].postings;
+          if (postings.empty() || postings.back().name != name_id) {
+            postings.push_back(Posting{name_id, unit.mask});
+          } else {
+            postings.back().mask |= unit.mask;
+          }
+        }
+        names_.push_back(std::move(name));
+      }
+    }
+    for (const Identifier& id : entry.identifiers) {
+      std::string number = NormalizeIdentifier(id.number);
+      if (number.size() < 5) continue;
+      std::vector<uint32_t>& list = identifiers_[number];
+      if (list.empty() || list.back() != e)
+        list.push_back(static_cast<uint32_t>(e));
+    }
+  }
+  // The bounds' token weights, once names_ no longer moves.
+  std::vector<float> weights;
+  std::vector<uint32_t> offsets;
+  for (const Name& name : names_) {
+    offsets.push_back(static_cast<uint32_t>(token_weights_.size()));
+    bounds_.push_back(MakeBoundSide(name.prepared, &weights));
+    token_weights_.insert(token_weights_.end(), weights.begin(), weights.end());
+  }
+  for (size_t n = 0; n < names_.size(); ++n) {
+    bounds_[n].token_weights = token_weights_.data() + offsets[n];
+  }
+  sketches_.reserve(vocabulary_.size());
+  for (const VocabularyUnit& v : vocabulary_)
+    sketches_.push_back(v.unit.sketch);
+  words_.Build(&word_keys);
+  joined_.Build(&joined_keys);
+  skeleton_all_.Build(&skeleton_all);
+  skeleton_abjad_.Build(&skeleton_abjad);
+}
+
+bool ScreeningIndex::TypeAllowed(const ScreenQuery& query,
+                                 const ListEntry& entry) const {
+  return !query.type || *query.type == EntityType::kUnknown ||
+         entry.type == EntityType::kUnknown || entry.type == *query.type;
+}
+
+void ScreeningIndex::AddIdentifierHits(
+    const ScreenQuery& query,
+    std::vector<std::pair<uint32_t, double>>* scores) const {
+  for (const Identifier& id : query.identifiers) {
+    std::string number = NormalizeIdentifier(id.number);
+    if (number.size() < 5) continue;
+    auto it = identifiers_.find(number);
+    if (it == identifiers_.end()) continue;
+    for (uint32_t e : it->second) {
+      // Scored as the entry's primary name, marked by a score of 2 until
+      // Finish turns it into 1 with the reason.
+      scores->emplace_back(first_name_of_entry_[e], 2.0);
+    }
+  }
+}
+
+std::vector<PreparedName> ScreeningIndex::PrepareQuery(
+    const ScreenQuery& query) {
+  std::vector<PreparedName> prepared;
+  for (const NormalizedName& n : NormalizeNameVariants(query.name)) {
+    prepared.push_back(
+        PrepareName(n, query.type.value_or(EntityType::kUnknown)));
+  }
+  return prepared;
+}
+
+std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
+                                        double threshold,
+                                        size_t max_hits) const {
+  std::vector<PreparedName> prepared = PrepareQuery(query);
+  std::vector<std::pair<uint32_t, double>> scores;
+  size_t scored = 0, compared = 0, touched = 0;
+  for (const PreparedName& variant : prepared) {
+    ScreenVariant(query, variant, threshold, &scores);
+    scored += ThreadScratch().last_scored;
+    compared += ThreadScratch().last_compared;
+    touched += ThreadScratch().last_touched;
+  }
+  ThreadScratch().last_scored = scored;
+  ThreadScratch().last_compared = compared;
+  ThreadScratch().last_touched = touched;
+  AddIdentifierHits(query, &scores);
+  return Finish(query, prepared, scores, max_hits);
+}
+
+void ScreeningIndex::ScreenVariant(
+    const ScreenQuery& query, const PreparedName& prepared, double threshold,
+    std::vector<std::pair<uint32_t, double>>* out) const {
+  const MatchParams& params = CurrentMatchParams();
+  Scratch& scratch = ThreadScratch();
+  scratch.Prepare(names_.size(), vocabulary_.size());
+  scratch.last_scored = 0;
+  scratch.last_compared = 0;
+  const uint32_t stamp = scratch.name_generation;
+
+  const bool has_facts = query.country || query.date_of_birth;
+  const double slack = has_facts ? kMaxFactBoost : 0.0;
+
+  // 1. For each word unit of the query, the vocabulary units it may pair
+  //    with, and how many names those carry.
+  const size_t unit_count = prepared.units.size();
+  if (scratch.similar.size() < unit_count) scratch.similar.resize(unit_count);
+  std::vector<size_t> postings_of(unit_count, 0);
+  size_t query_words = 0;
+  for (size_t u = 0; u < unit_count; ++u) {
+    const NameUnit& unit = prepared.units[u];
+    std::vector<uint32_t>& similar = scratch.similar[u];
+    similar.clear();
+    if (!IsWord(unit.flags)) continue;
+    if (!(unit.flags & kTokenJoined)) ++query_words;
+    const uint32_t vocab_stamp = scratch.NextVocabGeneration();
+    auto consider = [&](uint32_t v) {
+      if (scratch.vocab_stamp[v] == vocab_stamp) return;
+      scratch.vocab_stamp[v] = vocab_stamp;
+      ++scratch.last_compared;
+      if (!SketchMayPair(unit.sketch, sketches_[v])) return;
+      const VocabularyUnit& vu = vocabulary_[v];
+      if (UnitSimilarity(unit, vu.unit) < params.pair_min) return;
+      similar.push_back(v);
+      postings_of[u] += vu.postings.size();
+    };
+    auto lookup = [&](const KeyTable& table) {
+      const size_t length = unit.fold.size();
+      for (size_t k = 0; k < kBlockKeyKinds; ++k) {
+        for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
+             l <= length + kMaxLengthGap; ++l) {
+          table.ForEach(l == length ? unit.keys[k] : BlockKey(k, unit.fold, l),
+                        consider);
+        }
+      }
+      for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
+    };
+    lookup(words_);
+    if (!(unit.flags & kTokenJoined)) lookup(joined_);
+    if (!unit.skeleton.empty()) {
+      ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
+          .ForEach(unit.skeleton_key, consider);
+    }
+  }
+
+  // 2. Which names those units reach, and which of their tokens. When the
+  //    query has two words or more, a name reached by one word alone pays
+  //    the single-word penalty (matcher.h) unless it has initials; if that
+  //    keeps it under the threshold, the commonest word adds only names the
+  //    others reached, or names with initials.
+  size_t update_only = unit_count;
+  if (query_words >= 2 && 1.0 - params.single_word + slack < threshold) {
+    size_t most = 0;
+    for (size_t u = 0; u < unit_count; ++u) {
+      if ((prepared.units[u].flags & kTokenJoined) || postings_of[u] <= most) {
+        continue;
+      }
+      most = postings_of[u];
+      update_only = u;
+    }
+  }
+  auto walk = [&](size_t u, bool add) {
+    const uint32_t mask = prepared.units[u].mask;
+    for (uint32_t v : scratch.similar[u]) {
+      for (const Posting& p : vocabulary_[v].postings) {
+        Scratch::NameSlot& slot = scratch.names[p.name];
+        if (slot.stamp != stamp) {
+          // An initial of the name may take the query's other words.
+          if (!add && !bounds_[p.name].has_initial) continue;
+          slot = Scratch::NameSlot{stamp, 0, 0};
+          scratch.touched.push_back(p.name);
+        }
+        slot.query_mask |= mask;
+        slot.listed_mask |= p.mask;
+      }
+    }
+  };
+  for (size_t u = 0; u < unit_count; ++u) {
+    if (u != update_only) walk(u, true);
+  }
+  if (update_only < unit_count) walk(update_only, false);
+
+  // 3. Score in full only what can reach the threshold.
+  std::vector<std::pair<uint32_t, double>>& scores = *out;
+  scratch.last_touched = scratch.touched.size();
+  std::vector<float> query_weights;
+  const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
+  for (uint32_t n : scratch.touched) {
+    const Scratch::NameSlot& slot = scratch.names[n];
+    if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n],
+                        slot.listed_mask) +
+            slack <
+        threshold) {
+      continue;
+    }
+    const Name& name = names_[n];
+    if (!TypeAllowed(query, entries_[name.entry])) continue;
+    ++scratch.last_scored;
+    double s = ScorePrepared(prepared, name.prepared).score;
+    if (s <= 0) continue;
+    if (has_facts) {
+      s += AdjustForFacts(query.date_of_birth.value_or(""),
+                          query.country.value_or(""), entries_[name.entry])
+               .delta;
+    }
+    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+  }
+}
+
+std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
+                                                  double threshold,
+                                                  size_t max_hits) const {
+  std::vector<PreparedName> prepared = PrepareQuery(query);
+  const bool has_facts = query.country || query.date_of_birth;
+  std::vector<std::pair<uint32_t, double>> scores;
+  for (uint32_t n = 0; n < names_.size(); ++n) {
+    const Name& name = names_[n];
+    if (!TypeAllowed(query, entries_[name.entry])) continue;
+    double s = 0;
+    for (const PreparedName& variant : prepared) {
+      s = std::max(s, ScorePrepared(variant, name.prepared).score);
+    }
+    if (s <= 0) continue;
+    if (has_facts) {
+      s += AdjustForFacts(query.date_of_birth.value_or(""),
+                          query.country.value_or(""), entries_[name.entry])
+               .delta;
+    }
+    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+  }
+  AddIdentifierHits(query, &scores);
+  return Finish(query, prepared, scores, max_hits);
+}
+
+std::vector<Hit> ScreeningIndex::Finish(
+    const ScreenQuery& query, const std::vector<PreparedName>& prepared,
+    const std::vector<std::pair<uint32_t, double>>& name_scores,
+    size_t max_hits) const {
+  // The best name of each entry.
+  std::unordered_map<uint32_t, std::pair<uint32_t, double>> best;
+  for (const auto& [n, s] : name_scores) {
+    uint32_t e = names_[n].entry;
+    auto it = best.find(e);
+    if (it == best.end() || s > it->second.second) best[e] = {n, s};
+  }
+  std::vector<Hit> hits;
+  hits.reserve(best.size());
+  for (const auto& [e, ns] : best) {
+    const ListEntry& entry = entries_[e];
+    const Name& name = names_[ns.first];
+    Hit hit;
+    hit.list = entry.list;
+    hit.source_id = entry.source_id;
+    hit.entry = e;
+    hit.listed_name = entry.name;
+    hit.matched_alias =
+        name.alias == 0 ? entry.name : entry.aliases[name.alias - 1];
+    hit.programs = entry.programs;
+    if (ns.second > 1.0) {
+      hit.score = 1.0;
+      hit.reasons.push_back("identifier matches");
+    } else {
+      hit.score = ns.second;
+      char buf[32];
+      double name_score = 0;
+      for (const PreparedName& variant : prepared) {
+        name_score =
+            std::max(name_score, ScorePrepared(variant, name.prepared).score);
+      }
+      std::snprintf(buf, sizeof buf, "name %.3f", name_score);
+      hit.reasons.push_back(buf);
+      if (query.country || query.date_of_birth) {
+        FactAdjustment facts =
+            AdjustForFacts(query.date_of_birth.value_or(""),
+                           query.country.value_or(""), entry);
+        for (std::string& r : facts.reasons) {
+          hit.reasons.push_back(std::move(r));
+        }
+      }
+    }
+    hits.push_back(std::move(hit));
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.list != b.list) return a.list < b.list;
+    if (a.source_id != b.source_id) return a.source_id < b.source_id;
+    return a.entry < b.entry;
+  });
+  if (hits.size() > max_hits) hits.resize(max_hits);
+  return hits;
+}
+
+Screener::Screener(double threshold, size_t max_hits, size_t cache_capacity)
+    : threshold_(threshold),
+      max_hits_(max_hits),
+      cache_capacity_(cache_capacity) {}
+
+void Screener::Reload(std::vector<ListEntry> entries) {
+  Reload(std::make_shared<const ScreeningIndex>(
+      ScreeningIndex::Build(std::move(entries))));
+}
+
+void Screener::Reload(std::shared_ptr<const ScreeningIndex> index) {
+  index_.store(std::move(index), std::memory_order_release);
+  uint64_t generation = generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  lru_.clear();
+  cache_.clear();
+  cache_generation_ = generation;
+}
+
+std::vector<Hit> Screener::Screen(const ScreenQuery& query) const {
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  std::shared_ptr<const ScreeningIndex> index = this->index();
+  if (!index) return {};
+  std::string key = NormalizeName(query.name).Key() + FactsKey(query);
+  if (cache_capacity_ > 0) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_generation_ == generation) {
+      auto it = cache_.find(key);
+      if (it != cache_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second);
+        cache_hits_.fetch_add(1, std::memory_order_relaxed);
+        return it->second->hits;
+      }
+    }
+  }
+  std::vector<Hit> hits = index->Screen(query, threshold_, max_hits_);
+  if (cache_capacity_ > 0) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_generation_ == generation && !cache_.count(key)) {
+      lru_.push_front(CacheEntry{key, hits});
+      cache_[key] = lru_.begin();
+      if (lru_.size() > cache_capacity_) {
+        cache_.erase(lru_.back().key);
+        lru_.pop_back();
+      }
+    }
+  }
+  return hits;
+}
+
+}  // namespace meridian::compliance

@@ -1,0 +1,216 @@
+// Screening a name against every loaded sanctions list without comparing
+// it with every entry (spec/compliance_risk.md).
+//
+// ScreeningIndex::Build normalises and prepares every primary name and
+// alias (matcher.h) once. Its vocabulary is every distinct unit (token or
+// joined neighbours) of those names, found by the unit's blocking keys:
+// fold prefix, fold suffix, consonant skeleton. A screen
+//   1. prepares the query and, for each of its word units, looks up the
+//      vocabulary units sharing a key and keeps those UnitSimilarity says
+//      may pair (the same test the scorer applies, so nothing the scorer
+//      would pair is missed);
+//   2. walks their postings, collecting for each listed name which of its
+//      tokens and which query tokens could pair;
+//   3. scores in full only the names whose ScoreUpperBound (plus the most
+//      the facts can add) reaches the threshold.
+// So Screen returns exactly what scoring every name would return at that
+// threshold (the matcher tests check it against a brute-force scan), while
+// touching a few hundred names instead of tens of thousands.
+//
+// Identifiers (passport, national id, IMO, registration number) are a hash
+// lookup: an exact match scores 1.
+//
+// A built index is immutable; Screen may run on many threads at once.
+// Screener holds the current index behind an atomic shared_ptr: Reload
+// builds a new index while the old one keeps serving, then swaps, and
+// forgets the cached results of the old one.
+//
+//   ScreeningIndex index = ScreeningIndex::Build(entries);
+//   std::vector<Hit> hits = index.Screen({.name = "Vladimir Putin"}, 0.88, 10);
+#ifndef MERIDIAN_COMPLIANCE_SCREENING_INDEX_H_
+#define MERIDIAN_COMPLIANCE_SCREENING_INDEX_H_
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compliance/list_entry.h"
+#include "compliance/matcher.h"
+
+namespace meridian::compliance {
+
+struct ScreenQuery {
+  std::string name;
+  std::optional<std::string> country;        // ISO 3166 alpha-2
+  std::optional<std::string> date_of_birth;  // YYYY, YYYY-MM, YYYY-MM-DD
+  std::optional<EntityType> type;  // when set, other types are skipped
+  std::vector<Identifier> identifiers;
+};
+
+struct Hit {
+  std::string list;
+  std::string source_id;
+  size_t entry = 0;           // index into the entries the index was built on
+  std::string listed_name;    // the entry's primary name
+  std::string matched_alias;  // the name that matched (may be the primary)
+  double score = 0;
+  std::string programs;
+  std::vector<std::string> reasons;  // "name 0.93", "date of birth matches"
+};
+
+class ScreeningIndex {
+ public:
+  static ScreeningIndex Build(const std::vector<ListEntry>& entries);
+  static ScreeningIndex Build(std::vector<ListEntry>&& entries);
+
+  ScreeningIndex(ScreeningIndex&&) = default;
+  ScreeningIndex& operator=(ScreeningIndex&&) = default;
+
+  // Hits with score >= threshold, best first (ties: list, then source id),
+  // at most max_hits, one per entry (its best-matching name).
+  std::vector<Hit> Screen(const ScreenQuery& query, double threshold,
+                          size_t max_hits) const;
+
+  // The same answer by scoring every name: for tests and benchmarks.
+  std::vector<Hit> ScreenBruteForce(const ScreenQuery& query, double threshold,
+                                    size_t max_hits) const;
+
+  size_t entry_count() const { return entries_.size(); }
+  size_t name_count() const { return names_.size(); }
+  size_t vocabulary_size() const { return vocabulary_.size(); }
+  const std::vector<ListEntry>& entries() const { return entries_; }
+
+  // How many names the last Screen on this thread scored in full (the
+  // blocking's work), for benchmarks and tests.
+  static size_t LastScoredCount();
+  // And how many vocabulary units it compared, how many names it touched.
+  static size_t LastComparedCount();
+  static size_t LastTouchedCount();
+
+ private:
+  ScreeningIndex() = default;
+  void Index();
+
+  struct Name {
+    uint32_t entry;
+    uint32_t alias;  // 0 = the primary name, i = aliases[i - 1]
+    PreparedName prepared;
+  };
+  struct Posting {
+    uint32_t name;
+    uint32_t mask;  // the listed tokens the unit covers
+  };
+  struct VocabularyUnit {
+    NameUnit unit;
+    std::vector<Posting> postings;
+  };
+
+  static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
+  void ScreenVariant(const ScreenQuery& query, const PreparedName& prepared,
+                     double threshold,
+                     std::vector<std::pair<uint32_t, double>>* scores) const;
+  std::vector<Hit> Finish(
+      const ScreenQuery& query, const std::vector<PreparedName>& prepared,
+      const std::vector<std::pair<uint32_t, double>>& name_scores,
+      size_t max_hits) const;
+  void AddIdentifierHits(
+      const ScreenQuery& query,
+      std::vector<std::pair<uint32_t, double>>* scores) const;
+  bool TypeAllowed(const ScreenQuery& query, const ListEntry& entry) const;
+
+  std::vector<ListEntry> entries_;
+  std::vector<Name> names_;
+  // Per name, what the score bound needs, flat: BoundSide with its
+  // token_weights pointing into token_weights_.
+  std::vector<BoundSide> bounds_;
+  std::vector<float> token_weights_;
+  std::vector<uint32_t> first_name_of_entry_;  // names_ index of primary
+  // Blocking key → vocabulary ids, in one flat array.
+  // Open addressing over a power-of-two table of (key, begin, end).
+  struct KeyTable {
+    struct Slot {
+      uint64_t key = 0;
+      uint32_t begin = 0, end = 0;  // end == 0: empty
+    };
+    std::vector<Slot> slots;
+    std::vector<uint32_t> ids;
+    void Build(std::vector<std::pair<uint64_t, uint32_t>>* pairs);
+    template <typename F>
+    void ForEach(uint64_t key, F&& f) const {
+      if (slots.empty()) return;
+      const size_t mask = slots.size() - 1;
+      for (size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;;
+           i = (i + 1) & mask) {
+        const Slot& slot = slots[i];
+        if (slot.end == 0) return;
+        if (slot.key == key) {
+          for (uint32_t k = slot.begin; k < slot.end; ++k) f(ids[k]);
+          return;
+        }
+      }
+    }
+  };
+
+  std::vector<VocabularyUnit> vocabulary_;
+  std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
+  // Fold keys of single words and of joined pairs (a joined query unit
+  // looks only among single words); skeleton keys of every unit and of
+  // the units written without vowels.
+  KeyTable words_, joined_, skeleton_all_, skeleton_abjad_;
+  std::unordered_map<std::string, std::vector<uint32_t>> identifiers_;
+};
+
+// The current index, reloadable while serving, with a small cache of recent
+// screens (by normalised name and the query's facts).
+class Screener {
+ public:
+  explicit Screener(double threshold = kDefaultThreshold, size_t max_hits = 20,
+                    size_t cache_capacity = 4096);
+
+  // Builds an index of `entries` and makes it current; screens running
+  // meanwhile use the old one. Empties the cache.
+  void Reload(std::vector<ListEntry> entries);
+  void Reload(std::shared_ptr<const ScreeningIndex> index);
+
+  std::shared_ptr<const ScreeningIndex> index() const {
+    return index_.load(std::memory_order_acquire);
+  }
+  bool ready() const { return index() != nullptr; }
+
+  // Hits at the screener's threshold; empty before the first Reload.
+  std::vector<Hit> Screen(const ScreenQuery& query) const;
+
+  uint64_t generation() const {
+    return generation_.load(std::memory_order_acquire);
+  }
+  size_t cache_hits() const { return cache_hits_.load(); }
+
+ private:
+  struct CacheEntry {
+    std::string key;
+    std::vector<Hit> hits;
+  };
+
+  double threshold_;
+  size_t max_hits_;
+  size_t cache_capacity_;
+  std::atomic<std::shared_ptr<const ScreeningIndex>> index_;
+  std::atomic<uint64_t> generation_{0};
+
+  mutable std::mutex cache_mu_;
+  mutable std::list<CacheEntry> lru_;  // most recent first
+  mutable std::unordered_map<std::string, std::list<CacheEntry>::iterator>
+      cache_;
+  mutable uint64_t cache_generation_ = 0;
+  mutable std::atomic<size_t> cache_hits_{0};
+};
+
+}  // namespace meridian::compliance
+
+#endif  // MERIDIAN_COMPLIANCE_SCREENING_INDEX_H_
