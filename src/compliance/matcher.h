@@ -86,14 +86,15 @@ const MatchParams& CurrentMatchParams();
 //     deleting at most one letter from each makes them equal (every single
 //     substitution, insertion, deletion or swap of neighbours: "Schloz" /
 //     "Scholz", "Tom" / "Tim"), compared by the hashes of those deletions;
-//   - or their folds differ in length by at most kMaxLengthGap and share
-//     their first three or last three letters ("Lukashnko" / "Lukashenko");
+//   - or (not for a joined pair) their folds differ in length by at most
+//     kMaxLengthGap and share their first three or last three letters
+//     ("Lukashnko" / "Lukashenko");
 //   - or, when either is from a vowelless script, their consonant
 //     skeletons share the first three letters ("mhmd" / "mohamed").
 // The index finds exactly these candidates with the same keys, so a screen
 // sees every pair a full scan would.
 inline constexpr size_t kBlockKeyKinds = 2;  // fold prefix, fold suffix
-inline constexpr size_t kMaxLengthGap = 2;
+inline constexpr size_t kMaxLengthGap = 1;
 uint64_t BlockKey(size_t kind, std::string_view fold, size_t length);
 uint64_t SkeletonKey(std::string_view skeleton);
 // The hashes of `fold` and, for folds of three letters or more, of every
@@ -187,6 +188,7 @@ struct BoundSide {
   float weight = 0;
   float nonword_weight = 0;  // particles, initials, numbers
   bool has_initial = false;
+  uint8_t initials = 0;  // how many (each may take one word of the other)
 };
 BoundSide MakeBoundSide(const PreparedName& name,
                         std::vector<float>* weights_storage);

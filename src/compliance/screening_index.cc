@@ -141,8 +141,11 @@ void ScreeningIndex::Index() {
       const uint32_t name_id = static_cast<uint32_t>(names_.size());
       for (const NameUnit& unit : name.prepared.units) {
         if (!IsWord(unit.flags)) continue;
+        // One vocabulary unit per text and kind: a joined pair and a word
+        // spelt the same pair differently.
         std::string id_key = unit.text;
         if (unit.flags & kTokenAbjad) id_key.push_back('\x01');
+        if (unit.flags & kTokenJoined) id_key.push_back('\x02');
         auto [it, inserted] = vocabulary_ids.emplace(
             std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
         if (inserted) {
@@ -151,8 +154,11 @@ void ScreeningIndex::Index() {
           v.unit.mask = 0;
           vocabulary_.push_back(std::move(v));
           const uint32_t id = it->second;
-          auto& keys = (unit.flags & kTokenJoined) ? joined_keys : word_keys;
-          for (uint64_t key : unit.keys) keys.emplace_back(key, id);
+          const bool joined = (unit.flags & kTokenJoined) != 0;
+          auto& keys = joined ? joined_keys : word_keys;
+          if (!joined) {
+            for (uint64_t key : unit.keys) keys.emplace_back(key, id);
+          }
           for (uint64_t key : unit.deletion_keys) keys.emplace_back(key, id);
           if (!unit.skeleton.empty()) {
             skeleton_all.emplace_back(unit.skeleton_key, id);
@@ -285,9 +291,10 @@ void ScreeningIndex::ScreenVariant(
       similar.push_back(v);
       postings_of[u] += vu.postings.size();
     };
-    auto lookup = [&](const KeyTable& table) {
+    // Prefix and suffix keys only between single words (matcher.h).
+    auto lookup = [&](const KeyTable& table, bool prefix_suffix) {
       const size_t length = unit.fold.size();
-      for (size_t k = 0; k < kBlockKeyKinds; ++k) {
+      for (size_t k = 0; k < kBlockKeyKinds && prefix_suffix; ++k) {
         for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
              l <= length + kMaxLengthGap; ++l) {
           table.ForEach(l == length ? unit.keys[k]
@@ -297,8 +304,9 @@ void ScreeningIndex::ScreenVariant(
       }
       for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
     };
-    lookup(words_);
-    if (!(unit.flags & kTokenJoined)) lookup(joined_);
+    const bool joined = (unit.flags & kTokenJoined) != 0;
+    lookup(words_, !joined);
+    if (!joined) lookup(joined_, false);
     if (!unit.skeleton.empty()) {
       ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
           .ForEach(unit.skeleton_key, consider);
