@@ -155,7 +155,7 @@ std::vector<uint64_t> DeletionKeys(std::string_view fold) {
   return keys;
 }
 uint64_t SkeletonKey(std::string_view skeleton) {
-  return HashKey('k', skeleton.substr(0, 3));
+  return HashKey('k', skeleton);
 }
 
 PreparedName PrepareName(const NormalizedName& name, EntityType type) {
