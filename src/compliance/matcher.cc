@@ -154,7 +154,7 @@ std::vector<uint64_t> DeletionKeys(std::string_view fold) {
   return keys;
 }
 uint64_t SkeletonKey(std::string_view skeleton) {
-  return HashKey('k', skeleton.substr(0, 3));
+  return HashKey('k', skeleton);
 }
 
 PreparedName PrepareName(const NormalizedName& name, EntityType type) {
@@ -344,7 +344,9 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
   const bool near_length = la <= lb + kMaxLengthGap && lb <= la + kMaxLengthGap;
   bool keyed = false;
   if (near_length) {
-    for (size_t k = 0; k < kBlockKeyKinds && !keyed; ++k) {
+    // A joined pair meets a word only one edit away, not by prefix.
+    for (size_t k = 0; k < kBlockKeyKinds && !keyed && !(either & kTokenJoined);
+         ++k) {
       keyed = BlockPart(k, a.fold) == BlockPart(k, b.fold);
     }
     keyed = keyed || (la <= lb + 1 && lb <= la + 1 &&
@@ -369,14 +371,17 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
                                                     b.sketch.fold_letters),
                                       CommonPrefix(a.fold, b.fold), w);
   if (!skeletons && std::max(text_bound, fold_bound) < needed) return 0.0;
+  // Jaro-Winkler first: the edit part adds at most w.
   double s = 0;
   if (text_bound >= needed) {
-    s = (1 - w) * JaroWinkler(a.text, b.text) +
-        w * EditSimilarity(a.text, b.text);
+    const double jw = (1 - w) * JaroWinkler(a.text, b.text);
+    if (jw + w >= needed) s = jw + w * EditSimilarity(a.text, b.text);
   }
   if (fold_bound > s && fold_bound >= needed) {
-    s = std::max(s, p.fold_factor * ((1 - w) * JaroWinkler(a.fold, b.fold) +
-                                     w * EditSimilarity(a.fold, b.fold)));
+    const double jw = (1 - w) * JaroWinkler(a.fold, b.fold);
+    if (p.fold_factor * (jw + w) > s && p.fold_factor * (jw + w) >= needed) {
+      s = std::max(s, p.fold_factor * (jw + w * EditSimilarity(a.fold, b.fold)));
+    }
   }
   if (skeletons) {
     s = std::max(s, p.skeleton_factor * JaroWinkler(a.skeleton, b.skeleton));
@@ -508,6 +513,7 @@ BoundSide MakeBoundSide(const PreparedName& name,
     } else {
       side.nonword_weight += u.weight;
     }
+    if ((u.flags & kTokenInitial) && side.initials < 255) ++side.initials;
   }
   side.token_weights = weights_storage->data();
   side.weight = static_cast<float>(name.weight);
@@ -531,14 +537,18 @@ double ScoreUpperBound(const BoundSide& query, uint32_t query_mask,
                        const BoundSide& listed, uint32_t listed_mask) {
   const MatchParams& p = g_params;
   if (query.weight <= 0 || listed.weight <= 0) return 0;
-  // Particles and initials pair without the index seeing them, and so does
-  // any word when the other name has initials.
-  const double mq = listed.has_initial
-                        ? query.weight
-                        : MaskWeight(query, query_mask) + query.nonword_weight;
-  const double ml = query.has_initial ? listed.weight
-                                      : MaskWeight(listed, listed_mask) +
-                                            listed.nonword_weight;
+  // Particles and initials pair without the index seeing them, and each
+  // initial of the other name may take one more word (of at most 8
+  // letters' weight).
+  auto matched = [](const BoundSide& side, uint32_t mask,
+                    const BoundSide& other) {
+    const double hit = MaskWeight(side, mask);
+    const double unhit = MaskWeight(side, side.word_mask & ~mask);
+    return hit + side.nonword_weight +
+           std::min(unhit, 8.0 * other.initials);
+  };
+  const double mq = matched(query, query_mask, listed);
+  const double ml = matched(listed, listed_mask, query);
   const double uq = 1.0 - std::min(1.0, mq / query.weight);
   const double ul = 1.0 - std::min(1.0, ml / listed.weight);
   double bound = 1.0 - p.substitution * std::min(uq, ul) -
@@ -551,9 +561,9 @@ double ScoreUpperBound(const BoundSide& query, uint32_t query_mask,
       std::min(__builtin_popcount(query.word_mask & query_mask),
                __builtin_popcount(listed.word_mask & listed_mask));
   const bool query_left =
-      !listed.has_initial && (query.word_mask & ~query_mask);
+      __builtin_popcount(query.word_mask & ~query_mask) > listed.initials;
   const bool listed_left =
-      !query.has_initial && (listed.word_mask & ~listed_mask);
+      __builtin_popcount(listed.word_mask & ~listed_mask) > query.initials;
   if (pairs_possible <= 1 && (query_left || listed_left)) {
     bound -= p.single_word;
   }

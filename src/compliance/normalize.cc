@@ -114,8 +114,12 @@ std::vector<RawWord> SplitRawWords(std::string_view in) {
 // McCune-Reischauer or customary spellings ("Kim", "Pak", "Jong"). Bring
 // the syllable nearer to those: g/b at the start are k/p, g/b/d at the end
 // k/p/t, "eo" is "o", "eu" is "u", and the lone syllable 이 is "lee".
-std::string CustomaryKorean(std::string s) {
-  if (s == "i") return "lee";
+void CustomaryKorean(std::string* out) {
+  std::string& s = *out;
+  if (s.size() == 1 && s[0] == 'i') {
+    s = "lee";
+    return;
+  }
   auto replace_all = [&](std::string_view from, std::string_view to) {
     for (size_t at = s.find(from); at != std::string::npos;
          at = s.find(from, at + to.size())) {
@@ -132,7 +136,6 @@ std::string CustomaryKorean(std::string s) {
     if (last == 'b') last = 'p';
     if (last == 'd') last = 't';
   }
-  return s;
 }
 
 std::string Transliterate(const RawWord& word) {
@@ -147,7 +150,7 @@ std::string Transliterate(const RawWord& word) {
   ThreadTransliterator().transliterate(text);
   std::string out;
   text.toUTF8String(out);
-  if (word.hangul) out = CustomaryKorean(std::move(out));
+  if (word.hangul) CustomaryKorean(&out);
   return out;
 }
 
@@ -760,12 +763,15 @@ NormalizedName NormalizeName(std::string_view utf8_name) {
         if (c >= '0' && c <= '9') c = kLeet[c - '0'];
       }
     }
-    if (!(f & kNoParticle) && !CanonicalParticle(t).empty()) {
-      f |= kTokenParticle;
-    }
+    const bool cjk = (f & kNoParticle) != 0;
+    if (!cjk && !CanonicalParticle(t).empty()) f |= kTokenParticle;
     f &= static_cast<uint8_t>(~kNoParticle);
     if (t.size() == 1 && t[0] >= 'a' && t[0] <= 'z') f |= kTokenInitial;
-    if (IsDigits(t) || IsRomanNumeral(t)) f |= kTokenNumber;
+    // A roman numeral follows a name ("Fund XI"); "Xi Jinping" starts with
+    // a surname.
+    if (IsDigits(t) || (!cjk && i > begin && IsRomanNumeral(t))) {
+      f |= kTokenNumber;
+    }
     name.tokens.push_back(t);
     name.flags.push_back(f);
   }

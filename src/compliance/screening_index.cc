@@ -120,7 +120,7 @@ void ScreeningIndex::KeyTable::Build(
 }
 
 void ScreeningIndex::Index() {
-  std::unordered_map<std::string, uint32_t> vocabulary_ids;
+  std::unordered_map<std::string, uint32_t>& vocabulary_ids = vocabulary_ids_;
   std::vector<std::pair<uint64_t, uint32_t>> word_keys, joined_keys,
       skeleton_all, skeleton_abjad;
   first_name_of_entry_.reserve(entries_.size());
@@ -141,8 +141,7 @@ void ScreeningIndex::Index() {
         const uint32_t name_id = static_cast<uint32_t>(names_.size());
         for (const NameUnit& unit : name.prepared.units) {
           if (!IsWord(unit.flags)) continue;
-          std::string id_key = unit.text;
-          if (unit.flags & kTokenAbjad) id_key.push_back('\x01');
+          std::string id_key = VocabularyKey(unit);
           auto [it, inserted] = vocabulary_ids.emplace(
               std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
           if (inserted) {
@@ -151,8 +150,11 @@ void ScreeningIndex::Index() {
             v.unit.mask = 0;
             vocabulary_.push_back(std::move(v));
             const uint32_t id = it->second;
-            auto& keys = (unit.flags & kTokenJoined) ? joined_keys : word_keys;
-            for (uint64_t key : unit.keys) keys.emplace_back(key, id);
+            const bool joined = (unit.flags & kTokenJoined) != 0;
+            auto& keys = joined ? joined_keys : word_keys;
+            if (!joined) {
+              for (uint64_t key : unit.keys) keys.emplace_back(key, id);
+            }
             for (uint64_t key : unit.deletion_keys) keys.emplace_back(key, id);
             if (!unit.skeleton.empty()) {
               skeleton_all.emplace_back(unit.skeleton_key, id);
@@ -197,6 +199,20 @@ void ScreeningIndex::Index() {
   joined_.Build(&joined_keys);
   skeleton_all_.Build(&skeleton_all);
   skeleton_abjad_.Build(&skeleton_abjad);
+
+  // What each vocabulary unit pairs with, so that a screen looks up only
+  // the query words the lists do not spell.
+  Scratch scratch;
+  scratch.Prepare(names_.size(), vocabulary_.size());
+  std::vector<uint32_t> similar;
+  neighbor_offsets_.reserve(vocabulary_.size() + 1);
+  neighbor_offsets_.push_back(0);
+  for (const VocabularyUnit& v : vocabulary_) {
+    similar.clear();
+    FindSimilar(v.unit, &scratch, &similar);
+    neighbors_.insert(neighbors_.end(), similar.begin(), similar.end());
+    neighbor_offsets_.push_back(static_cast<uint32_t>(neighbors_.size()));
+  }
 }
 
 bool ScreeningIndex::TypeAllowed(const ScreenQuery& query,
@@ -250,6 +266,49 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   return Finish(query, prepared, scores, max_hits);
 }
 
+std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
+  // One vocabulary unit per text and kind: a joined pair and a word spelt
+  // the same pair differently.
+  std::string key = unit.text;
+  if (unit.flags & kTokenAbjad) key.push_back('\x01');
+  if (unit.flags & kTokenJoined) key.push_back('\x02');
+  return key;
+}
+
+void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
+                                 std::vector<uint32_t>* similar) const {
+  Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
+  const MatchParams& params = CurrentMatchParams();
+  const uint32_t vocab_stamp = scratch.NextVocabGeneration();
+  auto consider = [&](uint32_t v) {
+    if (scratch.vocab_stamp[v] == vocab_stamp) return;
+    scratch.vocab_stamp[v] = vocab_stamp;
+    ++scratch.last_compared;
+    if (!SketchMayPair(unit.sketch, sketches_[v])) return;
+    if (UnitSimilarity(unit, vocabulary_[v].unit) < params.pair_min) return;
+    similar->push_back(v);
+  };
+  // Prefix and suffix keys only between single words (matcher.h).
+  auto lookup = [&](const KeyTable& table, bool prefix_suffix) {
+    const size_t length = unit.fold.size();
+    for (size_t k = 0; k < kBlockKeyKinds && prefix_suffix; ++k) {
+      for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
+           l <= length + kMaxLengthGap; ++l) {
+        table.ForEach(l == length ? unit.keys[k] : BlockKey(k, unit.fold, l),
+                      consider);
+      }
+    }
+    for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
+  };
+  const bool joined = (unit.flags & kTokenJoined) != 0;
+  lookup(words_, !joined);
+  if (!joined) lookup(joined_, false);
+  if (!unit.skeleton.empty()) {
+    ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
+        .ForEach(unit.skeleton_key, consider);
+  }
+}
+
 void ScreeningIndex::ScreenVariant(
     const ScreenQuery& query, const PreparedName& prepared, double threshold,
     std::vector<std::pair<uint32_t, double>>* out) const {
@@ -275,34 +334,17 @@ void ScreeningIndex::ScreenVariant(
     similar.clear();
     if (!IsWord(unit.flags)) continue;
     if (!(unit.flags & kTokenJoined)) ++query_words;
-    const uint32_t vocab_stamp = scratch.NextVocabGeneration();
-    auto consider = [&](uint32_t v) {
-      if (scratch.vocab_stamp[v] == vocab_stamp) return;
-      scratch.vocab_stamp[v] = vocab_stamp;
-      ++scratch.last_compared;
-      if (!SketchMayPair(unit.sketch, sketches_[v])) return;
-      const VocabularyUnit& vu = vocabulary_[v];
-      if (UnitSimilarity(unit, vu.unit) < params.pair_min) return;
-      similar.push_back(v);
-      postings_of[u] += vu.postings.size();
-    };
-    auto lookup = [&](const KeyTable& table) {
-      const size_t length = unit.fold.size();
-      for (size_t k = 0; k < kBlockKeyKinds; ++k) {
-        for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
-             l <= length + kMaxLengthGap; ++l) {
-          table.ForEach(l == length ? unit.keys[k] : BlockKey(k, unit.fold, l),
-                        consider);
-        }
-      }
-      for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
-    };
-    lookup(words_);
-    if (!(unit.flags & kTokenJoined)) lookup(joined_);
-    if (!unit.skeleton.empty()) {
-      ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
-          .ForEach(unit.skeleton_key, consider);
+    // A unit spelt like a vocabulary unit of the same kind pairs with what
+    // Build found for that one; others are looked up.
+    auto known = vocabulary_ids_.find(VocabularyKey(unit));
+    if (known != vocabulary_ids_.end()) {
+      const uint32_t id = known->second;
+      similar.assign(neighbors_.begin() + neighbor_offsets_[id],
+                     neighbors_.begin() + neighbor_offsets_[id + 1]);
+    } else {
+      FindSimilar(unit, &scratch, &similar);
     }
+    for (uint32_t v : similar) postings_of[u] += vocabulary_[v].postings.size();
   }
 
   // 2. Which names those units reach, and which of their tokens. When the

@@ -2,12 +2,15 @@
 // it with every entry (spec/compliance_risk.md).
 //
 // ScreeningIndex::Build normalises and prepares every primary name and
-// alias (matcher.h) once. Its vocabulary is every distinct unit (token or
-// joined neighbours) of those names, found by the unit's blocking keys:
-// fold prefix, fold suffix, consonant skeleton. A screen
-//   1. prepares the query and, for each of its word units, looks up the
-//      vocabulary units sharing a key and keeps those UnitSimilarity says
-//      may pair (the same test the scorer applies, so nothing the scorer
+// alias (matcher.h) once. Its vocabulary is every distinct word unit (token
+// or joined neighbours) of those names, found by the unit's blocking keys
+// (fold prefix and suffix by length, one-deletion neighbourhood, consonant
+// skeleton); Build also records, for each vocabulary unit, the others it
+// pairs with. A screen
+//   1. prepares the query and, for each of its word units, takes the
+//      recorded partners when the lists spell it the same way, else looks
+//      up the vocabulary units sharing a key and keeps those UnitSimilarity
+//      says may pair (the test the scorer applies, so nothing the scorer
 //      would pair is missed);
 //   2. walks their postings, collecting for each listed name which of its
 //      tokens and which query tokens could pair;
@@ -15,7 +18,8 @@
 //      the facts can add) reaches the threshold.
 // So Screen returns exactly what scoring every name would return at that
 // threshold (the matcher tests check it against a brute-force scan), while
-// touching a few hundred names instead of tens of thousands.
+// fully scoring a handful of names instead of tens of thousands. Change
+// MatchParams before Build, never after.
 //
 // Identifiers (passport, national id, IMO, registration number) are a hash
 // lookup: an exact match scores 1.
@@ -112,6 +116,11 @@ class ScreeningIndex {
   };
 
   static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
+  static std::string VocabularyKey(const NameUnit& unit);
+  // The vocabulary units UnitSimilarity pairs with `unit` (scratch is the
+  // thread's work space, a Scratch of the .cc).
+  void FindSimilar(const NameUnit& unit, void* scratch,
+                   std::vector<uint32_t>* similar) const;
   void ScreenVariant(const ScreenQuery& query, const PreparedName& prepared,
                      double threshold,
                      std::vector<std::pair<uint32_t, double>>* scores) const;
@@ -159,6 +168,11 @@ class ScreeningIndex {
 
   std::vector<VocabularyUnit> vocabulary_;
   std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
+  std::unordered_map<std::string, uint32_t> vocabulary_ids_;
+  // neighbors_[neighbor_offsets_[i] .. neighbor_offsets_[i + 1]): what
+  // vocabulary unit i pairs with (UnitSimilarity >= pair_min).
+  std::vector<uint32_t> neighbor_offsets_;
+  std::vector<uint32_t> neighbors_;
   // Fold keys of single words and of joined pairs (a joined query unit
   // looks only among single words); skeleton keys of every unit and of
   // the units written without vowels.
