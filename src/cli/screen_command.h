@@ -40,10 +40,8 @@ struct ScreenOptions {
 };
 
 // ---------------------------------------------------------------------------
-// THE ONE PLACE THE SCREEN COMMAND GETS ITS LIST ENTRIES.
-// For now an error ("list loaders not merged yet"); at the merge it calls
-// compliance::LoadSanctionsDir(lists_dir, progress) and flattens the
-// LoadedList entries.
+// The one place the screen command gets its list entries:
+// compliance::LoadSanctionsDir(lists_dir, progress), flattened.
 // ---------------------------------------------------------------------------
 Result<std::vector<compliance::ListEntry>> LoadEntriesForScreening(
     const std::string& lists_dir);
