@@ -8,48 +8,33 @@
 #include <fstream>
 #include <string>
 
+#include "cli/testing/run_meridian.h"
 #include "core/testing/temp_dir.h"
 
 namespace {
 
-struct CommandRun {
-  int exit_code;
-  std::string output;
-};
-
-CommandRun Meridian(const std::string& args) {
-  std::string command = std::string(MERIDIAN_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  CommandRun run{-1, ""};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-    run.output.append(buf.data(), n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+using meridian::cli::testing::CommandRun;
+using meridian::cli::testing::RunMeridian;
 
 TEST(CliTest, DemoThenVerifyThenCorruptionIsReported) {
   meridian::testing::TempDir dir;
   std::string data = dir.path() + "/data";
   CommandRun demo =
-      Meridian("demo --seconds 1.5 --rate 500 --data-dir " + data);
+      RunMeridian("demo --seconds 1.5 --rate 500 --data-dir " + data);
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   EXPECT_NE(demo.output.find("stopped cleanly"), std::string::npos)
       << demo.output;
 
   // Starting again continues the same world.
-  CommandRun again = Meridian("demo --seconds 0.5 --data-dir " + data);
+  CommandRun again = RunMeridian("demo --seconds 0.5 --data-dir " + data);
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("recovered: snapshot at batch"),
             std::string::npos);
 
-  CommandRun ok = Meridian("verify " + data);
+  CommandRun ok = RunMeridian("verify " + data);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("OK:"), std::string::npos) << ok.output;
-  CommandRun json = Meridian("verify --json " + data);
+  CommandRun json = RunMeridian("verify --json " + data);
   EXPECT_EQ(json.exit_code, 0);
   EXPECT_NE(json.output.find("\"ok\":true"), std::string::npos) << json.output;
 
@@ -60,21 +45,21 @@ TEST(CliTest, DemoThenVerifyThenCorruptionIsReported) {
     f.seekp(200);
     f.put('\x7f');
   }
-  CommandRun bad = Meridian("verify " + data);
+  CommandRun bad = RunMeridian("verify " + data);
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_NE(bad.output.find("segment-000001.log"), std::string::npos)
       << bad.output;
 }
 
 TEST(CliTest, VerifyOfAMissingDirectoryFails) {
-  CommandRun r = Meridian("verify /nonexistent/meridian-data");
+  CommandRun r = RunMeridian("verify /nonexistent/meridian-data");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("does not exist"), std::string::npos) << r.output;
 }
 
 TEST(CliTest, BenchLedgerPrintsOneJsonObjectPerCase) {
   meridian::testing::TempDir dir;
-  CommandRun r = Meridian(
+  CommandRun r = RunMeridian(
       "bench ledger --case uniform_10k --case replay --seconds 0.3 "
       "--transfers-per-command 64 --json --data-dir " +
       dir.path());
@@ -87,7 +72,7 @@ TEST(CliTest, BenchLedgerPrintsOneJsonObjectPerCase) {
 }
 
 TEST(CliTest, UnknownBenchCaseIsAnError) {
-  CommandRun r = Meridian("bench ledger --case nope");
+  CommandRun r = RunMeridian("bench ledger --case nope");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown case nope"), std::string::npos);
 }

@@ -9,32 +9,19 @@
 #include <fstream>
 
 #include "api/service.h"
+#include "cli/testing/run_meridian.h"
 #include "core/testing/temp_dir.h"
 
 namespace meridian::cli {
+
+using meridian::cli::testing::CommandRun;
+using meridian::cli::testing::RunMeridian;
 namespace {
 
 constexpr char kKey[] = "sk_test_fx_operator_key_0123456789";
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;
-};
-
 CommandRun Meridian(const std::string& args) {
-  const std::string command = std::string("MERIDIAN_OPERATOR_KEY=") + kKey +
-                              " " + MERIDIAN_BINARY + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandRun run;
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    run.output.append(buf.data(), n);
-  }
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return RunMeridian(args, std::string("MERIDIAN_OPERATOR_KEY=") + kKey + " ");
 }
 
 class FxCommandTest : public ::testing::Test {

@@ -21,26 +21,31 @@ bool ReadStr(ByteReader& r, std::string* s, size_t max) {
   return true;
 }
 
+void WritePartiesAndHits(ByteWriter& w, const std::vector<CaseParty>& parties,
+                         const std::vector<CaseHit>& hits) {
+  w.U32(static_cast<uint32_t>(parties.size()));
+  for (const CaseParty& p : parties) {
+    WriteStr(w, p.role);
+    WriteStr(w, p.name);
+    WriteStr(w, p.country);
+    WriteStr(w, p.date_of_birth);
+  }
+  w.U32(static_cast<uint32_t>(hits.size()));
+  for (const CaseHit& h : hits) {
+    WriteStr(w, h.list);
+    WriteStr(w, h.entry_id);
+    WriteStr(w, h.listed_name);
+    w.U16(h.score_bp);
+  }
+}
+
 void WriteCaseBody(ByteWriter& w, const Case& c) {
   w.U128(c.id);
   w.U8(static_cast<uint8_t>(c.kind));
   w.U8(static_cast<uint8_t>(c.status));
   w.U128(c.subject);
   WriteStr(w, c.reason);
-  w.U32(static_cast<uint32_t>(c.parties.size()));
-  for (const CaseParty& p : c.parties) {
-    WriteStr(w, p.role);
-    WriteStr(w, p.name);
-    WriteStr(w, p.country);
-    WriteStr(w, p.date_of_birth);
-  }
-  w.U32(static_cast<uint32_t>(c.hits.size()));
-  for (const CaseHit& h : c.hits) {
-    WriteStr(w, h.list);
-    WriteStr(w, h.entry_id);
-    WriteStr(w, h.listed_name);
-    w.U16(h.score_bp);
-  }
+  WritePartiesAndHits(w, c.parties, c.hits);
   w.U32(static_cast<uint32_t>(c.held_transfers.size()));
   for (u128 t : c.held_transfers) w.U128(t);
   w.I64(c.created_ns);
@@ -230,20 +235,7 @@ std::vector<uint8_t> EncodeHoldForReview(const CaseSpec& spec,
   w.U128(spec.subject);
   w.U8(static_cast<uint8_t>(spec.kind));
   WriteStr(w, spec.reason);
-  w.U32(static_cast<uint32_t>(spec.parties.size()));
-  for (const CaseParty& p : spec.parties) {
-    WriteStr(w, p.role);
-    WriteStr(w, p.name);
-    WriteStr(w, p.country);
-    WriteStr(w, p.date_of_birth);
-  }
-  w.U32(static_cast<uint32_t>(spec.hits.size()));
-  for (const CaseHit& h : spec.hits) {
-    WriteStr(w, h.list);
-    WriteStr(w, h.entry_id);
-    WriteStr(w, h.listed_name);
-    w.U16(h.score_bp);
-  }
+  WritePartiesAndHits(w, spec.parties, spec.hits);
   w.U32(static_cast<uint32_t>(transfers.size() / 128));
   w.Raw(transfers.data(), transfers.size());
   return out;

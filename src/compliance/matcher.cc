@@ -380,7 +380,8 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
   if (fold_bound > s && fold_bound >= needed) {
     const double jw = (1 - w) * JaroWinkler(a.fold, b.fold);
     if (p.fold_factor * (jw + w) > s && p.fold_factor * (jw + w) >= needed) {
-      s = std::max(s, p.fold_factor * (jw + w * EditSimilarity(a.fold, b.fold)));
+      s = std::max(s,
+                   p.fold_factor * (jw + w * EditSimilarity(a.fold, b.fold)));
     }
   }
   if (skeletons) {
@@ -544,8 +545,7 @@ double ScoreUpperBound(const BoundSide& query, uint32_t query_mask,
                     const BoundSide& other) {
     const double hit = MaskWeight(side, mask);
     const double unhit = MaskWeight(side, side.word_mask & ~mask);
-    return hit + side.nonword_weight +
-           std::min(unhit, 8.0 * other.initials);
+    return hit + side.nonword_weight + std::min(unhit, 8.0 * other.initials);
   };
   const double mq = matched(query, query_mask, listed);
   const double ml = matched(listed, listed_mask, query);

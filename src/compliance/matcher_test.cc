@@ -63,9 +63,8 @@ TEST(ScoreNamesTest, DifferentPeople) {
   EXPECT_LT(ScoreNames("N.N.", "Nursultan Nazarbayev"), kT);
   EXPECT_LT(ScoreNames("Daisy Ayala", "DAISY"), kT);  // one word of two
   EXPECT_LT(ScoreNames("Friedrich Hans", "Hans Friedrich"), kT);  // order
-  EXPECT_LT(ScoreNames("Saudi Arabian Gas Company",
-                       "Saudi Arabian Oil Company"),
-            kT);
+  EXPECT_LT(
+      ScoreNames("Saudi Arabian Gas Company", "Saudi Arabian Oil Company"), kT);
   EXPECT_EQ(ScoreNames("", "Vladimir Putin"), 0.0);
 }
 
@@ -90,8 +89,7 @@ TEST(FactsTest, DateOfBirthAndCountry) {
   EXPECT_NEAR(AdjustForFacts("1970", "", e).delta, -0.10, 1e-9);
   EXPECT_NEAR(AdjustForFacts("", "ru", e).delta, 0.02, 1e-9);
   EXPECT_NEAR(AdjustForFacts("", "FR", e).delta, -0.03, 1e-9);
-  EXPECT_NEAR(AdjustForFacts("1952-10-07", "RU", e).delta, kMaxFactBoost,
-              1e-9);
+  EXPECT_NEAR(AdjustForFacts("1952-10-07", "RU", e).delta, kMaxFactBoost, 1e-9);
   ListEntry bare;
   EXPECT_EQ(AdjustForFacts("1952-10-07", "RU", bare).delta, 0.0);
 }
@@ -251,13 +249,13 @@ TEST(ScreeningIndexBlockingTest, SameHitsAsFullScan) {
   entries.push_back(extra);
   ScreeningIndex index = ScreeningIndex::Build(entries);
 
-  std::vector<std::string> queries = {"Muhammad bin Ali al-Hassan",
-                                      "M Hassan", "Kim Jong Un", "mhmd ly"};
+  std::vector<std::string> queries = {"Muhammad bin Ali al-Hassan", "M Hassan",
+                                      "Kim Jong Un", "mhmd ly"};
   for (int i = 0; i < 600; ++i) {
     const ListEntry& e = entries[gen.Pick(entries.size())];
-    const std::string& base =
-        e.aliases.empty() || i % 2 == 0 ? e.name
-                                        : e.aliases[gen.Pick(e.aliases.size())];
+    const std::string& base = e.aliases.empty() || i % 2 == 0
+                                  ? e.name
+                                  : e.aliases[gen.Pick(e.aliases.size())];
     queries.push_back(i % 5 == 4 ? gen.Name(1, 5) : gen.Perturb(base));
   }
   size_t with_hits = 0;

@@ -9,8 +9,8 @@
 namespace meridian::compliance {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::Contains;
+using ::testing::ElementsAre;
 
 std::vector<std::string> Tokens(std::string_view name) {
   return NormalizeName(name).tokens;
@@ -140,8 +140,7 @@ TEST(NormalizeTest, TitlesDroppedParticlesKept) {
   // A Chinese syllable is no particle, and "Xi" no roman numeral.
   EXPECT_THAT(NormalizeName("彬 麦").flags, Contains(0));
   EXPECT_THAT(NormalizeName("Xi Jinping").flags, ElementsAre(0, 0));
-  EXPECT_THAT(NormalizeName("Bain Capital Fund XI").flags.back(),
-              kTokenNumber);
+  EXPECT_THAT(NormalizeName("Bain Capital Fund XI").flags.back(), kTokenNumber);
 }
 
 TEST(NormalizeTest, PhoneticFold) {
@@ -152,9 +151,9 @@ TEST(NormalizeTest, PhoneticFold) {
 }
 
 TEST(NormalizeTest, SafeFromManyThreads) {
-  const std::vector<std::string> names = {"Владимир Путин", "محمد علي",
-                                          "金正恩", "김정은", "สมชาย",
-                                          "Société Générale S.A."};
+  const std::vector<std::string> names = {
+      "Владимир Путин", "محمد علي", "金正恩",
+      "김정은",         "สมชาย",    "Société Générale S.A."};
   std::vector<std::string> expected;
   for (const std::string& n : names) expected.push_back(NormalizeName(n).Key());
   std::vector<std::thread> threads;

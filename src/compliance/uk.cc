@@ -165,22 +165,12 @@ Result<LoadedList> ParseUk(std::string_view csv) {
 }  // namespace
 
 Result<LoadedList> ParseUkCsv(std::string_view csv) {
-  MERIDIAN_RETURN_IF_ERROR(internal::CheckSize(kFile, csv));
-  if (Status s = internal::CheckText(csv); !s.ok()) {
-    return InFile(kFile, s.error());
-  }
-  Result<LoadedList> list = ParseUk(csv);
-  if (!list.ok() && list.error().param.empty()) {
-    return InFile(kFile, list.error());
-  }
-  return list;
+  return internal::ParseOneFile(
+      kFile, csv, [](std::string_view text) { return ParseUk(text); });
 }
 
 Result<LoadedList> LoadUkCsv(const std::string& path) {
-  MERIDIAN_ASSIGN_OR_RETURN(std::string csv, internal::ReadListFile(path));
-  MERIDIAN_ASSIGN_OR_RETURN(LoadedList list, ParseUkCsv(csv));
-  list.info.path = path;
-  return list;
+  return internal::LoadOneFile(path, ParseUkCsv);
 }
 
 }  // namespace meridian::compliance

@@ -198,22 +198,12 @@ Result<LoadedList> UnReader::Read() {
 }  // namespace
 
 Result<LoadedList> ParseUnXml(std::string_view xml) {
-  MERIDIAN_RETURN_IF_ERROR(internal::CheckSize(kFile, xml));
-  if (Status s = internal::CheckText(xml); !s.ok()) {
-    return internal::InFile(kFile, s.error());
-  }
-  Result<LoadedList> list = UnReader(xml).Read();
-  if (!list.ok() && list.error().param.empty()) {
-    return internal::InFile(kFile, list.error());
-  }
-  return list;
+  return internal::ParseOneFile(
+      kFile, xml, [](std::string_view text) { return UnReader(text).Read(); });
 }
 
 Result<LoadedList> LoadUnXml(const std::string& path) {
-  MERIDIAN_ASSIGN_OR_RETURN(std::string xml, internal::ReadListFile(path));
-  MERIDIAN_ASSIGN_OR_RETURN(LoadedList list, ParseUnXml(xml));
-  list.info.path = path;
-  return list;
+  return internal::LoadOneFile(path, ParseUnXml);
 }
 
 }  // namespace meridian::compliance

@@ -210,22 +210,12 @@ Result<LoadedList> ParseCsl(std::string_view csv) {
 }  // namespace
 
 Result<LoadedList> ParseUsCsl(std::string_view csv) {
-  MERIDIAN_RETURN_IF_ERROR(internal::CheckSize(kFile, csv));
-  if (Status s = internal::CheckText(csv); !s.ok()) {
-    return InFile(kFile, s.error());
-  }
-  Result<LoadedList> list = ParseCsl(csv);
-  if (!list.ok() && list.error().param.empty()) {
-    return InFile(kFile, list.error());
-  }
-  return list;
+  return internal::ParseOneFile(
+      kFile, csv, [](std::string_view text) { return ParseCsl(text); });
 }
 
 Result<LoadedList> LoadUsCsl(const std::string& path) {
-  MERIDIAN_ASSIGN_OR_RETURN(std::string csv, internal::ReadListFile(path));
-  MERIDIAN_ASSIGN_OR_RETURN(LoadedList list, ParseUsCsl(csv));
-  list.info.path = path;
-  return list;
+  return internal::LoadOneFile(path, ParseUsCsl);
 }
 
 }  // namespace meridian::compliance

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "compliance/internal/fields.h"
+#include "compliance/internal/text.h"
 
 namespace meridian::compliance::internal {
 
@@ -30,6 +31,27 @@ Result<std::string> ReadListFile(const std::string& path) {
 bool FileExists(const std::string& path) {
   std::error_code ec;
   return std::filesystem::is_regular_file(path, ec);
+}
+
+Result<LoadedList> ParseOneFile(
+    std::string_view file, std::string_view text,
+    const std::function<Result<LoadedList>(std::string_view)>& parse) {
+  MERIDIAN_RETURN_IF_ERROR(CheckSize(file, text));
+  if (Status s = CheckText(text); !s.ok()) return InFile(file, s.error());
+  Result<LoadedList> list = parse(text);
+  if (!list.ok() && list.error().param.empty()) {
+    return InFile(file, list.error());
+  }
+  return list;
+}
+
+Result<LoadedList> LoadOneFile(
+    const std::string& path,
+    const std::function<Result<LoadedList>(std::string_view)>& parse) {
+  MERIDIAN_ASSIGN_OR_RETURN(std::string text, ReadListFile(path));
+  MERIDIAN_ASSIGN_OR_RETURN(LoadedList list, parse(text));
+  list.info.path = path;
+  return list;
 }
 
 }  // namespace meridian::compliance::internal
