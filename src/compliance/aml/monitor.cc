@@ -1,3 +1,25 @@
+// Snapshot format of a Monitor (Serialize/Deserialize; little-endian,
+// strings are u32 length + bytes):
+//
+//   u32 n config fields x (str name | i64 value)      booleans 0/1
+//   u64 flows | ignored | clamped | evicted | searches_cut
+//   kRuleCount x u64 alerts | u64 updates
+//   i64 now_ns
+//   u32 n accounts x account, least recently active first
+//   account = u128 id
+//             | 2 x (u8 n x edge)   out, in; oldest first
+//             | 3 x (u8 n x mark)   split_out, split_in, near; oldest first
+//             | u8 n x corridor
+//             | kRuleCount x i64 named_ns | kRuleCount x u128 open_subject
+//   edge     = u128 peer | i64 amount | i64 total | i64 first_ns |
+//              i64 last_ns | u32 count | u16 currency (ISO numeric) |
+//              u8 uniform
+//   mark     = u128 peer | i64 time_ns
+//   corridor = u16 country | u16 currency | u32 flows | i64 first_ns |
+//              i64 last_ns | i64 amount
+//
+// Accounts are written in LRU order, not slot order, so the bytes depend on
+// what the monitor saw and not on which slots it happened to reuse.
 #include "compliance/aml/monitor.h"
 
 #include <algorithm>
@@ -1004,6 +1026,219 @@ void Monitor::CheckSplitNetwork(const Flow& f, std::vector<Alert>* out) {
       " accounts linked by split payments within " + Days(c.window_ns) +
       " (>= " + std::to_string(c.min_accounts) + ")";
   Raise(std::move(alert), c.window_ns, true, out);
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots (format at the top of this file).
+
+namespace {
+
+template <typename T, size_t N, typename Write>
+void WriteRing(ByteWriter* w, const Ring<T, N>& ring, Write write) {
+  w->U8(static_cast<uint8_t>(ring.size()));
+  for (size_t i = ring.size(); i-- > 0;) write(ring.at(i));
+}
+
+template <typename T, size_t N, typename Read>
+bool ReadRing(ByteReader* r, Ring<T, N>* ring, Read read) {
+  uint8_t n = 0;
+  if (!r->U8(&n) || n > N) return false;
+  for (uint8_t i = 0; i < n; ++i) {
+    T item{};
+    if (!read(&item)) return false;
+    ring->Push(item);
+  }
+  return true;
+}
+
+void WriteMark(ByteWriter* w, const Mark& m) {
+  w->U128(m.peer);
+  w->I64(m.time_ns);
+}
+
+bool ReadMark(ByteReader* r, Mark* m) {
+  return r->U128(&m->peer) && r->I64(&m->time_ns);
+}
+
+bool ReadCurrency(ByteReader* r, Currency* c) {
+  uint16_t numeric = 0;
+  if (!r->U16(&numeric)) return false;
+  Result<Currency> cur = Currency::FromNumeric(numeric);
+  if (!cur.ok()) return false;
+  *c = *cur;
+  return true;
+}
+
+Status Corrupted(std::string_view what) {
+  return MakeError(ErrorCode::kDATA_CORRUPTED, "",
+                   "AML monitor state: " + std::string(what));
+}
+
+}  // namespace
+
+void Monitor::Serialize(ByteWriter* w) const {
+  MonitorConfig config = config_;
+  std::vector<Field> fields = Fields(&config);
+  w->U32(static_cast<uint32_t>(fields.size()));
+  for (const Field& f : fields) {
+    w->Bytes(f.name);
+    int64_t v = 0;
+    switch (f.kind) {
+      case Kind::kBool:
+        v = *static_cast<bool*>(f.ptr) ? 1 : 0;
+        break;
+      case Kind::kInt32:
+        v = *static_cast<int32_t*>(f.ptr);
+        break;
+      case Kind::kInt64:
+      case Kind::kDuration:
+        v = *static_cast<int64_t*>(f.ptr);
+        break;
+      case Kind::kUint64:
+        v = static_cast<int64_t>(*static_cast<uint64_t*>(f.ptr));
+        break;
+    }
+    w->I64(v);
+  }
+  w->U64(stats_.flows);
+  w->U64(stats_.ignored);
+  w->U64(stats_.clamped);
+  w->U64(stats_.evicted);
+  w->U64(stats_.searches_cut);
+  for (uint64_t n : stats_.alerts) w->U64(n);
+  w->U64(stats_.updates);
+  w->I64(now_ns_);
+  w->U32(static_cast<uint32_t>(index_.size()));
+  for (uint32_t slot = lru_tail_; slot != UINT32_MAX; slot = lru_[slot].prev) {
+    const AccountState& a = chunks_[slot / kChunk][slot % kChunk];
+    w->U128(a.id);
+    for (const auto* ring : {&a.out, &a.in}) {
+      WriteRing(w, *ring, [w](const Edge& e) {
+        w->U128(e.peer);
+        w->I64(e.amount);
+        w->I64(e.total);
+        w->I64(e.first_ns);
+        w->I64(e.last_ns);
+        w->U32(e.count);
+        w->U16(e.currency.numeric());
+        w->U8(e.uniform ? 1 : 0);
+      });
+    }
+    auto mark = [w](const Mark& m) { WriteMark(w, m); };
+    WriteRing(w, a.split_out, mark);
+    WriteRing(w, a.split_in, mark);
+    WriteRing(w, a.near, mark);
+    w->U8(static_cast<uint8_t>(a.corridor_count));
+    for (uint32_t i = 0; i < a.corridor_count; ++i) {
+      const Corridor& c = a.corridors[i];
+      w->U16(c.country);
+      w->U16(c.currency.numeric());
+      w->U32(c.flows);
+      w->I64(c.first_ns);
+      w->I64(c.last_ns);
+      w->I64(c.amount);
+    }
+    for (int64_t t : a.named_ns) w->I64(t);
+    for (u128 s : a.open_subject) w->U128(s);
+  }
+}
+
+Result<std::unique_ptr<Monitor>> Monitor::Deserialize(
+    ByteReader* r, const MonitorConfig* config) {
+  MonitorConfig encoded;
+  std::vector<Field> fields = Fields(&encoded);
+  uint32_t n_fields = 0;
+  if (!r->U32(&n_fields) || n_fields != fields.size()) {
+    return Corrupted("config fields");
+  }
+  for (const Field& f : fields) {
+    std::string_view name;
+    int64_t v = 0;
+    if (!r->Bytes(&name, 128) || name != f.name || !r->I64(&v)) {
+      return Corrupted("config field " + std::string(f.name));
+    }
+    switch (f.kind) {
+      case Kind::kBool:
+        *static_cast<bool*>(f.ptr) = v != 0;
+        break;
+      case Kind::kInt32:
+        if (v < INT32_MIN || v > INT32_MAX) return Corrupted(f.name);
+        *static_cast<int32_t*>(f.ptr) = static_cast<int32_t>(v);
+        break;
+      case Kind::kInt64:
+      case Kind::kDuration:
+        *static_cast<int64_t*>(f.ptr) = v;
+        break;
+      case Kind::kUint64:
+        *static_cast<uint64_t*>(f.ptr) = static_cast<uint64_t>(v);
+        break;
+    }
+  }
+  if (!encoded.Validate().ok()) return Corrupted("invalid config");
+  const MonitorConfig& use = config != nullptr ? *config : encoded;
+  if (!use.Validate().ok()) return Corrupted("invalid config");
+  auto m = std::make_unique<Monitor>(use);
+  MonitorStats& st = m->stats_;
+  bool ok = r->U64(&st.flows) && r->U64(&st.ignored) && r->U64(&st.clamped) &&
+            r->U64(&st.evicted) && r->U64(&st.searches_cut);
+  for (uint64_t& n : st.alerts) ok = ok && r->U64(&n);
+  ok = ok && r->U64(&st.updates) && r->I64(&m->now_ns_);
+  uint32_t n_accounts = 0;
+  if (!ok || !r->U32(&n_accounts) ||
+      n_accounts > encoded.max_accounts) {
+    return Corrupted("header");
+  }
+  for (uint32_t k = 0; k < n_accounts; ++k) {
+    u128 id = 0;
+    if (!r->U128(&id) || m->Find(id) != nullptr) {
+      return Corrupted("account " + std::to_string(k));
+    }
+    // Oldest first: each Touch makes the account the most recent, so the
+    // LRU order comes back as it was, and a smaller max_accounts forgets
+    // the oldest as it goes.
+    AccountState& a = m->State(m->Touch(id));
+    auto edge = [r](Edge* e) {
+      uint8_t uniform = 0;
+      bool ok = r->U128(&e->peer) && r->I64(&e->amount) &&
+                r->I64(&e->total) && r->I64(&e->first_ns) &&
+                r->I64(&e->last_ns) && r->U32(&e->count) &&
+                ReadCurrency(r, &e->currency) && r->U8(&uniform) &&
+                uniform <= 1;
+      e->uniform = uniform == 1;
+      return ok;
+    };
+    auto mark = [r](Mark* mk) { return ReadMark(r, mk); };
+    uint8_t n_corridors = 0;
+    ok = ReadRing(r, &a.out, edge) && ReadRing(r, &a.in, edge) &&
+         ReadRing(r, &a.split_out, mark) && ReadRing(r, &a.split_in, mark) &&
+         ReadRing(r, &a.near, mark) && r->U8(&n_corridors) &&
+         n_corridors <= kCorridorsPerAccount;
+    for (uint8_t i = 0; ok && i < n_corridors; ++i) {
+      Corridor& c = a.corridors[i];
+      ok = r->U16(&c.country) && ReadCurrency(r, &c.currency) &&
+           r->U32(&c.flows) && r->I64(&c.first_ns) && r->I64(&c.last_ns) &&
+           r->I64(&c.amount);
+    }
+    a.corridor_count = n_corridors;
+    for (int64_t& t : a.named_ns) ok = ok && r->I64(&t);
+    for (u128& s : a.open_subject) ok = ok && r->U128(&s);
+    if (!ok) return Corrupted("account " + std::to_string(k));
+  }
+  // Restoring is not activity: the counters are the encoded ones, plus the
+  // accounts a smaller config had no room for (Touch counted them).
+  st.accounts = m->index_.size();
+  return m;
+}
+
+std::unique_ptr<Monitor> Monitor::Reconfigure(const Monitor& monitor,
+                                              const MonitorConfig& config) {
+  std::vector<uint8_t> bytes;
+  ByteWriter w(&bytes);
+  monitor.Serialize(&w);
+  ByteReader r(bytes);
+  Result<std::unique_ptr<Monitor>> m = Deserialize(&r, &config);
+  MERIDIAN_CHECK(m.ok()) << m.status().ToString();
+  return std::move(*m);
 }
 
 }  // namespace meridian::compliance::aml

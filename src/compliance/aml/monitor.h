@@ -63,6 +63,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/bytes.h"
 #include "core/currency.h"
 #include "core/int128.h"
 #include "core/status.h"
@@ -293,6 +294,22 @@ class Monitor {
 
   const MonitorConfig& config() const { return config_; }
   const MonitorStats& stats() const { return stats_; }
+
+  // The canonical encoding of the whole monitor (config, stats, clock and
+  // every account state, least recently active first), for engine
+  // snapshots: two monitors that saw the same flows encode to the same
+  // bytes, and a decoded monitor raises exactly the alerts the original
+  // would have. The format is documented at the top of monitor.cc.
+  void Serialize(ByteWriter* w) const;
+  // DATA_CORRUPTED for malformed bytes. With `config`, the state is taken
+  // into that config instead of the encoded one: when it holds fewer
+  // accounts, the least recently active are forgotten (counted as evicted).
+  static Result<std::unique_ptr<Monitor>> Deserialize(
+      ByteReader* r, const MonitorConfig* config = nullptr);
+  // The same state under a new (valid) config: how an operator's change of
+  // thresholds takes effect without losing the windows.
+  static std::unique_ptr<Monitor> Reconfigure(const Monitor& monitor,
+                                              const MonitorConfig& config);
   // An upper bound of the memory the state can reach: max_accounts states.
   static size_t ApproxBytesPerAccount();
   size_t ApproxBytes() const;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -460,6 +462,107 @@ TEST(Monitor, DeterministicByteForByte) {
   }
   c.max_accounts = 500;
   EXPECT_EQ(Replay(c, flows), Replay(c, flows));
+}
+
+// --- snapshots ---------------------------------------------------------------
+
+std::vector<uint8_t> Encode(const Monitor& m) {
+  std::vector<uint8_t> bytes;
+  ByteWriter w(&bytes);
+  m.Serialize(&w);
+  return bytes;
+}
+
+std::unique_ptr<Monitor> Decode(std::span<const uint8_t> bytes,
+                                const MonitorConfig* config = nullptr) {
+  ByteReader r(bytes);
+  Result<std::unique_ptr<Monitor>> m = Monitor::Deserialize(&r, config);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(r.remaining(), 0u);
+  return m.ok() ? std::move(*m) : nullptr;
+}
+
+std::string Format(const std::vector<Alert>& alerts) {
+  std::string out;
+  for (const Alert& a : alerts) out += FormatAlert(a) + "\n";
+  return out;
+}
+
+// Cut the stream anywhere, restore from bytes, go on: the same alerts and
+// the same final bytes as a monitor that never stopped. This is what an
+// engine snapshot relies on.
+TEST(Snapshot, RestoredMonitorContinuesExactly) {
+  std::vector<Flow> flows = Mixture();
+  MonitorConfig c;
+  c.fan_in.min_counterparties = 4;
+  c.fan_out.min_counterparties = 4;
+  c.rapid_in_out.min_in_major = 1'000;
+  c.max_accounts = 300;  // small enough that eviction is part of the state
+  Monitor whole(c);
+  const std::string expected = Format(Feed(&whole, flows));
+  ASSERT_FALSE(expected.empty());
+  ASSERT_GT(whole.stats().evicted, 0u);
+  for (size_t cut : {size_t{0}, flows.size() / 3, flows.size() / 2,
+                     flows.size() - 1}) {
+    Monitor first(c);
+    std::vector<Alert> alerts;
+    for (size_t i = 0; i < cut; ++i) first.Observe(flows[i], &alerts);
+    std::vector<uint8_t> bytes = Encode(first);
+    std::unique_ptr<Monitor> rest = Decode(bytes);
+    ASSERT_NE(rest, nullptr);
+    EXPECT_EQ(Encode(*rest), bytes) << "cut " << cut;
+    for (size_t i = cut; i < flows.size(); ++i) rest->Observe(flows[i], &alerts);
+    EXPECT_EQ(Format(alerts), expected) << "cut " << cut;
+    EXPECT_EQ(Encode(*rest), Encode(whole)) << "cut " << cut;
+    EXPECT_EQ(rest->stats().alerts, whole.stats().alerts);
+  }
+}
+
+TEST(Snapshot, ReconfigureKeepsWindowsAndShrinksOldestFirst) {
+  Monitor m(Only(Rule::kFanIn));
+  // Three senders into account 100, then a config that needs only four.
+  Feed(&m, {F(1, 100, 5'000, kT0), F(2, 100, 5'000, kT0 + 1),
+            F(3, 100, 5'000, kT0 + 2)});
+  MonitorConfig looser = Only(Rule::kFanIn);
+  looser.fan_in.min_counterparties = 4;
+  std::unique_ptr<Monitor> next = Monitor::Reconfigure(m, looser);
+  EXPECT_EQ(next->config().fan_in.min_counterparties, 4);
+  std::vector<Alert> a = Feed(next.get(), {F(4, 100, 5'000, kT0 + 3)});
+  ASSERT_EQ(a.size(), 1u);  // the three before the change still count
+  EXPECT_EQ(a[0].account, u128{100});
+
+  // Twenty accounts into a monitor that may now hold sixteen: the four
+  // least recently active go, and are counted as evicted.
+  Monitor big(Only(Rule::kFanIn));
+  for (int i = 0; i < 10; ++i) Feed(&big, {F(200 + i, 300 + i, 1, kT0 + i)});
+  ASSERT_EQ(big.stats().accounts, 20u);
+  MonitorConfig small = Only(Rule::kFanIn);
+  small.max_accounts = 16;
+  std::unique_ptr<Monitor> shrunk = Monitor::Reconfigure(big, small);
+  EXPECT_EQ(shrunk->stats().accounts, 16u);
+  EXPECT_EQ(shrunk->stats().evicted, 4u);
+  EXPECT_EQ(shrunk->stats().flows, 10u);
+}
+
+TEST(Snapshot, MalformedBytesAreRefused) {
+  Monitor m;
+  Feed(&m, Mixture());
+  std::vector<uint8_t> bytes = Encode(m);
+  for (size_t len : {size_t{0}, size_t{3}, bytes.size() / 2,
+                     bytes.size() - 1}) {
+    ByteReader r(std::span<const uint8_t>(bytes.data(), len));
+    Result<std::unique_ptr<Monitor>> d = Monitor::Deserialize(&r);
+    ASSERT_FALSE(d.ok()) << len;
+    EXPECT_EQ(d.status().code(), ErrorCode::kDATA_CORRUPTED);
+  }
+  // A config field out of range.
+  std::vector<uint8_t> bad = bytes;
+  // The first field is max_accounts: u32 count, u32 name length, name, i64.
+  const size_t value_at = 4 + 4 + std::string_view("max_accounts").size();
+  int64_t zero = 0;
+  std::memcpy(bad.data() + value_at, &zero, sizeof zero);
+  ByteReader r(bad);
+  EXPECT_FALSE(Monitor::Deserialize(&r).ok());
 }
 
 // --- config ------------------------------------------------------------------
