@@ -635,10 +635,10 @@ void ApiService::Impl::CreateAccounts(Ctx& c) {
         }
         acct.user_data = *owner;
       }
-      if (acct.id == fx::HubAccountId(*currency, fx::HubAccount::kLiquidity) ||
-          acct.id == fx::HubAccountId(*currency, fx::HubAccount::kFees)) {
+      if (fx::IsHubAccountId(acct.id)) {
         return MakeError(ErrorCode::kINVALID_PARAMETER, a.FieldPath("id"),
-                         "this id is reserved for the hub's FX accounts");
+                         "ids with \"MRFX\" in the top four bytes are "
+                         "reserved for the hub's FX accounts");
       }
       MERIDIAN_RETURN_IF_ERROR(a.Finish());
     }

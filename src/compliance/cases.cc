@@ -1,11 +1,13 @@
 #include "compliance/cases.h"
 
+#include <algorithm>
 #include <array>
 
 namespace meridian::compliance {
 namespace {
 
-constexpr uint32_t kCaseSectionVersion = 1;
+// Version 2 adds each case's rule and accounts (AML alerts).
+constexpr uint32_t kCaseSectionVersion = 2;
 
 Error Malformed(std::string_view what) {
   return MakeError(ErrorCode::kINVALID_PARAMETER, "command",
@@ -52,6 +54,9 @@ void WriteCaseBody(ByteWriter& w, const Case& c) {
   w.U128(c.decided_by);
   w.I64(c.decided_ns);
   WriteStr(w, c.note);
+  WriteStr(w, c.rule);
+  w.U32(static_cast<uint32_t>(c.accounts.size()));
+  for (u128 a : c.accounts) w.U128(a);
 }
 
 bool ReadParties(ByteReader& r, std::vector<CaseParty>* parties) {
@@ -81,7 +86,8 @@ bool ReadHits(ByteReader& r, std::vector<CaseHit>* hits) {
   return true;
 }
 
-bool ReadCaseBody(ByteReader& r, Case* c) {
+// `v1`: a case written before rules and accounts (section version 1).
+bool ReadCaseBody(ByteReader& r, Case* c, bool v1) {
   uint8_t kind = 0, status = 0;
   uint32_t n = 0;
   if (!r.U128(&c->id) || !r.U8(&kind) || kind < 1 || kind > 3 ||
@@ -97,8 +103,20 @@ bool ReadCaseBody(ByteReader& r, Case* c) {
   for (u128& t : c->held_transfers) {
     if (!r.U128(&t)) return false;
   }
-  return r.I64(&c->created_ns) && r.U128(&c->decided_by) &&
-         r.I64(&c->decided_ns) && ReadStr(r, &c->note, kMaxNoteBytes);
+  if (!r.I64(&c->created_ns) || !r.U128(&c->decided_by) ||
+      !r.I64(&c->decided_ns) || !ReadStr(r, &c->note, kMaxNoteBytes)) {
+    return false;
+  }
+  if (v1) return true;
+  if (!ReadStr(r, &c->rule, kMaxRuleBytes) || !r.U32(&n) ||
+      n > kMaxCaseAccounts) {
+    return false;
+  }
+  c->accounts.resize(n);
+  for (u128& a : c->accounts) {
+    if (!r.U128(&a)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -158,11 +176,54 @@ Status CaseBook::Open(const CaseSpec& spec, std::vector<u128> held_transfers,
   c.reason = spec.reason;
   c.parties = spec.parties;
   c.hits = spec.hits;
+  if (spec.rule.size() > kMaxRuleBytes ||
+      spec.accounts.size() > kMaxCaseAccounts) {
+    return MakeError(ErrorCode::kINVALID_PARAMETER, "rule",
+                     "a case's rule or account list is too long");
+  }
+  c.rule = spec.rule;
+  c.accounts = spec.accounts;
   c.held_transfers = std::move(held_transfers);
   c.created_ns = now_ns;
+  Index(c);
   cases_.emplace(c.id, std::move(c));
   ++open_;
   return Status::Ok();
+}
+
+void CaseBook::Index(const Case& c) {
+  if (c.kind == CaseKind::kAmlAlert && c.status == CaseStatus::kOpen &&
+      !c.accounts.empty()) {
+    open_alerts_[{c.rule, c.accounts[0]}] = c.id;
+  }
+}
+
+void CaseBook::Unindex(const Case& c) {
+  if (c.kind != CaseKind::kAmlAlert || c.accounts.empty()) return;
+  auto it = open_alerts_.find({c.rule, c.accounts[0]});
+  if (it != open_alerts_.end() && it->second == c.id) open_alerts_.erase(it);
+}
+
+const Case* CaseBook::FindOpenAlert(std::string_view rule,
+                                    u128 account) const {
+  auto it = open_alerts_.find({std::string(rule), account});
+  return it == open_alerts_.end() ? nullptr : Find(it->second);
+}
+
+size_t CaseBook::AddAccounts(u128 id, std::span<const u128> accounts) {
+  Case& c = cases_.at(id);
+  MERIDIAN_CHECK(c.status == CaseStatus::kOpen);
+  size_t added = 0;
+  for (u128 a : accounts) {
+    if (c.accounts.size() >= kMaxCaseAccounts) break;
+    if (std::find(c.accounts.begin(), c.accounts.end(), a) !=
+        c.accounts.end()) {
+      continue;
+    }
+    c.accounts.push_back(a);
+    ++added;
+  }
+  return added;
 }
 
 Result<Case> CaseBook::PreviewDecision(const CaseDecision& d,
@@ -190,6 +251,7 @@ const Case& CaseBook::Decide(const Case& decided) {
   Case& c = cases_.at(decided.id);
   MERIDIAN_CHECK(c.status == CaseStatus::kOpen);
   MERIDIAN_CHECK(decided.status != CaseStatus::kOpen);
+  Unindex(c);
   c = decided;
   --open_;
   return c;
@@ -210,17 +272,19 @@ Result<CaseBook> CaseBook::Deserialize(ByteReader* r, CaseLimits limits) {
   CaseBook book(limits);
   uint32_t version = 0;
   uint64_t n = 0;
-  if (!r->U32(&version) || version != kCaseSectionVersion || !r->U64(&n)) {
+  if (!r->U32(&version) || version < 1 || version > kCaseSectionVersion ||
+      !r->U64(&n)) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",
                      "engine state: bad compliance section");
   }
   for (uint64_t i = 0; i < n; ++i) {
     Case c;
-    if (!ReadCaseBody(*r, &c) || book.cases_.contains(c.id)) {
+    if (!ReadCaseBody(*r, &c, version == 1) || book.cases_.contains(c.id)) {
       return MakeError(ErrorCode::kDATA_CORRUPTED, "",
                        "engine state: bad compliance case");
     }
     if (c.status == CaseStatus::kOpen) ++book.open_;
+    book.Index(c);
     book.cases_.emplace(c.id, std::move(c));
   }
   return book;
@@ -284,6 +348,30 @@ Result<CaseDecision> DecodeCaseDecision(std::span<const uint8_t> body) {
   return d;
 }
 
+std::vector<uint8_t> EncodeAmlConfigChange(const AmlConfigChange& c) {
+  std::vector<uint8_t> out;
+  ByteWriter w(&out);
+  w.U128(c.set_by);
+  w.U32(static_cast<uint32_t>(c.settings.size()));
+  for (const std::string& line : c.settings) WriteStr(w, line);
+  return out;
+}
+
+Result<AmlConfigChange> DecodeAmlConfigChange(std::span<const uint8_t> body) {
+  ByteReader r(body);
+  AmlConfigChange c;
+  uint32_t n = 0;
+  if (!r.U128(&c.set_by) || !r.U32(&n) || n == 0 || n > kMaxAmlSettings) {
+    return Malformed("AML config");
+  }
+  c.settings.resize(n);
+  for (std::string& line : c.settings) {
+    if (!ReadStr(r, &line, 128)) return Malformed("AML config");
+  }
+  if (r.remaining() != 0) return Malformed("AML config: trailing bytes");
+  return c;
+}
+
 std::vector<uint8_t> EncodeCase(const Case& c) {
   std::vector<uint8_t> out;
   ByteWriter w(&out);
@@ -294,7 +382,15 @@ std::vector<uint8_t> EncodeCase(const Case& c) {
 Result<Case> DecodeCase(std::span<const uint8_t> bytes) {
   ByteReader r(bytes);
   Case c;
-  if (!ReadCaseBody(r, &c) || r.remaining() != 0) return Malformed("case");
+  // Replies stored before version 2 (in the idempotency table) end after
+  // the note.
+  ByteReader legacy(bytes);
+  if (Case old; ReadCaseBody(legacy, &old, true) && legacy.remaining() == 0) {
+    return old;
+  }
+  if (!ReadCaseBody(r, &c, false) || r.remaining() != 0) {
+    return Malformed("case");
+  }
   return c;
 }
 

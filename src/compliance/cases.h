@@ -27,6 +27,18 @@
 //                    u32 n transfers (1..64) x 128-byte ledger::Transfer
 //   case decision    u128 case id | u128 decided by | u8 decision |
 //                    str note (<=1024)
+//   AML config       u128 set by | u32 n (1..64) x str "name=value" (<=128)
+//                    (compliance/aml/monitor.h SetConfigField names)
+//
+// AML alerts: the engine's transaction monitor opens a case of kind
+// AML_ALERT for each new alert, with no held transfers (the money has moved;
+// monitoring looks at flows after the fact), the rule that fired in `rule`
+// and the accounts of the pattern in `accounts` (subject first). Later
+// evidence of the same open pattern joins that case's accounts. The subject
+// principal is 0, so no event reaches the account holder: telling a customer
+// that their account is under AML review is tipping-off. The operator's
+// decision closes it: RELEASE as cleared, REJECT as confirmed suspicious
+// (reported outside Meridian); nothing moves either way.
 #ifndef MERIDIAN_COMPLIANCE_CASES_H_
 #define MERIDIAN_COMPLIANCE_CASES_H_
 
@@ -35,6 +47,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/bytes.h"
@@ -68,6 +82,8 @@ inline constexpr size_t kMaxHeldTransfers = 64;
 inline constexpr size_t kMaxReasonBytes = 512;
 inline constexpr size_t kMaxNoteBytes = 1024;
 inline constexpr size_t kMaxPartyFieldBytes = 256;
+inline constexpr size_t kMaxRuleBytes = 64;
+inline constexpr size_t kMaxCaseAccounts = 64;
 
 struct CaseParty {
   std::string role;  // "PAYER", "PAYEE", "BENEFICIARY", …
@@ -92,6 +108,12 @@ struct Case {
   std::vector<CaseParty> parties;
   std::vector<CaseHit> hits;
   std::vector<u128> held_transfers;  // pending ledger transfers
+  // What raised it, when a rule did: "fan_in", "structuring", … for AML.
+  std::string rule;
+  // The ledger accounts it is about: for an AML alert the subject first,
+  // then the related accounts as evidence joined (at most
+  // kMaxCaseAccounts).
+  std::vector<u128> accounts;
   int64_t created_ns = 0;
   u128 decided_by = 0;
   int64_t decided_ns = 0;
@@ -106,6 +128,8 @@ struct CaseSpec {
   std::string reason;
   std::vector<CaseParty> parties;
   std::vector<CaseHit> hits;
+  std::string rule;
+  std::vector<u128> accounts;
 };
 
 struct CaseDecision {
@@ -134,6 +158,12 @@ class CaseBook {
   const Case& Decide(const Case& decided);
 
   const Case* Find(u128 id) const;
+  // The open AML alert case of `rule` whose subject (accounts[0]) is
+  // `account`, if any: where new evidence of the same pattern goes.
+  const Case* FindOpenAlert(std::string_view rule, u128 account) const;
+  // Appends the accounts not yet on the open case `id`, up to
+  // kMaxCaseAccounts; returns how many it added.
+  size_t AddAccounts(u128 id, std::span<const u128> accounts);
   const std::map<u128, Case>& cases() const { return cases_; }
   uint64_t open_cases() const { return open_; }
 
@@ -141,9 +171,15 @@ class CaseBook {
   static Result<CaseBook> Deserialize(ByteReader* r, CaseLimits limits);
 
  private:
+  void Index(const Case& c);
+  void Unindex(const Case& c);
+
   CaseLimits limits_;
   std::map<u128, Case> cases_;
   uint64_t open_ = 0;
+  // (rule, subject account) of open AML alert cases -> case id. Derived
+  // from cases_ (rebuilt on load), never serialised.
+  std::map<std::pair<std::string, u128>, u128> open_alerts_;
 };
 
 // Encoders and decoders of the command bodies above. Transfers are copied
@@ -158,6 +194,14 @@ std::vector<uint8_t> EncodeHoldForReview(const CaseSpec& spec,
 Result<HoldForReview> DecodeHoldForReview(std::span<const uint8_t> body);
 std::vector<uint8_t> EncodeCaseDecision(const CaseDecision& d);
 Result<CaseDecision> DecodeCaseDecision(std::span<const uint8_t> body);
+
+struct AmlConfigChange {
+  u128 set_by = 0;
+  std::vector<std::string> settings;  // "name=value"
+};
+inline constexpr size_t kMaxAmlSettings = 64;
+std::vector<uint8_t> EncodeAmlConfigChange(const AmlConfigChange& c);
+Result<AmlConfigChange> DecodeAmlConfigChange(std::span<const uint8_t> body);
 
 // A case record as the engine answers with it.
 std::vector<uint8_t> EncodeCase(const Case& c);

@@ -55,7 +55,8 @@ bool IsApiCommand(CommandType type) {
 
 bool IsComplianceCommand(CommandType type) {
   return type == CommandType::kHoldForReview ||
-         type == CommandType::kDecideCase;
+         type == CommandType::kDecideCase ||
+         type == CommandType::kSetAmlConfig;
 }
 
 bool IsFxCommand(CommandType type) {

@@ -55,6 +55,7 @@ enum class CommandType : uint16_t {
   // Compliance (compliance/cases.h documents their bodies).
   kHoldForReview = 18,
   kDecideCase = 19,
+  kSetAmlConfig = 20,
 };
 
 // True for the variable-length API commands (count is always 1).

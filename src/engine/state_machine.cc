@@ -16,9 +16,29 @@ namespace {
 constexpr uint32_t kStateMagic = 0x4D53524D;
 // Version 2 appends the API section (api_state.cc); version 3 stores reply
 // payloads in it and appends the FX section (fx/fx_state.cc); version 4
-// appends the compliance cases (compliance/cases.cc). Older snapshots
-// still load.
-constexpr uint32_t kStateVersion = 4;
+// appends the compliance cases (compliance/cases.cc); version 5 appends the
+// AML section: u64 alerts dropped, then the monitor
+// (compliance/aml/monitor.cc). Older snapshots still load.
+constexpr uint32_t kStateVersion = 5;
+
+// The first result that is not LINKED_EVENT_FAILED: why a chain failed.
+ledger::LedgerResult FirstReason(std::span<const ledger::EventResult> r) {
+  for (const ledger::EventResult& e : r) {
+    if (e.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) return e.result;
+  }
+  return r.empty() ? ledger::LedgerResult::kOK : r[0].result;
+}
+
+u128 DeriveId(std::string_view domain, u128 id, uint32_t n) {
+  Sha256Hasher h;
+  h.Update(domain);
+  h.Update(std::string_view(reinterpret_cast<const char*>(&id), sizeof id));
+  h.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+  Sha256Digest d = h.Finish();
+  u128 out = 0;
+  std::memcpy(&out, d.data(), sizeof out);
+  return out == 0 ? 1 : out;
+}
 
 }  // namespace
 
@@ -27,7 +47,8 @@ StateMachine::StateMachine(StateMachineOptions options)
       ledger_(options.ledger_limits),
       api_(options.api_limits),
       fx_(options.fx_limits),
-      cases_(options.case_limits) {
+      cases_(options.case_limits),
+      aml_(std::make_unique<compliance::aml::Monitor>()) {
   ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
 }
 
@@ -60,6 +81,7 @@ void StateMachine::Apply(const journal::BatchHeader& header,
     ApplyCommand(commands[i], 0, &reply);
     if (replies != nullptr) replies->push_back(std::move(reply));
   }
+  MonitorFlows(transfers_before);
   if (output != nullptr) {
     // Chains that failed were rolled back, so what lies past the counts
     // taken before the batch is exactly what it created.
@@ -153,6 +175,77 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
   }
   next_timestamp_ = ts + count;
   events_applied_ += count;
+}
+
+void StateMachine::MonitorFlows(size_t transfers_before) {
+  for (size_t i = transfers_before; i < ledger_.transfer_count(); ++i) {
+    const ledger::Transfer& t = ledger_.transfer_at(i);
+    // A hold moves nothing yet and a void nothing at all; a post moves what
+    // it posts.
+    if ((t.flags & (ledger::kTransferPending | ledger::kTransferVoidPending)) !=
+            0 ||
+        t.amount == 0) {
+      continue;
+    }
+    // The hub's FX legs are the platform's side of a conversion, not a
+    // customer's flow: seen, they would make every converting customer a
+    // counterparty of one giant fan-in.
+    if (fx::IsHubAccountId(t.debit_account_id) ||
+        fx::IsHubAccountId(t.credit_account_id)) {
+      continue;
+    }
+    Result<Currency> currency =
+        t.ledger <= UINT16_MAX
+            ? Currency::FromNumeric(static_cast<uint16_t>(t.ledger))
+            : Result<Currency>(MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED,
+                                         "ledger", "not a currency"));
+    if (!currency.ok()) continue;  // a ledger that is not a currency's
+    alerts_scratch_.clear();
+    aml_->Observe(
+        {.from_account = t.debit_account_id,
+         .to_account = t.credit_account_id,
+         .amount_minor = t.amount > static_cast<u128>(INT64_MAX)
+                             ? INT64_MAX
+                             : static_cast<int64_t>(t.amount),
+         .currency = *currency,
+         .time_ns = static_cast<int64_t>(t.timestamp)},
+        &alerts_scratch_);
+    for (size_t k = 0; k < alerts_scratch_.size(); ++k) {
+      OpenAmlCase(alerts_scratch_[k], t, static_cast<uint32_t>(k));
+    }
+  }
+}
+
+void StateMachine::OpenAmlCase(const compliance::aml::Alert& alert,
+                               const ledger::Transfer& cause, uint32_t n) {
+  const std::string rule(compliance::aml::RuleName(alert.rule));
+  if (alert.update) {
+    if (const compliance::Case* open =
+            cases_.FindOpenAlert(rule, alert.account)) {
+      const u128 id = open->id;
+      if (cases_.AddAccounts(id, alert.related) > 0 && output_ != nullptr) {
+        output_->cases.push_back(*cases_.Find(id));
+      }
+      return;
+    }
+    // The case this evidence belonged to was decided already: it opens a
+    // new one, the subject and the new accounts.
+  }
+  compliance::CaseSpec spec;
+  spec.id = DeriveId("meridian/aml/case", cause.id, n);
+  spec.kind = compliance::CaseKind::kAmlAlert;
+  spec.rule = rule;
+  spec.reason = alert.reason.substr(0, compliance::kMaxReasonBytes);
+  spec.accounts.push_back(alert.account);
+  for (u128 a : alert.related) {
+    if (spec.accounts.size() == compliance::kMaxCaseAccounts) break;
+    spec.accounts.push_back(a);
+  }
+  if (!cases_.Open(spec, {}, static_cast<int64_t>(cause.timestamp)).ok()) {
+    ++aml_alerts_dropped_;
+    return;
+  }
+  if (output_ != nullptr) output_->cases.push_back(*cases_.Find(spec.id));
 }
 
 void StateMachine::EmitLedgerEvents(u128 principal, size_t accounts_before,
@@ -435,29 +528,6 @@ uint64_t StateMachine::ApplyFxCommand(CommandType type,
   return 1;
 }
 
-namespace {
-
-// The first result that is not LINKED_EVENT_FAILED: why a chain failed.
-ledger::LedgerResult FirstReason(std::span<const ledger::EventResult> r) {
-  for (const ledger::EventResult& e : r) {
-    if (e.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) return e.result;
-  }
-  return r.empty() ? ledger::LedgerResult::kOK : r[0].result;
-}
-
-u128 DeriveId(std::string_view domain, u128 id, uint32_t n) {
-  Sha256Hasher h;
-  h.Update(domain);
-  h.Update(std::string_view(reinterpret_cast<const char*>(&id), sizeof id));
-  h.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
-  Sha256Digest d = h.Finish();
-  u128 out = 0;
-  std::memcpy(&out, d.data(), sizeof out);
-  return out == 0 ? 1 : out;
-}
-
-}  // namespace
-
 void StateMachine::EmitCaseEvent(EventType type, const compliance::Case& c) {
   if (c.subject == 0 || !api_.Subscribed(c.subject, type)) return;
   std::vector<uint8_t> record = compliance::EncodeCase(c);
@@ -533,6 +603,54 @@ uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
     return holds.size();
   }
 
+  if (type == CommandType::kSetAmlConfig) {
+    Result<compliance::AmlConfigChange> change =
+        compliance::DecodeAmlConfigChange(body);
+    if (!change.ok()) return fail(change.error());
+    if (principal != 0 && change->set_by != principal) {
+      return fail(MakeError(ErrorCode::kINVALID_PARAMETER, "command",
+                            "the change's author is not the caller"));
+    }
+    auto who = api_.principals().find(change->set_by);
+    if (who == api_.principals().end() ||
+        who->second.kind != PrincipalKind::kOperator) {
+      return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
+                            "only the operator configures AML monitoring"));
+    }
+    compliance::aml::MonitorConfig config = aml_->config();
+    for (const std::string& line : change->settings) {
+      const size_t eq = line.find('=');
+      const std::string name = line.substr(0, eq);
+      Status set =
+          eq == std::string::npos
+              ? MakeError(ErrorCode::kINVALID_PARAMETER, "settings",
+                          "each setting is name=value")
+              : compliance::aml::SetConfigField(&config, name,
+                                                line.substr(eq + 1));
+      if (!set.ok()) {
+        return fail(MakeError(set.code(), "settings." + name,
+                              set.error().message));
+      }
+    }
+    if (Status valid = config.Validate(); !valid.ok()) {
+      return fail(MakeError(valid.code(), "settings." + valid.error().param,
+                            valid.error().message));
+    }
+    // The monitor's memory is engine memory: about 3.7 KB per account
+    // state, so 2 M states bound it near 7.5 GB.
+    constexpr uint64_t kMaxAmlAccounts = 2'000'000;
+    if (config.max_accounts > kMaxAmlAccounts) {
+      return fail(MakeError(ErrorCode::kINVALID_PARAMETER,
+                            "settings.max_accounts",
+                            "the engine holds at most 2000000 AML account "
+                            "states (about 7.5 GB)"));
+    }
+    // The windows gathered so far carry over; a smaller max_accounts
+    // forgets the least recently active accounts.
+    aml_ = compliance::aml::Monitor::Reconfigure(*aml_, config);
+    return 1;
+  }
+
   MERIDIAN_CHECK(type == CommandType::kDecideCase);
   Result<compliance::CaseDecision> d = compliance::DecodeCaseDecision(body);
   if (!d.ok()) return fail(d.error());
@@ -604,6 +722,8 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   api_.Serialize(&w);
   fx_.Serialize(&w);
   cases_.Serialize(&w);
+  w.U64(aml_alerts_dropped_);
+  aml_->Serialize(&w);
   return out;
 }
 
@@ -641,6 +761,14 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
   if (version >= 4) {
     MERIDIAN_ASSIGN_OR_RETURN(state.cases_, compliance::CaseBook::Deserialize(
                                                 &r, options.case_limits));
+  }
+  if (version >= 5) {
+    if (!r.U64(&state.aml_alerts_dropped_)) {
+      return MakeError(ErrorCode::kDATA_CORRUPTED, "",
+                       "engine state: truncated AML section");
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(state.aml_,
+                              compliance::aml::Monitor::Deserialize(&r));
   }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

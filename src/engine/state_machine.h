@@ -20,9 +20,11 @@
 #define MERIDIAN_ENGINE_STATE_MACHINE_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "compliance/aml/monitor.h"
 #include "compliance/cases.h"
 #include "core/hash.h"
 #include "core/status.h"
@@ -102,6 +104,13 @@ class StateMachine {
   const ApiState& api() const { return api_; }
   const fx::FxState& fx() const { return fx_; }
   const compliance::CaseBook& cases() const { return cases_; }
+  // The transaction monitor: every posted transfer between two accounts
+  // that are not the hub's own (FX liquidity and fees) is a flow it sees;
+  // each new alert opens an AML_ALERT case (compliance/cases.h).
+  const compliance::aml::Monitor& aml() const { return *aml_; }
+  // Alerts that found the case book full (CaseLimits): counted, never
+  // allowed to fail the payment that raised them.
+  uint64_t aml_alerts_dropped() const { return aml_alerts_dropped_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -132,12 +141,20 @@ class StateMachine {
   void EmitCaseEvent(EventType type, const compliance::Case& c);
   void EmitLedgerEvents(u128 principal, size_t accounts_before,
                         size_t transfers_before);
+  // Feeds the transfers created since `transfers_before` to the monitor
+  // and turns its alerts into cases.
+  void MonitorFlows(size_t transfers_before);
+  void OpenAmlCase(const compliance::aml::Alert& alert,
+                   const ledger::Transfer& cause, uint32_t n);
 
   StateMachineOptions options_;
   ledger::Ledger ledger_;
   ApiState api_;
   fx::FxState fx_;
   compliance::CaseBook cases_;
+  std::unique_ptr<compliance::aml::Monitor> aml_;
+  uint64_t aml_alerts_dropped_ = 0;
+  std::vector<compliance::aml::Alert> alerts_scratch_;
   // The batch being applied.
   int64_t batch_time_ns_ = 0;
   BatchOutput* output_ = nullptr;

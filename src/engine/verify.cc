@@ -30,10 +30,21 @@ Result<VerifyReport> VerifyDataDir(const std::string& data_dir) {
                               journal::ListSnapshots(snapshot_dir));
     MERIDIAN_ASSIGN_OR_RETURN(snapshot,
                               journal::LoadNewestSnapshot(snapshot_dir));
-    if (!listed.empty() &&
-        (!snapshot.has_value() || snapshot->meta.seq != listed.back().seq)) {
+    // By file name too: a damaged header hides a file from the listing.
+    std::optional<uint64_t> newest_named;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(snapshot_dir)) {
+      std::optional<uint64_t> seq = journal::ParseSnapshotFileName(
+          entry.path().filename().string());
+      if (seq && (!newest_named || *seq > *newest_named)) newest_named = seq;
+    }
+    std::optional<uint64_t> newest = newest_named;
+    if (!listed.empty() && (!newest || listed.back().seq > *newest)) {
+      newest = listed.back().seq;
+    }
+    if (newest && (!snapshot.has_value() || snapshot->meta.seq != *newest)) {
       return MakeError(ErrorCode::kDATA_CORRUPTED, "",
-                       "snapshot " + std::to_string(listed.back().seq) +
+                       "snapshot " + std::to_string(*newest) +
                            " is damaged (its checksum does not match)");
     }
   }

@@ -51,7 +51,7 @@ int32_t Clamp(int64_t v, int64_t lo, int64_t hi) {
 }  // namespace
 
 u128 HubAccountId(Currency currency, HubAccount kind) {
-  return (static_cast<u128>(0x4D524658u) << 96) |
+  return (static_cast<u128>(kHubAccountTag) << 96) |
          (static_cast<u128>(kind) << 16) | currency.numeric();
 }
 

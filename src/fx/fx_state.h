@@ -80,7 +80,12 @@ inline constexpr uint16_t kTransferCodeFxBuy = 33;
 enum class HubAccount : uint8_t { kLiquidity = 1, kFees = 2 };
 // Fixed ids ("MRFX" in the top bytes, then the kind and the ISO numeric
 // code), so every node and every replay names the same accounts.
+inline constexpr uint32_t kHubAccountTag = 0x4D524658u;  // "MRFX"
 u128 HubAccountId(Currency currency, HubAccount kind);
+// True for every id of that scheme, of any kind and currency.
+inline bool IsHubAccountId(u128 id) {
+  return static_cast<uint32_t>(id >> 96) == kHubAccountTag;
+}
 
 enum class Validity : uint8_t {
   kMin1 = 0,

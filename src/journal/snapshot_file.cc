@@ -83,20 +83,6 @@ std::string DecodeHeader(const uint8_t in[kHeaderBytes], SnapshotMeta* m,
   return "";
 }
 
-std::optional<uint64_t> ParseSnapshotFileName(std::string_view name) {
-  if (name.size() != kPrefix.size() + kSeqDigits + kSuffix.size() ||
-      !name.starts_with(kPrefix) || !name.ends_with(kSuffix)) {
-    return std::nullopt;
-  }
-  uint64_t seq = 0;
-  for (char c : name.substr(kPrefix.size(), kSeqDigits)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (seq > (UINT64_MAX - digit) / 10) return std::nullopt;
-    seq = seq * 10 + digit;
-  }
-  return seq;
-}
 
 struct SnapshotFile {
   uint64_t seq;
@@ -181,6 +167,21 @@ void Warn(const Error& error) {
 }
 
 }  // namespace
+
+std::optional<uint64_t> ParseSnapshotFileName(std::string_view name) {
+  if (name.size() != kPrefix.size() + kSeqDigits + kSuffix.size() ||
+      !name.starts_with(kPrefix) || !name.ends_with(kSuffix)) {
+    return std::nullopt;
+  }
+  uint64_t seq = 0;
+  for (char c : name.substr(kPrefix.size(), kSeqDigits)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (seq > (UINT64_MAX - digit) / 10) return std::nullopt;
+    seq = seq * 10 + digit;
+  }
+  return seq;
+}
 
 Status WriteFileDurably(const std::string& path, std::span<const uint8_t> bytes,
                         mode_t mode) {

@@ -43,6 +43,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/hash.h"
@@ -79,6 +80,8 @@ struct Snapshot {
 
 // "snapshot-00000000000000001000.bin" for seq 1000.
 std::string SnapshotFileName(uint64_t seq);
+// The seq a snapshot file name stands for; nullopt for any other name.
+std::optional<uint64_t> ParseSnapshotFileName(std::string_view name);
 
 // Writes DIR/snapshot-<seq>.bin durably (creating DIR if needed), then
 // deletes all but the kSnapshotsKept newest (highest seq) snapshots and any

@@ -207,6 +207,7 @@ struct Field {
 
 std::vector<Field> Fields(MonitorConfig* c) {
   return {
+      {"enabled", Kind::kBool, &c->enabled},
       {"max_accounts", Kind::kUint64, &c->max_accounts},
       {"split.window", Kind::kDuration, &c->split.window_ns},
       {"split.min_transfers", Kind::kInt32, &c->split.min_transfers},
@@ -598,7 +599,8 @@ bool Monitor::Raise(Alert alert, int64_t window_ns, bool grow,
 
 void Monitor::Observe(const Flow& flow, std::vector<Alert>* alerts) {
   ++stats_.flows;
-  if (flow.amount_minor <= 0 || flow.from_account == flow.to_account) {
+  if (!config_.enabled || flow.amount_minor <= 0 ||
+      flow.from_account == flow.to_account) {
     ++stats_.ignored;
     return;
   }

@@ -240,6 +240,9 @@ struct CorridorChangeConfig {
 };
 
 struct MonitorConfig {
+  // Off, Observe only counts the flow: how an operator pauses monitoring
+  // without losing the windows gathered so far.
+  bool enabled = true;
   // Account states held at once, 16..100,000,000; the least recently active
   // is forgotten first. About 3.7 KB each (ApproxBytesPerAccount): the
   // default bounds the monitor near 0.9 GB.
@@ -271,7 +274,7 @@ std::vector<std::string> DescribeConfig(const MonitorConfig& config);
 
 struct MonitorStats {
   uint64_t flows = 0;
-  uint64_t ignored = 0;       // non-positive amount or from == to
+  uint64_t ignored = 0;  // monitoring off, non-positive amount or from == to
   uint64_t clamped = 0;       // time earlier than the latest seen
   uint64_t accounts = 0;      // held now
   uint64_t evicted = 0;       // account states forgotten to stay in bounds

@@ -557,8 +557,9 @@ TEST(Snapshot, MalformedBytesAreRefused) {
   }
   // A config field out of range.
   std::vector<uint8_t> bad = bytes;
-  // The first field is max_accounts: u32 count, u32 name length, name, i64.
-  const size_t value_at = 4 + 4 + std::string_view("max_accounts").size();
+  // The second field is max_accounts, after "enabled": u32 count, then
+  // (u32 name length, name, i64 value) each.
+  const size_t value_at = 4 + (4 + 7 + 8) + 4 + 12;
   int64_t zero = 0;
   std::memcpy(bad.data() + value_at, &zero, sizeof zero);
   ByteReader r(bad);
