@@ -125,5 +125,90 @@ TEST_F(ComplianceApiTest, AListedPayerIsHeldUntilTheOperatorDecides) {
   EXPECT_EQ(Op("GET", "/v1/compliance/cases?status=OPEN").Str({"data"}), "[]");
 }
 
+// The operator lowers the structuring threshold through the API (a
+// journaled change), three transfers just under it from one account open an
+// AML case naming the accounts, the operator clears it, and all of it is
+// still there after a restart.
+TEST_F(ComplianceApiTest, AmlAlertsBecomeCasesUnderTheOperatorsSettings) {
+  Reply config = Op("GET", "/v1/compliance/aml/config");
+  ASSERT_EQ(config.status, 200) << config.body;
+  EXPECT_NE(config.body.find(
+                R"({"name":"structuring.threshold_major","value":"10000"})"),
+            std::string::npos)
+      << config.body;
+  Reply bad = Op("PUT", "/v1/compliance/aml/config",
+                 R"({"settings":[{"name":"fan_in.window","value":"7x"}]})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.param(), "settings.fan_in.window") << bad.body;
+  EXPECT_EQ(Op("PUT", "/v1/compliance/aml/config", R"({"settings":[]})")
+                .param(),
+            "settings");
+  auto [wallet, wallet_key] = NewPrincipal("wallet");
+  EXPECT_EQ(client_
+                ->Call("PUT", "/v1/compliance/aml/config",
+                       R"({"settings":[{"name":"enabled","value":"false"}]})",
+                       wallet_key)
+                .code(),
+            "ACCESS_DENIED");
+  Reply set = Op("PUT", "/v1/compliance/aml/config",
+                 R"({"settings":[{"name":"structuring.threshold_major",)"
+                 R"("value":"300"}]})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_NE(
+      set.body.find(R"({"name":"structuring.threshold_major","value":"300"})"),
+      std::string::npos)
+      << set.body;
+
+  // Three payments of 290.00 USD, just under 300.00, to three payees.
+  std::vector<std::string> payees = {merchant_, NewId(IdKind::kAccount),
+                                     NewId(IdKind::kAccount)};
+  ASSERT_EQ(Op("POST", "/v1/ledger/accounts",
+               R"({"accounts":[{"id":")" + payees[1] +
+                   R"(","currency":"USD"},{"id":")" + payees[2] +
+                   R"(","currency":"USD"}]})")
+                .status,
+            200);
+  for (const std::string& payee : payees) {
+    Reply paid = Op("POST", "/v1/ledger/transfers",
+                    TransferBody(NewId(IdKind::kTransfer), payer_, payee,
+                                 "29000"));
+    ASSERT_EQ(paid.status, 200) << paid.body;  // monitoring never blocks
+  }
+  Reply cases = Op("GET", "/v1/compliance/cases?kind=AML_ALERT");
+  ASSERT_EQ(cases.status, 200) << cases.body;
+  EXPECT_EQ(cases.Str({"data", "0", "kind"}), "AML_ALERT") << cases.body;
+  EXPECT_EQ(cases.Str({"data", "0", "rule"}), "structuring");
+  EXPECT_EQ(cases.Str({"data", "0", "accountIds", "0"}), payer_);
+  EXPECT_EQ(cases.Str({"data", "0", "heldTransferIds"}), "[]");
+  EXPECT_EQ(cases.Str({"data", "1"}), "<missing>")
+      << "one case, not one per payment";
+  EXPECT_EQ(Op("GET", "/v1/compliance/cases?kind=SANCTIONS_HIT").Str({"data"}),
+            "[]");
+  EXPECT_EQ(Op("GET", "/v1/compliance/cases?kind=NOPE").param(), "kind");
+  const std::string case_id = cases.Str({"data", "0", "id"});
+  // The account holder is never told (tipping-off): the case is the
+  // operator's alone.
+  EXPECT_EQ(client_->Call("GET", "/v1/compliance/cases/" + case_id, "",
+                          wallet_key)
+                .status,
+            404);
+  Reply cleared = Op("POST", "/v1/compliance/cases/" + case_id + "/decision",
+                     R"({"decision":"RELEASE","note":"rent, three flats"})");
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.Str({"case", "status"}), "RELEASED");
+  EXPECT_EQ(Balance(payer_), "100000/87000");  // nothing moved back or forth
+
+  Restart();
+  EXPECT_EQ(
+      Op("GET", "/v1/compliance/cases/" + case_id).Str({"case", "status"}),
+      "RELEASED");
+  Reply after = Op("GET", "/v1/compliance/aml/config");
+  EXPECT_NE(after.body.find(
+                R"({"name":"structuring.threshold_major","value":"300"})"),
+            std::string::npos)
+      << after.body;
+  EXPECT_EQ(after.Str({"amlConfig", "stats", "alerts", "structuring"}), "1");
+}
+
 }  // namespace
 }  // namespace meridian::api

@@ -1,6 +1,9 @@
 // The compliance routes: the case queue and the operator's decisions
-// (spec/compliance_risk.md "Cases"). A decision is a journaled command:
-// RELEASE posts the held transfers, REJECT voids them.
+// (spec/compliance_risk.md "Cases"), screening and the lists, and the AML
+// monitor's settings. A decision is a journaled command: RELEASE posts the
+// held transfers, REJECT voids them (an AML alert holds nothing: the
+// decision only closes it). A settings change is journaled too, so a replay
+// monitors with the settings of its time.
 #include <algorithm>
 #include <cstdio>
 
@@ -13,23 +16,24 @@ namespace meridian::api {
 
 void ApiService::Impl::AddComplianceRoutes(http::Router& r) {
   using A = Access;
-  auto bind = [this](void (Impl::*m)(Ctx&)) {
-    return [this, m](Ctx& c) { (this->*m)(c); };
-  };
   Route(r, "GET", "/v1/compliance/cases", "GET /v1/compliance/cases",
-        A::kOperator, bind(&Impl::ListCases));
+        A::kOperator, Bind(&Impl::ListCases));
   Route(r, "GET", "/v1/compliance/cases/{id}", "GET /v1/compliance/cases/{id}",
-        A::kAuthenticated, bind(&Impl::GetCase));
+        A::kAuthenticated, Bind(&Impl::GetCase));
   Route(r, "POST", "/v1/compliance/cases/{id}/decision",
         "POST /v1/compliance/cases/{id}/decision", A::kOperator,
-        bind(&Impl::DecideCase));
+        Bind(&Impl::DecideCase));
   Route(r, "POST", "/v1/compliance/screen", "POST /v1/compliance/screen",
-        A::kAuthenticated, bind(&Impl::ScreenName));
+        A::kAuthenticated, Bind(&Impl::ScreenName));
   Route(r, "GET", "/v1/compliance/lists", "GET /v1/compliance/lists",
-        A::kOperator, bind(&Impl::ListLists));
+        A::kOperator, Bind(&Impl::ListLists));
   Route(r, "POST", "/v1/compliance/lists/reload",
         "POST /v1/compliance/lists/reload", A::kOperator,
-        bind(&Impl::ReloadLists));
+        Bind(&Impl::ReloadLists));
+  Route(r, "GET", "/v1/compliance/aml/config", "GET /v1/compliance/aml/config",
+        A::kOperator, Bind(&Impl::GetAmlConfig));
+  Route(r, "PUT", "/v1/compliance/aml/config", "PUT /v1/compliance/aml/config",
+        A::kOperator, Bind(&Impl::PutAmlConfig));
 }
 
 // {"role"?, "name", "type"?, "country"?, "dateOfBirth"?}: a party to screen.
@@ -228,9 +232,17 @@ void ApiService::Impl::ListCases(Ctx& c) {
                               "OPEN, RELEASED or REJECTED"));
     }
   }
+  std::optional<compliance::CaseKind> kind;
+  if (std::optional<std::string> k = c.request->QueryParam("kind")) {
+    kind = compliance::CaseKindFromName(*k);
+    if (!kind) {
+      return c.Fail(MakeError(ErrorCode::kINVALID_PARAMETER, "kind",
+                              "SANCTIONS_HIT, AML_ALERT or RISK_REVIEW"));
+    }
+  }
   Result<ListArgs> args = ParseListArgs(*c.request, IdKind::kCase);
   if (!args.ok()) return c.Fail(args.error());
-  ReadEngine(c, [status, args = *args](const StateMachine& s) {
+  ReadEngine(c, [status, kind, args = *args](const StateMachine& s) {
     const auto& all = s.cases().cases();
     // Newest first: case ids are time-ordered.
     auto it =
@@ -245,6 +257,7 @@ void ApiService::Impl::ListCases(Ctx& c) {
     while (it != all.begin()) {
       --it;
       if (status && it->second.status != *status) continue;
+      if (kind && it->second.kind != *kind) continue;
       if (n == args.limit) {
         more = true;
         break;
@@ -314,6 +327,109 @@ void ApiService::Impl::DecideCase(Ctx& c) {
            if (!decided.ok()) return ErrorResponse(decided.error());
            return OkWith(200, "case",
                          [&](json::JsonWriter& w) { WriteCase(w, *decided); });
+         });
+}
+
+namespace {
+
+// "name=value" lines as [{"name", "value"}].
+void WriteAmlSettings(json::JsonWriter& w,
+                      const std::vector<std::string>& lines) {
+  w.Key("settings").BeginArray();
+  for (const std::string& line : lines) {
+    const size_t eq = line.find('=');
+    w.BeginObject();
+    w.Key("name").String(std::string_view(line).substr(0, eq));
+    w.Key("value").String(std::string_view(line).substr(eq + 1));
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteAmlConfig(json::JsonWriter& w, const StateMachine& s) {
+  const compliance::aml::Monitor& m = s.aml();
+  w.BeginObject();
+  WriteAmlSettings(w, compliance::aml::DescribeConfig(m.config()));
+  const compliance::aml::MonitorStats& st = m.stats();
+  w.Key("stats").BeginObject();
+  w.Key("flows").Uint(st.flows);
+  w.Key("ignored").Uint(st.ignored);
+  w.Key("accounts").Uint(st.accounts);
+  w.Key("evicted").Uint(st.evicted);
+  w.Key("searchesCut").Uint(st.searches_cut);
+  w.Key("alerts").BeginObject();
+  for (size_t i = 0; i < compliance::aml::kRuleCount; ++i) {
+    w.Key(compliance::aml::RuleName(static_cast<compliance::aml::Rule>(i)))
+        .Uint(st.alerts[i]);
+  }
+  w.EndObject();
+  w.Key("updates").Uint(st.updates);
+  w.Key("alertsDropped").Uint(s.aml_alerts_dropped());
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+void ApiService::Impl::GetAmlConfig(Ctx& c) {
+  ReadEngine(c, [](const StateMachine& s) {
+    return OkWith(200, "amlConfig",
+                  [&](json::JsonWriter& w) { WriteAmlConfig(w, s); });
+  });
+}
+
+// {"settings": [{"name": "fan_in.window", "value": "7d"}, …]}: the settings
+// to change, by the names GET shows; the others keep their values.
+void ApiService::Impl::PutAmlConfig(Ctx& c) {
+  Result<std::optional<std::string_view>> key = IdempotencyKey(c);
+  if (!key.ok()) return c.Fail(key.error());
+  Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
+  if (!body.ok()) return c.Fail(body.error());
+  auto parse = [&]() -> Result<compliance::AmlConfigChange> {
+    json::ObjectReader root = body->root();
+    compliance::AmlConfigChange change;
+    change.set_by = c.caller.principal;
+    MERIDIAN_ASSIGN_OR_RETURN(
+        json::ArrayReader items,
+        root.Array("settings", compliance::kMaxAmlSettings));
+    if (items.size() == 0) {
+      return MakeError(ErrorCode::kINVALID_PARAMETER, "settings",
+                       "name at least one setting to change");
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader item, items.Object(i));
+      MERIDIAN_ASSIGN_OR_RETURN(std::string_view name, item.String("name", 64));
+      MERIDIAN_ASSIGN_OR_RETURN(std::string_view value,
+                                item.String("value", 32));
+      MERIDIAN_RETURN_IF_ERROR(item.Finish());
+      change.settings.push_back(std::string(name) + "=" + std::string(value));
+    }
+    MERIDIAN_RETURN_IF_ERROR(root.Finish());
+    return change;
+  };
+  Result<compliance::AmlConfigChange> change = parse();
+  if (!change.ok()) return c.Fail(change.error());
+  Submit(c,
+         engine::NewApiCommand(engine::CommandType::kSetAmlConfig,
+                               compliance::EncodeAmlConfigChange(*change)),
+         *key, [](const CommandReply& reply) {
+           if (!reply.status.ok()) return RenderStatusOnly(reply);
+           // The engine answers with every setting as it now is, one
+           // "name=value" per line.
+           std::vector<std::string> lines;
+           std::string_view all(
+               reinterpret_cast<const char*>(reply.payload.data()),
+               reply.payload.size());
+           while (!all.empty()) {
+             const size_t nl = all.find('\n');
+             lines.emplace_back(all.substr(0, nl));
+             all = nl == std::string_view::npos ? "" : all.substr(nl + 1);
+           }
+           return OkWith(200, "amlConfig", [&](json::JsonWriter& w) {
+             w.BeginObject();
+             WriteAmlSettings(w, lines);
+             w.EndObject();
+           });
          });
 }
 

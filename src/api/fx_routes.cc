@@ -244,33 +244,30 @@ Result<fx::PricingConfig> ParsePricing(json::ObjectReader& root) {
 
 void ApiService::Impl::AddFxRoutes(http::Router& r) {
   using A = Access;
-  auto bind = [this](void (Impl::*m)(Ctx&)) {
-    return [this, m](Ctx& c) { (this->*m)(c); };
-  };
   Route(r, "POST", "/v1/fx/rates", "POST /v1/fx/rates", A::kOperator,
-        bind(&Impl::PostFxRates));
+        Bind(&Impl::PostFxRates));
   Route(r, "GET", "/v1/fx/rates", "GET /v1/fx/rates", A::kAuthenticated,
-        bind(&Impl::GetFxRates));
+        Bind(&Impl::GetFxRates));
   Route(r, "PUT", "/v1/fx/pricing", "PUT /v1/fx/pricing", A::kOperator,
-        bind(&Impl::PutFxPricing));
+        Bind(&Impl::PutFxPricing));
   Route(r, "GET", "/v1/fx/pricing", "GET /v1/fx/pricing", A::kOperator,
-        bind(&Impl::GetFxPricing));
+        Bind(&Impl::GetFxPricing));
   Route(r, "PUT", "/v1/fx/interest-rates", "PUT /v1/fx/interest-rates",
-        A::kOperator, bind(&Impl::PutInterestRates));
+        A::kOperator, Bind(&Impl::PutInterestRates));
   Route(r, "GET", "/v1/fx/interest-rates", "GET /v1/fx/interest-rates",
-        A::kAuthenticated, bind(&Impl::GetInterestRates));
+        A::kAuthenticated, Bind(&Impl::GetInterestRates));
   Route(r, "GET", "/v1/fx/forwards", "GET /v1/fx/forwards", A::kAuthenticated,
-        bind(&Impl::GetForward));
+        Bind(&Impl::GetForward));
   Route(r, "POST", "/v1/fx/quotes", "POST /v1/fx/quotes", A::kAuthenticated,
-        bind(&Impl::CreateQuote));
+        Bind(&Impl::CreateQuote));
   Route(r, "GET", "/v1/fx/quotes/{id}", "GET /v1/fx/quotes/{id}",
-        A::kAuthenticated, bind(&Impl::GetQuote));
+        A::kAuthenticated, Bind(&Impl::GetQuote));
   Route(r, "POST", "/v1/fx/conversions", "POST /v1/fx/conversions",
-        A::kAuthenticated, bind(&Impl::CreateConversion));
+        A::kAuthenticated, Bind(&Impl::CreateConversion));
   Route(r, "GET", "/v1/fx/conversions/{id}", "GET /v1/fx/conversions/{id}",
-        A::kAuthenticated, bind(&Impl::GetConversion));
+        A::kAuthenticated, Bind(&Impl::GetConversion));
   Route(r, "GET", "/v1/fx/positions", "GET /v1/fx/positions", A::kOperator,
-        bind(&Impl::GetPositions));
+        Bind(&Impl::GetPositions));
 }
 
 // ---------------------------------------------------------------- rates

@@ -344,7 +344,10 @@ void WriteCase(json::JsonWriter& w, const compliance::Case& c) {
   w.Key("id").String(FormatId(IdKind::kCase, c.id));
   w.Key("kind").String(compliance::CaseKindName(c.kind));
   w.Key("status").String(compliance::CaseStatusName(c.status));
-  w.Key("subject").String(FormatId(IdKind::kPrincipal, c.subject));
+  // An AML alert has no subject principal: it concerns accounts.
+  if (c.subject != 0) {
+    w.Key("subject").String(FormatId(IdKind::kPrincipal, c.subject));
+  }
   w.Key("reason").String(c.reason);
   w.Key("parties").BeginArray();
   for (const compliance::CaseParty& p : c.parties) {
@@ -373,6 +376,12 @@ void WriteCase(json::JsonWriter& w, const compliance::Case& c) {
   w.Key("heldTransferIds").BeginArray();
   for (u128 t : c.held_transfers) w.String(FormatId(IdKind::kTransfer, t));
   w.EndArray();
+  if (!c.rule.empty()) w.Key("rule").String(c.rule);
+  if (!c.accounts.empty()) {
+    w.Key("accountIds").BeginArray();
+    for (u128 a : c.accounts) w.String(FormatId(IdKind::kAccount, a));
+    w.EndArray();
+  }
   w.Key("createdAt").String(Rfc3339(c.created_ns));
   if (c.status != compliance::CaseStatus::kOpen) {
     w.Key("decision").BeginObject();

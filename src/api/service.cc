@@ -526,48 +526,45 @@ void ApiService::Impl::AddRoutes(http::Router& r) {
   Route(r, "GET", "/v1/openapi.json", "GET /v1/openapi.json", A::kPublic,
         [](Ctx& c) { c.Send(JsonResponse(200, OpenApiDocument())); });
 
-  auto bind = [this](void (Impl::*m)(Ctx&)) {
-    return [this, m](Ctx& c) { (this->*m)(c); };
-  };
   Route(r, "POST", "/v1/ledger/accounts", "POST /v1/ledger/accounts",
-        A::kOperator, bind(&Impl::CreateAccounts));
+        A::kOperator, Bind(&Impl::CreateAccounts));
   Route(r, "POST", "/v1/ledger/transfers", "POST /v1/ledger/transfers",
-        A::kOperator, bind(&Impl::CreateTransfers));
+        A::kOperator, Bind(&Impl::CreateTransfers));
   Route(r, "GET", "/v1/ledger/accounts/{id}", "GET /v1/ledger/accounts/{id}",
-        A::kOperator, bind(&Impl::GetAccount));
+        A::kOperator, Bind(&Impl::GetAccount));
   Route(r, "GET", "/v1/ledger/accounts/{id}/transfers",
         "GET /v1/ledger/accounts/{id}/transfers", A::kOperator,
-        bind(&Impl::ListAccountTransfers));
+        Bind(&Impl::ListAccountTransfers));
   Route(r, "GET", "/v1/ledger/transfers/{id}", "GET /v1/ledger/transfers/{id}",
-        A::kOperator, bind(&Impl::GetTransfer));
+        A::kOperator, Bind(&Impl::GetTransfer));
   Route(r, "POST", "/v1/principals", "POST /v1/principals", A::kOperator,
-        bind(&Impl::CreatePrincipal));
+        Bind(&Impl::CreatePrincipal));
   Route(r, "GET", "/v1/principals", "GET /v1/principals", A::kOperator,
-        bind(&Impl::ListPrincipals));
+        Bind(&Impl::ListPrincipals));
   Route(r, "GET", "/v1/principals/{id}", "GET /v1/principals/{id}",
-        A::kAuthenticated, bind(&Impl::GetPrincipal));
+        A::kAuthenticated, Bind(&Impl::GetPrincipal));
   Route(r, "POST", "/v1/principals/{id}/keys", "POST /v1/principals/{id}/keys",
-        A::kAuthenticated, bind(&Impl::CreateKey));
+        A::kAuthenticated, Bind(&Impl::CreateKey));
   Route(r, "DELETE", "/v1/principals/{id}/keys/{keyId}",
         "DELETE /v1/principals/{id}/keys/{keyId}", A::kAuthenticated,
-        bind(&Impl::RevokeKey));
+        Bind(&Impl::RevokeKey));
   Route(r, "POST", "/v1/webhooks/endpoints", "POST /v1/webhooks/endpoints",
-        A::kAuthenticated, bind(&Impl::CreateEndpoint));
+        A::kAuthenticated, Bind(&Impl::CreateEndpoint));
   Route(r, "GET", "/v1/webhooks/endpoints", "GET /v1/webhooks/endpoints",
-        A::kAuthenticated, bind(&Impl::ListEndpoints));
+        A::kAuthenticated, Bind(&Impl::ListEndpoints));
   Route(r, "GET", "/v1/webhooks/endpoints/{id}",
         "GET /v1/webhooks/endpoints/{id}", A::kAuthenticated,
-        bind(&Impl::GetEndpoint));
+        Bind(&Impl::GetEndpoint));
   Route(r, "DELETE", "/v1/webhooks/endpoints/{id}",
         "DELETE /v1/webhooks/endpoints/{id}", A::kAuthenticated,
-        bind(&Impl::DeleteEndpoint));
+        Bind(&Impl::DeleteEndpoint));
   Route(r, "POST", "/v1/webhooks/endpoints/{id}/test",
         "POST /v1/webhooks/endpoints/{id}/test", A::kAuthenticated,
-        bind(&Impl::TestEndpoint));
+        Bind(&Impl::TestEndpoint));
   Route(r, "GET", "/v1/events/{id}", "GET /v1/events/{id}", A::kAuthenticated,
-        bind(&Impl::GetEvent));
+        Bind(&Impl::GetEvent));
   Route(r, "GET", "/v1/events", "GET /v1/events", A::kAuthenticated,
-        bind(&Impl::ListEvents));
+        Bind(&Impl::ListEvents));
   AddFxRoutes(r);
   AddComplianceRoutes(r);
 }

@@ -153,6 +153,14 @@ std::optional<CaseStatus> CaseStatusFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<CaseKind> CaseKindFromName(std::string_view name) {
+  for (CaseKind k :
+       {CaseKind::kSanctionsHit, CaseKind::kAmlAlert, CaseKind::kRiskReview}) {
+    if (CaseKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 std::optional<Decision> DecisionFromName(std::string_view name) {
   if (name == "RELEASE") return Decision::kRelease;
   if (name == "REJECT") return Decision::kReject;

@@ -648,6 +648,10 @@ uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
     // The windows gathered so far carry over; a smaller max_accounts
     // forgets the least recently active accounts.
     aml_ = compliance::aml::Monitor::Reconfigure(*aml_, config);
+    for (const std::string& line : compliance::aml::DescribeConfig(config)) {
+      reply->payload.insert(reply->payload.end(), line.begin(), line.end());
+      reply->payload.push_back('\n');
+    }
     return 1;
   }
 

@@ -136,6 +136,10 @@ class ApiService::Impl {
 
   void Route(http::Router& router, std::string_view method,
              std::string_view pattern, std::string name, Access access, Fn fn);
+  // A handler member as a route's function.
+  Fn Bind(void (Impl::*handler)(Ctx&)) {
+    return [this, handler](Ctx& c) { (this->*handler)(c); };
+  }
   std::optional<Error> Authenticate(const http::Request& req, Caller* out);
   void Submit(Ctx& ctx, std::vector<uint8_t> command,
               std::optional<std::string_view> request_key, Renderer render);
@@ -190,6 +194,8 @@ class ApiService::Impl {
   void ScreenName(Ctx& ctx);
   void ListLists(Ctx& ctx);
   void ReloadLists(Ctx& ctx);
+  void GetAmlConfig(Ctx& ctx);
+  void PutAmlConfig(Ctx& ctx);
   // The parties of a payment screened; a hold-for-review command instead of
   // `transfers` when one hits, else nullopt (the payment goes on).
   std::optional<std::vector<uint8_t>> HoldIfListed(
