@@ -13,6 +13,8 @@
 #include <mutex>
 #include <thread>
 
+#include "compliance/cases.h"
+#include "engine/api_commands.h"
 #include "engine/command.h"
 #include "engine/sequencer.h"
 
@@ -99,6 +101,19 @@ Result<CaseResult> RunCase(const BenchLedgerOptions& o,
   MERIDIAN_ASSIGN_OR_RETURN(
       std::unique_ptr<engine::Sequencer> seq,
       engine::Sequencer::Open(SequencerOptionsFor(o, c, dir)));
+  if (!o.aml) {
+    // The monitor's switch is an operator's journaled command, as in a
+    // deployment.
+    constexpr u128 kOperator = 1;
+    engine::CommandReply p = seq->SubmitAndWait(engine::EncodeCreatePrincipal(
+        {kOperator, engine::PrincipalKind::kOperator,
+         engine::SignatureAlgorithm::kNone, "bench", ""}));
+    if (!p.status.ok()) return p.status.error();
+    engine::CommandReply off = seq->SubmitAndWait(engine::NewApiCommand(
+        engine::CommandType::kSetAmlConfig,
+        compliance::EncodeAmlConfigChange({kOperator, {"enabled=false"}})));
+    if (!off.status.ok()) return off.status.error();
+  }
   // Accounts: every one has a balance flag with a net debit cap, so the
   // limit check runs on every transfer (as it would for participants).
   const uint64_t rss_before = RssBytes();
@@ -254,10 +269,12 @@ int RunBenchLedger(const BenchLedgerOptions& o) {
   if (!o.json) {
     std::printf(
         "meridian bench ledger: %u transfers/command, %u commands in flight, "
-        "batch <= %u commands / %llu MiB, durability %s, %u cores (%s)\n",
+        "batch <= %u commands / %llu MiB, durability %s, AML %s, %u cores "
+        "(%s)\n",
         o.transfers_per_command, o.in_flight, o.max_batch_commands,
         static_cast<unsigned long long>(o.max_batch_bytes >> 20),
-        o.sync ? "fdatasync per batch" : "NONE (--no-sync)", cores,
+        o.sync ? "fdatasync per batch" : "NONE (--no-sync)",
+        o.aml ? "on" : "off", cores,
         cpu.c_str());
     std::printf("%-12s %10s %-9s %14s %9s %9s %8s %10s\n", "case", "accounts",
                 "dist", "transfers/s", "p50_ms", "p99_ms", "B/acct", "batches");
@@ -281,7 +298,7 @@ int RunBenchLedger(const BenchLedgerOptions& o) {
           "\"seconds\":%.3f,\"batches\":%llu,\"fsync_ms_avg\":%.3f,"
           "\"transfers_per_command\":%u,\"in_flight\":%u,"
           "\"batch_max_commands\":%u,\"batch_max_bytes\":%llu,"
-          "\"durability\":\"%s\",\"bytes_per_account\":%.1f,"
+          "\"durability\":\"%s\",\"aml\":%s,\"bytes_per_account\":%.1f,"
           "\"replayed\":%llu,\"replay_seconds\":%.3f,"
           "\"cores\":%u,\"cpu\":\"%s\"}\n",
           c.name.c_str(), rate, r->p50_ms, r->p99_ms,
@@ -291,7 +308,8 @@ int RunBenchLedger(const BenchLedgerOptions& o) {
           static_cast<unsigned long long>(r->batches), r->fsync_ms_avg,
           o.transfers_per_command, o.in_flight, o.max_batch_commands,
           static_cast<unsigned long long>(o.max_batch_bytes),
-          o.sync ? "fdatasync" : "none", r->bytes_per_account,
+          o.sync ? "fdatasync" : "none", o.aml ? "true" : "false",
+          r->bytes_per_account,
           static_cast<unsigned long long>(r->replayed), r->replay_seconds,
           cores, cpu.c_str());
     } else if (c.replay) {

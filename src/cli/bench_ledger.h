@@ -30,6 +30,9 @@ struct BenchLedgerOptions {
   uint32_t max_batch_commands = 8192;
   uint64_t max_batch_bytes = 8ull << 20;
   bool sync = true;
+  // AML transaction monitoring in the engine (on in every deployment by
+  // default); off measures the ledger alone.
+  bool aml = true;
   bool json = false;
   std::string data_dir;  // empty: a fresh directory under $TMPDIR
 };

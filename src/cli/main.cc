@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
                          "skip fdatasync (NOT durable; for comparison only)");
   bench_ledger->add_flag("--json", bench_options.json,
                          "one JSON object per case");
+  std::string bench_aml = "on";
+  bench_ledger
+      ->add_option("--aml", bench_aml,
+                   "AML monitoring in the engine: on (as deployed) or off")
+      ->check(CLI::IsMember({"on", "off"}));
 
   meridian::cli::BenchApiOptions api_options;
   CLI::App* bench_api = bench->add_subcommand(
@@ -225,6 +230,7 @@ int main(int argc, char** argv) {
   if (verify->parsed())
     return meridian::cli::RunVerify(verify_dir, verify_json);
   if (bench_ledger->parsed()) {
+    bench_options.aml = bench_aml == "on";
     std::vector<meridian::cli::BenchLedgerCase> all =
         meridian::cli::DefaultLedgerCases();
     if (case_names.empty()) {
