@@ -1,0 +1,400 @@
+#include "risk/model.h"
+
+#include <xgboost/c_api.h>
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace meridian::risk {
+namespace {
+
+Error Bad(std::string message) {
+  return MakeError(ErrorCode::kINVALID_PARAMETER, "model", std::move(message));
+}
+Error XgbError(std::string_view what) {
+  return MakeError(ErrorCode::kINTERNAL_ERROR, "model",
+                   std::string(what) + ": " + XGBGetLastError());
+}
+
+// Frees a DMatrix on every path out.
+struct DMatrix {
+  DMatrixHandle h = nullptr;
+  ~DMatrix() {
+    if (h != nullptr) XGDMatrixFree(h);
+  }
+};
+
+Result<void*> MakeBooster(DMatrixHandle train) {
+  BoosterHandle b = nullptr;
+  DMatrixHandle list[1] = {train};
+  if (XGBoosterCreate(list, train ? 1 : 0, &b) != 0) {
+    return XgbError("XGBoosterCreate");
+  }
+  // One thread everywhere: determinism, and the engine's core is its own.
+  if (XGBoosterSetParam(b, "nthread", "1") != 0) {
+    XGBoosterFree(b);
+    return XgbError("nthread");
+  }
+  return static_cast<void*>(b);
+}
+
+}  // namespace
+
+std::array<float, kFeatureCount> ModelRow(const FeatureVector& f) {
+  std::array<float, kFeatureCount> row;
+  for (size_t i = 0; i < kFeatureCount; ++i) {
+    row[i] = static_cast<float>(f.values[i]);
+  }
+  return row;
+}
+
+uint16_t ProbabilityToBp(float p) {
+  if (!(p > 0.0f)) return 0;  // also NaN
+  if (p >= 1.0f) return 10'000;
+  return static_cast<uint16_t>(
+      std::floor(static_cast<double>(p) * 10'000.0 + 0.5));
+}
+
+Result<std::vector<uint8_t>> TrainModel(std::span<const float> matrix,
+                                        size_t rows,
+                                        std::span<const float> labels,
+                                        const TrainParams& p) {
+  if (rows == 0 || matrix.size() != rows * kFeatureCount ||
+      labels.size() != rows) {
+    return Bad("the matrix must have rows x kFeatureCount values and one "
+               "label per row");
+  }
+  if (p.rounds < 1 || static_cast<size_t>(p.rounds) > kMaxTrees ||
+      p.max_depth < 1 || p.max_depth > 10) {
+    return Bad("rounds 1..1000, max_depth 1..10");
+  }
+  DMatrix train;
+  if (XGDMatrixCreateFromMat(matrix.data(), rows, kFeatureCount, NAN,
+                             &train.h) != 0) {
+    return XgbError("XGDMatrixCreateFromMat");
+  }
+  if (XGDMatrixSetFloatInfo(train.h, "label", labels.data(), rows) != 0) {
+    return XgbError("label");
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(void* b, MakeBooster(train.h));
+  auto fail = [&](std::string_view what) {
+    Error e = XgbError(what);
+    XGBoosterFree(b);
+    return e;
+  };
+  char buf[64];
+  auto num = [&](double v) {
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+  };
+  struct {
+    const char* key;
+    std::string value;
+  } params[] = {
+      {"objective", "binary:logistic"},
+      {"tree_method", "hist"},
+      {"max_depth", std::to_string(p.max_depth)},
+      {"eta", num(p.eta)},
+      {"min_child_weight", num(p.min_child_weight)},
+      {"scale_pos_weight", num(p.scale_pos_weight)},
+      {"seed", std::to_string(p.seed)},
+      {"base_score", "0.5"},
+      {"eval_metric", "auc"},
+  };
+  for (const auto& kv : params) {
+    if (XGBoosterSetParam(b, kv.key, kv.value.c_str()) != 0) {
+      return fail(kv.key);
+    }
+  }
+  for (int i = 0; i < p.rounds; ++i) {
+    if (XGBoosterUpdateOneIter(b, i, train.h) != 0) {
+      return fail("XGBoosterUpdateOneIter");
+    }
+  }
+  bst_ulong len = 0;
+  const char* data = nullptr;
+  if (XGBoosterSaveModelToBuffer(b, R"({"format": "json"})", &len, &data) !=
+      0) {
+    return fail("XGBoosterSaveModelToBuffer");
+  }
+  std::vector<uint8_t> out(data, data + len);
+  XGBoosterFree(b);
+  return out;
+}
+
+// --- XgbModel ---
+
+Result<XgbModel> XgbModel::Load(std::span<const uint8_t> bytes) {
+  if (bytes.empty() || bytes.size() > kMaxModelBytes) {
+    return Bad("model bytes: 1 byte to 16 MiB");
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(void* b, MakeBooster(nullptr));
+  if (XGBoosterLoadModelFromBuffer(b, bytes.data(), bytes.size()) != 0) {
+    Error e = Bad(std::string("XGBoost cannot load it: ") + XGBGetLastError());
+    XGBoosterFree(b);
+    return e;
+  }
+  // Loading resets the thread count to the model's; set it again.
+  XGBoosterSetParam(b, "nthread", "1");
+  bst_ulong features = 0;
+  if (XGBoosterGetNumFeature(b, &features) != 0 ||
+      features != kFeatureCount) {
+    XGBoosterFree(b);
+    return Bad("the model has " + std::to_string(features) +
+               " features; this build computes " +
+               std::to_string(kFeatureCount));
+  }
+  XgbModel m;
+  m.booster_ = b;
+  return m;
+}
+
+XgbModel::~XgbModel() {
+  if (booster_ != nullptr) XGBoosterFree(booster_);
+}
+XgbModel::XgbModel(XgbModel&& o) noexcept : booster_(o.booster_) {
+  o.booster_ = nullptr;
+}
+XgbModel& XgbModel::operator=(XgbModel&& o) noexcept {
+  std::swap(booster_, o.booster_);
+  return *this;
+}
+
+Result<std::vector<float>> XgbModel::Predict(std::span<const float> matrix,
+                                             size_t rows) const {
+  if (matrix.size() != rows * kFeatureCount) {
+    return Bad("rows x kFeatureCount values");
+  }
+  if (rows == 0) return std::vector<float>();
+  DMatrix d;
+  if (XGDMatrixCreateFromMat(matrix.data(), rows, kFeatureCount, NAN, &d.h) !=
+      0) {
+    return XgbError("XGDMatrixCreateFromMat");
+  }
+  const char* config =
+      R"({"type": 0, "training": false, "iteration_begin": 0,)"
+      R"( "iteration_end": 0, "strict_shape": false})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* out = nullptr;
+  if (XGBoosterPredictFromDMatrix(booster_, d.h, config, &shape, &dim, &out) !=
+      0) {
+    return XgbError("XGBoosterPredictFromDMatrix");
+  }
+  return std::vector<float>(out, out + rows);
+}
+
+Result<float> XgbModel::PredictOne(const float* row) const {
+  char values[160];
+  std::snprintf(values, sizeof values,
+                R"({"data": [%llu, true], "shape": [1, %zu], )"
+                R"("typestr": "<f4", "version": 3})",
+                static_cast<unsigned long long>(
+                    reinterpret_cast<uintptr_t>(row)),
+                kFeatureCount);
+  const char* config =
+      R"({"type": 0, "training": false, "iteration_begin": 0,)"
+      R"( "iteration_end": 0, "strict_shape": false, "missing": NaN,)"
+      R"( "cache_id": 0})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* out = nullptr;
+  if (XGBoosterPredictFromDense(booster_, values, config, nullptr, &shape,
+                                &dim, &out) != 0) {
+    return XgbError("XGBoosterPredictFromDense");
+  }
+  return out[0];
+}
+
+Result<std::string> XgbModel::SaveJson() const {
+  bst_ulong len = 0;
+  const char* data = nullptr;
+  if (XGBoosterSaveModelToBuffer(booster_, R"({"format": "json"})", &len,
+                                 &data) != 0) {
+    return XgbError("XGBoosterSaveModelToBuffer");
+  }
+  return std::string(data, len);
+}
+
+size_t XgbModel::tree_count() const {
+  int rounds = 0;
+  XGBoosterBoostedRounds(booster_, &rounds);
+  return static_cast<size_t>(rounds);
+}
+
+// --- CompiledModel ---
+
+Result<CompiledModel> CompiledModel::Load(std::span<const uint8_t> bytes) {
+  // The C API validates the bytes (either format) and writes the canonical
+  // JSON the compiler reads.
+  MERIDIAN_ASSIGN_OR_RETURN(XgbModel xgb, XgbModel::Load(bytes));
+  MERIDIAN_ASSIGN_OR_RETURN(std::string json, xgb.SaveJson());
+
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json).get(root) != simdjson::SUCCESS) {
+    return Bad("the model's JSON does not parse");
+  }
+  simdjson::dom::element learner;
+  if (root["learner"].get(learner) != simdjson::SUCCESS) {
+    return Bad("no learner in the model");
+  }
+  std::string_view objective;
+  if (learner["objective"]["name"].get(objective) != simdjson::SUCCESS ||
+      objective != "binary:logistic") {
+    return Bad("the objective must be binary:logistic, not \"" +
+               std::string(objective) + "\"");
+  }
+  std::string_view base_score_text;
+  if (learner["learner_model_param"]["base_score"].get(base_score_text) !=
+      simdjson::SUCCESS) {
+    return Bad("no base_score");
+  }
+  float base_score = std::strtof(std::string(base_score_text).c_str(), nullptr);
+  if (!(base_score > 0.0f && base_score < 1.0f)) return Bad("bad base_score");
+
+  simdjson::dom::array trees;
+  if (learner["gradient_booster"]["model"]["trees"].get(trees) !=
+      simdjson::SUCCESS) {
+    return Bad("no trees (only gbtree models are supported)");
+  }
+  CompiledModel m;
+  // As XGBoost's logistic ProbToMargin, in float.
+  m.base_margin_ = -std::log(1.0f / base_score - 1.0f);
+  m.bytes_.assign(bytes.begin(), bytes.end());
+  for (simdjson::dom::element tree : trees) {
+    if (m.roots_.size() >= kMaxTrees) return Bad("more than 1000 trees");
+    simdjson::dom::array left, right, split_idx, split_cond, default_left,
+        hess;
+    if (tree["left_children"].get(left) || tree["right_children"].get(right) ||
+        tree["split_indices"].get(split_idx) ||
+        tree["split_conditions"].get(split_cond) ||
+        tree["default_left"].get(default_left) ||
+        tree["sum_hessian"].get(hess)) {
+      return Bad("a tree lacks its node arrays");
+    }
+    size_t n = left.size();
+    if (n == 0 || n > kMaxNodes || right.size() != n ||
+        split_idx.size() != n || split_cond.size() != n ||
+        default_left.size() != n || hess.size() != n) {
+      return Bad("a tree's node arrays disagree in length");
+    }
+    uint32_t base = static_cast<uint32_t>(m.nodes_.size());
+    m.roots_.push_back(base);
+    std::vector<float> cover(n);
+    for (size_t i = 0; i < n; ++i) {
+      int64_t l, r, f;
+      double cond, h;
+      if (left.at(i).get(l) || right.at(i).get(r) || split_idx.at(i).get(f) ||
+          split_cond.at(i).get(cond) || hess.at(i).get(h)) {
+        return Bad("a tree node is not numeric");
+      }
+      simdjson::dom::element dl = default_left.at(i);
+      bool dflt = false;
+      int64_t dl_int;
+      if (dl.is_bool()) {
+        dflt = dl.get_bool().value();
+      } else if (dl.get(dl_int) == simdjson::SUCCESS) {
+        dflt = dl_int != 0;
+      } else {
+        return Bad("default_left is neither bool nor integer");
+      }
+      Node node;
+      bool leaf = l == -1;
+      if (!leaf && (l <= static_cast<int64_t>(i) || r <= static_cast<int64_t>(i) ||
+                    l >= static_cast<int64_t>(n) ||
+                    r >= static_cast<int64_t>(n) || f < 0 ||
+                    f >= static_cast<int64_t>(kFeatureCount))) {
+        return Bad("a tree node points outside its tree");
+      }
+      node.left = leaf ? -1 : static_cast<int32_t>(base + l);
+      node.right = leaf ? -1 : static_cast<int32_t>(base + r);
+      node.feature = leaf ? 0 : static_cast<uint32_t>(f);
+      node.value = static_cast<float>(cond);
+      node.default_left = dflt;
+      cover[i] = static_cast<float>(h);
+      m.nodes_.push_back(node);
+    }
+    // Node means for contributions, children before parents (children have
+    // larger indices in XGBoost's layout, checked above).
+    m.mean_.resize(m.nodes_.size());
+    for (size_t k = n; k-- > 0;) {
+      const Node& node = m.nodes_[base + k];
+      if (node.left < 0) {
+        m.mean_[base + k] = node.value;
+      } else {
+        size_t lk = static_cast<size_t>(node.left) - base;
+        size_t rk = static_cast<size_t>(node.right) - base;
+        float c = cover[lk] + cover[rk];
+        m.mean_[base + k] =
+            c > 0 ? (cover[lk] * m.mean_[node.left] +
+                     cover[rk] * m.mean_[node.right]) / c
+                  : 0.0f;
+      }
+    }
+  }
+  if (m.roots_.empty()) return Bad("the model has no trees");
+  return m;
+}
+
+float CompiledModel::Margin(const float* row) const {
+  float margin = base_margin_;
+  const Node* nodes = nodes_.data();
+  for (uint32_t root : roots_) {
+    const Node* n = nodes + root;
+    while (n->left >= 0) {
+      float x = row[n->feature];
+      // XGBoost: missing (NaN) goes the default way; else x < split: left.
+      int32_t next = std::isnan(x) ? (n->default_left ? n->left : n->right)
+                     : x < n->value ? n->left
+                                    : n->right;
+      n = nodes + next;
+    }
+    margin += n->value;
+  }
+  return margin;
+}
+
+uint16_t CompiledModel::ScoreBpRow(const float* row) const {
+  float margin = Margin(row);
+  // XGBoost's logistic transform, in float.
+  float p = 1.0f / (1.0f + std::exp(-margin));
+  return ProbabilityToBp(p);
+}
+
+uint16_t CompiledModel::ScoreBp(const FeatureVector& f) const {
+  std::array<float, kFeatureCount> row = ModelRow(f);
+  return ScoreBpRow(row.data());
+}
+
+uint16_t CompiledModel::Explain(const FeatureVector& f,
+                                Contributions* out) const {
+  std::array<float, kFeatureCount> row = ModelRow(f);
+  out->fill(0.0f);
+  const Node* nodes = nodes_.data();
+  for (uint32_t root : roots_) {
+    uint32_t k = root;
+    while (nodes[k].left >= 0) {
+      const Node& n = nodes[k];
+      float x = row[n.feature];
+      uint32_t next = static_cast<uint32_t>(
+          std::isnan(x) ? (n.default_left ? n.left : n.right)
+          : x < n.value ? n.left
+                        : n.right);
+      (*out)[n.feature] += mean_[next] - mean_[k];
+      k = next;
+    }
+  }
+  return ScoreBpRow(row.data());
+}
+
+size_t CompiledModel::ApproxBytes() const {
+  return sizeof(*this) + nodes_.capacity() * sizeof(Node) +
+         mean_.capacity() * sizeof(float) +
+         roots_.capacity() * sizeof(uint32_t) + bytes_.capacity();
+}
+
+}  // namespace meridian::risk
