@@ -282,8 +282,12 @@ Result<CompiledModel> CompiledModel::Load(std::span<const uint8_t> bytes) {
         default_left.size() != n || hess.size() != n) {
       return Bad("a tree's node arrays disagree in length");
     }
-    uint32_t base = static_cast<uint32_t>(m.nodes_.size());
-    m.roots_.push_back(base);
+    // Read the tree with XGBoost's numbering, then renumber it breadth
+    // first so that every node's children are adjacent (right = left + 1):
+    // the walk then picks a child with arithmetic instead of a branch the
+    // CPU cannot predict.
+    std::vector<Node> local(n);
+    std::vector<int32_t> right_of(n);
     std::vector<float> cover(n);
     for (size_t i = 0; i < n; ++i) {
       int64_t l, r, f;
@@ -302,67 +306,101 @@ Result<CompiledModel> CompiledModel::Load(std::span<const uint8_t> bytes) {
       } else {
         return Bad("default_left is neither bool nor integer");
       }
-      Node node;
       bool leaf = l == -1;
-      if (!leaf && (l <= static_cast<int64_t>(i) || r <= static_cast<int64_t>(i) ||
+      // Children after their parent (XGBoost's layout) also rules out
+      // cycles.
+      if (!leaf && (l <= static_cast<int64_t>(i) ||
+                    r <= static_cast<int64_t>(i) ||
                     l >= static_cast<int64_t>(n) ||
                     r >= static_cast<int64_t>(n) || f < 0 ||
                     f >= static_cast<int64_t>(kFeatureCount))) {
         return Bad("a tree node points outside its tree");
       }
-      node.left = leaf ? -1 : static_cast<int32_t>(base + l);
-      node.right = leaf ? -1 : static_cast<int32_t>(base + r);
-      node.feature = leaf ? 0 : static_cast<uint32_t>(f);
-      node.value = static_cast<float>(cond);
-      node.default_left = dflt;
+      local[i].left = leaf ? -1 : static_cast<int32_t>(l);
+      right_of[i] = leaf ? -1 : static_cast<int32_t>(r);
+      local[i].feature = leaf ? 0 : static_cast<uint32_t>(f);
+      local[i].value = static_cast<float>(cond);
+      local[i].default_left = dflt;
       cover[i] = static_cast<float>(h);
-      m.nodes_.push_back(node);
     }
-    // Node means for contributions, children before parents (children have
-    // larger indices in XGBoost's layout, checked above).
-    m.mean_.resize(m.nodes_.size());
+    // Node means for contributions, children before parents.
+    std::vector<float> mean(n);
     for (size_t k = n; k-- > 0;) {
-      const Node& node = m.nodes_[base + k];
-      if (node.left < 0) {
-        m.mean_[base + k] = node.value;
+      if (local[k].left < 0) {
+        mean[k] = local[k].value;
       } else {
-        size_t lk = static_cast<size_t>(node.left) - base;
-        size_t rk = static_cast<size_t>(node.right) - base;
+        size_t lk = static_cast<size_t>(local[k].left);
+        size_t rk = static_cast<size_t>(right_of[k]);
         float c = cover[lk] + cover[rk];
-        m.mean_[base + k] =
-            c > 0 ? (cover[lk] * m.mean_[node.left] +
-                     cover[rk] * m.mean_[node.right]) / c
-                  : 0.0f;
+        mean[k] = c > 0 ? (cover[lk] * mean[lk] + cover[rk] * mean[rk]) / c
+                        : 0.0f;
       }
+    }
+    // Breadth-first renumbering.
+    const uint32_t base = static_cast<uint32_t>(m.nodes_.size());
+    m.roots_.push_back(base);
+    std::vector<int32_t> order = {0};  // new position -> old index
+    std::vector<bool> seen(n, false);
+    seen[0] = true;
+    for (size_t q = 0; q < order.size(); ++q) {
+      int32_t old = order[q];
+      if (local[old].left >= 0) {
+        for (int32_t child : {local[old].left, right_of[old]}) {
+          if (seen[child]) return Bad("a tree node has two parents");
+          seen[child] = true;
+          order.push_back(child);
+        }
+      }
+    }
+    std::vector<int32_t> position(n, -1);
+    for (size_t q = 0; q < order.size(); ++q) position[order[q]] = q;
+    for (int32_t old : order) {
+      Node node = local[old];
+      if (node.left >= 0) {
+        node.left = static_cast<int32_t>(base) + position[node.left];
+        MERIDIAN_CHECK(position[right_of[old]] ==
+                       position[local[old].left] + 1);
+      }
+      m.nodes_.push_back(node);
+      m.mean_.push_back(mean[old]);
     }
   }
   if (m.roots_.empty()) return Bad("the model has no trees");
   return m;
 }
 
+namespace {
+
+// Which child a row takes at `n`: XGBoost sends x < split left, a missing
+// value (NaN) the default way. Children are adjacent (left, left + 1).
+template <typename N>
+inline int32_t Child(const N& n, float x) {
+  bool right = std::isnan(x) ? !n.default_left : !(x < n.value);
+  return n.left + static_cast<int32_t>(right);
+}
+
+// XGBoost's logistic transform, in float, then basis points.
+inline uint16_t MarginToBp(float margin) {
+  return ProbabilityToBp(1.0f / (1.0f + std::exp(-margin)));
+}
+
+}  // namespace
+
 float CompiledModel::Margin(const float* row) const {
+  // Summed in float, tree after tree from the base margin, as XGBoost's CPU
+  // predictor does, so the quantised score is the same.
   float margin = base_margin_;
   const Node* nodes = nodes_.data();
   for (uint32_t root : roots_) {
     const Node* n = nodes + root;
-    while (n->left >= 0) {
-      float x = row[n->feature];
-      // XGBoost: missing (NaN) goes the default way; else x < split: left.
-      int32_t next = std::isnan(x) ? (n->default_left ? n->left : n->right)
-                     : x < n->value ? n->left
-                                    : n->right;
-      n = nodes + next;
-    }
+    while (n->left >= 0) n = nodes + Child(*n, row[n->feature]);
     margin += n->value;
   }
   return margin;
 }
 
 uint16_t CompiledModel::ScoreBpRow(const float* row) const {
-  float margin = Margin(row);
-  // XGBoost's logistic transform, in float.
-  float p = 1.0f / (1.0f + std::exp(-margin));
-  return ProbabilityToBp(p);
+  return MarginToBp(Margin(row));
 }
 
 uint16_t CompiledModel::ScoreBp(const FeatureVector& f) const {
@@ -374,21 +412,19 @@ uint16_t CompiledModel::Explain(const FeatureVector& f,
                                 Contributions* out) const {
   std::array<float, kFeatureCount> row = ModelRow(f);
   out->fill(0.0f);
+  float margin = base_margin_;
   const Node* nodes = nodes_.data();
   for (uint32_t root : roots_) {
     uint32_t k = root;
     while (nodes[k].left >= 0) {
       const Node& n = nodes[k];
-      float x = row[n.feature];
-      uint32_t next = static_cast<uint32_t>(
-          std::isnan(x) ? (n.default_left ? n.left : n.right)
-          : x < n.value ? n.left
-                        : n.right);
+      uint32_t next = static_cast<uint32_t>(Child(n, row[n.feature]));
       (*out)[n.feature] += mean_[next] - mean_[k];
       k = next;
     }
+    margin += nodes[k].value;
   }
-  return ScoreBpRow(row.data());
+  return MarginToBp(margin);
 }
 
 size_t CompiledModel::ApproxBytes() const {

@@ -126,14 +126,13 @@ class CompiledModel {
 
  private:
   struct Node {
-    int32_t left = -1;  // -1: a leaf
-    int32_t right = -1;
+    int32_t left = -1;  // -1: a leaf; the right child is left + 1
     uint32_t feature = 0;
     float value = 0;  // split condition, or the leaf's value
     bool default_left = false;
   };
 
-  std::vector<Node> nodes_;       // every tree's nodes, tree after tree
+  std::vector<Node> nodes_;  // every tree's nodes, breadth first, tree after tree
   std::vector<float> mean_;       // per node: cover-weighted mean of leaves
   std::vector<uint32_t> roots_;   // index of each tree's root in nodes_
   float base_margin_ = 0;

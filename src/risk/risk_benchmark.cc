@@ -82,6 +82,23 @@ void BM_Assess(benchmark::State& state) {
 }
 BENCHMARK(BM_Assess);
 
+// The same without per-call clocks: the mean alone, to show what the two
+// clock reads of Timed() add.
+void BM_AssessMeanOnly(benchmark::State& state) {
+  World& w = SharedWorld();
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(w.scorer.Assess(w.next_day[i].attempt));
+    i = (i + 1) % w.next_day.size();
+  }
+}
+BENCHMARK(BM_AssessMeanOnly);
+
+void BM_ClockPair(benchmark::State& state) {
+  Timed(state, 1, [](size_t) {});
+}
+BENCHMARK(BM_ClockPair);
+
 void BM_AssessAndRecord(benchmark::State& state) {
   World w = MakeWorld(5'000, 1);
   Timed(state, w.next_day.size(), [&](size_t i) {

@@ -156,6 +156,9 @@ TrafficSimulator::TrafficSimulator(const TrafficConfig& config)
     // Typical payment 10..200 USD, skewed low.
     p.mean_amount = rng.Between(1'000, 6'000) * rng.Between(1, 4);
     p.rate_milli = static_cast<int32_t>(rng.Between(300, 4'000));
+    // Most payers are there from the start; the others join one by one
+    // over the first month, so every day has payers without history.
+    p.first_day = rng.PerMille(600) ? 0 : static_cast<int32_t>(rng.Between(0, 29));
     payers_.push_back(std::move(p));
   }
 }
@@ -187,16 +190,17 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
   // so adding payers does not change the others' days).
   for (size_t pi = 0; pi < payers_.size(); ++pi) {
     const Payer& p = payers_[pi];
+    if (p.first_day > day) continue;
     Rng rng(Mix(config_.seed, static_cast<uint64_t>(day) + 1, pi + 1));
     int n = p.rate_milli / 1000 + (rng.PerMille(p.rate_milli % 1000) ? 1 : 0);
     if (n == 0) continue;
     const CountryInfo& home = kCountries[p.home];
     // A few payers travel on a given day; a few have a new phone.
-    bool travelling = rng.PerMille(20);
+    bool travelling = rng.PerMille(40);
     size_t away = travelling ? rng.Below(kCountryCount) : p.home;
     if (away == p.home) travelling = false;
     u128 travel_ip = rng.Id();
-    bool new_phone = rng.PerMille(8);
+    bool new_phone = rng.PerMille(15);
     u128 new_device = rng.Id();
     for (int k = 0; k < n; ++k) {
       const Merchant* m;
@@ -210,7 +214,7 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
       }
       SimPayment s = base(*m, rng);
       PaymentAttempt& a = s.attempt;
-      a.payer_id = p.id;
+      a.payer_id = rng.PerMille(80) ? 0 : p.id;  // guest checkout
       a.card_token = p.cards[rng.Below(p.cards.size())];
       a.device_id =
           new_phone ? new_device : p.devices[rng.Below(p.devices.size())];
@@ -226,8 +230,23 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
                                   : home.utc_offset_min;
       a.time_ns = at_local(LocalHour(rng) * 60 + rng.Between(0, 59), offset) +
                   rng.Between(0, 59) * kNsPerSecond;
-      s.issuer_approves = !rng.PerMille(20);
+      s.issuer_approves = !rng.PerMille(25);
       out.push_back(s);
+      // Declined for funds: often tried again a minute or two later, for
+      // the same or less, sometimes with the other card.
+      for (int retry = 0; !s.issuer_approves && retry < 3 &&
+                          rng.PerMille(retry == 0 ? 600 : 400);
+           ++retry) {
+        s.attempt.payment_id = rng.Id();
+        s.attempt.time_ns += rng.Between(20, 180) * kNsPerSecond;
+        s.attempt.amount_minor = s.attempt.amount_reporting_minor =
+            std::max<int64_t>(s.attempt.amount_minor * rng.Between(50, 100) /
+                                  100,
+                              100);
+        s.attempt.card_token = p.cards[rng.Below(p.cards.size())];
+        s.issuer_approves = rng.PerMille(500);
+        out.push_back(s);
+      }
     }
   }
 
@@ -252,7 +271,8 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
   for (int run = 0; run < config_.card_testing_runs; ++run) {
     u128 card = rng.Id();
     size_t card_country = rng.Below(kCountryCount);
-    size_t bot_country = rng.Below(kCountryCount);
+    size_t bot_country =
+        rng.PerMille(300) ? card_country : rng.Below(kCountryCount);
     u128 device = rng.Id();
     u128 ip = rng.Id();
     int64_t t = day_start + rng.Between(0, kNsPerDay / kNsPerSecond - 3600) *
@@ -283,9 +303,10 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
   // for several times the usual amount.
   for (int i = 0; i < config_.takeovers; ++i) {
     const Payer& p = payers_[rng.Below(payers_.size())];
-    u128 device = rng.Id();
+    u128 device = rng.PerMille(150) ? p.devices[0] : rng.Id();
     u128 ip = rng.Id();
-    size_t from = rng.PerMille(750) ? foreign(p.home) : p.home;
+    size_t from = rng.PerMille(700) ? foreign(p.home) : p.home;
+    bool modest = rng.PerMille(400);
     int64_t t = day_start + rng.Between(0, kNsPerDay / kNsPerSecond - 7200) *
                                 kNsPerSecond;
     int tries = static_cast<int>(rng.Between(1, 3));
@@ -300,7 +321,8 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
       a.ip_country = CountryOf(from);
       a.payer_utc_offset_min = kCountries[p.home].utc_offset_min;
       a.amount_minor = a.amount_reporting_minor =
-          p.mean_amount * rng.Between(400, 2'000) / 100;
+          p.mean_amount *
+          (modest ? rng.Between(150, 300) : rng.Between(400, 2'000)) / 100;
       a.channel = rng.PerMille(500) ? Channel::kWallet : Channel::kCard;
       a.time_ns = t;
       t += rng.Between(2, 20) * kNsPerMinute;
@@ -317,7 +339,7 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
     u128 thief = rng.PerMille(600) ? rng.Id() : 0;
     u128 device = rng.Id();
     u128 ip = rng.Id();
-    size_t from = rng.PerMille(700) ? foreign(victim.home) : victim.home;
+    size_t from = rng.PerMille(600) ? foreign(victim.home) : victim.home;
     int64_t t = day_start + rng.Between(0, kNsPerDay / kNsPerSecond - 10800) *
                                 kNsPerSecond;
     int tries = static_cast<int>(rng.Between(3, 8));
@@ -331,7 +353,7 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
       a.card_country = CountryOf(victim.home);
       a.ip_country = CountryOf(from);
       a.payer_utc_offset_min = kCountries[from].utc_offset_min;
-      a.amount_minor = a.amount_reporting_minor = rng.Between(3'000, 40'000);
+      a.amount_minor = a.amount_reporting_minor = rng.Between(2'000, 40'000);
       a.time_ns = t;
       t += rng.Between(3, 20) * kNsPerMinute;
       s.kind = FraudKind::kStolenCard;

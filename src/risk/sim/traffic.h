@@ -9,18 +9,24 @@
 //
 // Genuine payers have habits: a home country and time zone, one or two
 // cards and devices, a few home IP addresses, usual merchants and amounts,
-// a daily rhythm by their local hour; some travel, change phones, shop
-// abroad online or make a rare large purchase, and their issuer declines a
-// few payments (insufficient funds). Planted fraud, labelled:
+// a daily rhythm by their local hour. The noise that makes fraud hard to
+// tell apart is planted too: payers join every day (no history), check out
+// as guests, travel, change phones, shop abroad online, make a rare large
+// purchase, and retry after their issuer declines (insufficient funds).
+// Planted fraud, labelled:
 //   card testing      one stolen card tried many times for small amounts
 //                     across merchants within minutes, mostly declined by
-//                     the issuer; bots rotate devices and IPs.
-//   account takeover  a genuine payer's account from a new device, usually
-//                     from another country, for several times the payer's
-//                     usual amount at resaleable-goods merchants.
-//   stolen card       a genuine payer's card used by someone else across
-//                     several merchants within an hour or two, medium to
-//                     large amounts; the issuer declines more as it goes.
+//                     the issuer; bots rotate devices and IPs, some behind
+//                     proxies in the card's own country.
+//   account takeover  a genuine payer's account, mostly from a new device
+//                     (15 %: the payer's own, through remote access), mostly
+//                     from another country (30 %: a home proxy), for a
+//                     modest (40 %) or several times the usual amount at
+//                     resaleable-goods merchants.
+//   stolen card       a genuine payer's card used by someone else (a new
+//                     account or a guest) across several merchants within
+//                     an hour or two (40 % from the card's country); the
+//                     issuer declines more as it goes.
 // The issuer's answer is part of each payment (issuer_approves) so the
 // caller can record declines as the engine would.
 //
@@ -94,6 +100,7 @@ class TrafficSimulator {
     std::vector<uint32_t> usual;  // merchant indices
     int64_t mean_amount;          // USD minor units
     int32_t rate_milli;           // payments per day, thousandths
+    int32_t first_day;            // joins the platform on this day
   };
 
   TrafficConfig config_;
