@@ -10,16 +10,20 @@
 //   MERIDIAN_ASSIGN_OR_RETURN(CompiledModel model, CompiledModel::Load(json));
 //   uint16_t bp = model.ScoreBp(features);   // 0..10,000
 //
-// Which path the engine uses, and why. XGBoost's own single-row prediction
-// (XgbModel::PredictOne: XGBoosterInplacePredict from a dense row, nthread
-// 1) costs about 30 µs per call on the shipped 60-tree model (it parses a
-// JSON config, builds a proxy DMatrix and takes locks for every call; see
-// docs/benchmarks.md "Risk scoring"), which alone is over the 20 µs budget
-// for features + rules + model. CompiledModel reads the trees out of the
-// model's JSON once and walks them natively: well under 1 µs a row, no
-// allocation, no locks, no threads. Its margins are summed in float in tree
-// order, as XGBoost's CPU predictor does, so the quantised score equals the
-// C API's (model_test.cc checks every row of an evaluation set).
+// Which path the engine uses, and why: CompiledModel. XGBoost's own
+// single-row prediction (XgbModel::PredictOne: XGBoosterPredictFromDense
+// from a dense row, nthread 1) costs p50 40 µs, p99 140-175 µs on the
+// shipped 60-tree model (risk_benchmark BM_ModelXgboostCApi, one core of a
+// shared 2-vCPU AMD EPYC VM, release): it parses a JSON config, builds a
+// proxy DMatrix and takes locks on every call, so alone it is twice the
+// 20 µs budget for features + rules + model. CompiledModel reads the trees
+// out of the model's JSON once (renumbered breadth first, so children are
+// adjacent and a child is chosen by arithmetic) and walks them natively:
+// p50 1.2 µs, p99 1.7 µs (BM_ModelCompiled), no allocation, no locks, no
+// threads. Its margins are summed in float in tree order, as XGBoost's CPU
+// predictor does, so the quantised score equals the C API's: model_test.cc
+// checks every row of an evaluation set (and the shipped model's scores are
+// checked the same way).
 //
 // Determinism. Trees are walked with single-precision compares and adds in
 // a fixed order (no FMA contraction: -std=c++20 turns it off, and

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "risk/testing/risk_files.h"
 #include "risk/train.h"
 
 namespace meridian::risk {
@@ -60,6 +61,28 @@ TEST(ModelTest, CompiledEqualsCApi) {
       Result<float> one = xgb->PredictOne(row);
       ASSERT_TRUE(one.ok()) << one.error().ToString();
       EXPECT_EQ(ProbabilityToBp(*one), expected) << i;
+    }
+  }
+  EXPECT_EQ(differ, 0u) << "of " << d.rows();
+}
+
+// The same for the shipped model on features of another simulated world.
+TEST(ModelTest, ShippedModelCompiledEqualsCApi) {
+  std::vector<uint8_t> bytes = testing::ShippedModel();
+  ASSERT_FALSE(bytes.empty()) << "models/risk/model.json";
+  Result<XgbModel> xgb = XgbModel::Load(bytes);
+  ASSERT_TRUE(xgb.ok()) << xgb.error().ToString();
+  Result<CompiledModel> compiled = CompiledModel::Load(bytes);
+  ASSERT_TRUE(compiled.ok()) << compiled.error().ToString();
+  EXPECT_LE(compiled->tree_count(), 100u);
+  const Dataset& d = SmallSet();
+  Result<std::vector<float>> batch = xgb->Predict(d.matrix, d.rows());
+  ASSERT_TRUE(batch.ok());
+  size_t differ = 0;
+  for (size_t i = 0; i < d.rows(); ++i) {
+    if (compiled->ScoreBpRow(&d.matrix[i * kFeatureCount]) !=
+        ProbabilityToBp((*batch)[i])) {
+      ++differ;
     }
   }
   EXPECT_EQ(differ, 0u) << "of " << d.rows();
