@@ -222,6 +222,12 @@ class LruMap {
       Unlink(s);
     } else {
       if (slots_.size() < capacity_) {
+        // Grow by doubling but never past the cap, so a full table holds
+        // exactly `capacity` slots rather than up to twice that.
+        if (slots_.size() == slots_.capacity()) {
+          slots_.reserve(std::min<size_t>(
+              capacity_, std::max<size_t>(16, slots_.size() * 2)));
+        }
         s = static_cast<uint32_t>(slots_.size());
         slots_.emplace_back();
       } else {
