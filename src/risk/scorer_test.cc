@@ -52,11 +52,11 @@ TEST(ScorerTest, ShippedModelLoadsAndScores) {
 }
 
 // One stolen card tried for small amounts across merchants, the issuer
-// declining: declined by risk within a handful of attempts.
-TEST(ScorerTest, CardTestingIsDeclinedWithinAHandful) {
+// declining: declined by risk within a handful of attempts. Returns the
+// index of the first DECLINE (-1: none in 20), and the first decision.
+int CardTestingDeclinedAt(bool domestic, Decision* first) {
   RiskScorer s = DefaultScorer();
   int64_t t = kT0;
-  int declined_at = -1;
   for (int i = 0; i < 20; ++i) {
     PaymentAttempt a;
     a.payment_id = 1000 + i;
@@ -66,24 +66,37 @@ TEST(ScorerTest, CardTestingIsDeclinedWithinAHandful) {
     a.ip_hash = 8000 + (i / 2);
     a.merchant_id = 900 + i;
     a.mcc = 5816;
-    a.merchant_country = Country("US");
+    a.merchant_country = domestic ? Country("GB") : Country("US");
     a.card_country = Country("GB");
-    a.ip_country = Country("VN");
+    a.ip_country = domestic ? Country("GB") : Country("VN");
     a.merchant_industry = "digital_goods";
-    a.merchant_region = "NA";
+    a.merchant_region = domestic ? "EU" : "NA";
     a.amount_minor = a.amount_reporting_minor = 100 + 37 * (i % 5);
     a.time_ns = t;
     t += 20 * kNsPerSecond;
     Assessment r = s.Assess(a);
+    if (i == 0) *first = r.decision;
     if (r.decision == Decision::kDecline) {
-      declined_at = i;
       EXPECT_FALSE(r.reasons.empty());
-      break;
+      return i;
     }
     s.Record(a, Outcome::kDeclined);  // the issuer says no
   }
-  ASSERT_GE(declined_at, 0);
-  EXPECT_LE(declined_at, 4) << "declined only at attempt " << declined_at;
+  return -1;
+}
+
+TEST(ScorerTest, CardTestingIsDeclinedWithinAHandful) {
+  Decision first;
+  // From abroad (card GB, IP VN, merchant US): the model declines at once.
+  int at = CardTestingDeclinedAt(false, &first);
+  EXPECT_GE(at, 0);
+  EXPECT_LE(at, 4) << "declined only at attempt " << at;
+  // Behind a proxy in the card's country at a local merchant: the first try
+  // looks like anyone's; the issuer's declines across merchants give it away.
+  at = CardTestingDeclinedAt(true, &first);
+  EXPECT_NE(first, Decision::kDecline);
+  EXPECT_GE(at, 1);
+  EXPECT_LE(at, 4) << "declined only at attempt " << at;
 }
 
 TEST(ScorerTest, ReasonsNameRulesAndFeatures) {

@@ -224,6 +224,8 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
       a.payer_utc_offset_min = home.utc_offset_min;
       int64_t amount = p.mean_amount * rng.Between(40, 160) / 100;
       if (rng.PerMille(30)) amount = p.mean_amount * rng.Between(300, 800) / 100;
+      // Apps, games and media cost a few dollars whoever buys them.
+      if (m->industry == 4 && rng.PerMille(700)) amount = rng.Between(99, 1'500);
       a.amount_minor = a.amount_reporting_minor = std::max<int64_t>(amount, 100);
       a.channel = rng.PerMille(200) ? Channel::kWallet : Channel::kCard;
       int32_t offset = travelling ? kCountries[away].utc_offset_min
@@ -251,6 +253,35 @@ std::vector<SimPayment> TrafficSimulator::Day(int day) const {
   }
 
   Rng rng(Mix(config_.seed, static_cast<uint64_t>(day) + 1, 0xF4A4D));
+
+  // One-off shoppers: people outside the payer population (a tourist, a
+  // first purchase, a re-issued card), mostly as guests, so a card, device
+  // and payer seen for the first time is ordinary, not a fraud signal by
+  // itself.
+  const int one_off = std::max(1, config_.payers / 10);
+  for (int i = 0; i < one_off; ++i) {
+    size_t home = Weighted(rng, kCountries);
+    const std::vector<uint32_t>& local = by_country_[home];
+    const Merchant& m = !local.empty() && rng.PerMille(500)
+                            ? merchants_[local[rng.Below(local.size())]]
+                            : merchants_[rng.Below(merchants_.size())];
+    SimPayment s = base(m, rng);
+    PaymentAttempt& a = s.attempt;
+    a.payer_id = rng.PerMille(700) ? 0 : rng.Id();
+    a.card_token = rng.Id();
+    a.device_id = rng.Id();
+    a.ip_hash = rng.Id();
+    a.card_country = a.ip_country = CountryOf(home);
+    a.payer_utc_offset_min = kCountries[home].utc_offset_min;
+    a.amount_minor = a.amount_reporting_minor =
+        m.industry == 4 ? rng.Between(99, 2'000) : rng.Between(500, 15'000);
+    a.channel = rng.PerMille(300) ? Channel::kWallet : Channel::kCard;
+    a.time_ns = at_local(LocalHour(rng) * 60 + rng.Between(0, 59),
+                         kCountries[home].utc_offset_min) +
+                rng.Between(0, 59) * kNsPerSecond;
+    s.issuer_approves = !rng.PerMille(40);
+    out.push_back(s);
+  }
   auto any_merchant = [&](bool resale) -> const Merchant& {
     if (resale) {
       for (int tries = 0; tries < 32; ++tries) {

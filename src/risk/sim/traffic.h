@@ -11,8 +11,10 @@
 // cards and devices, a few home IP addresses, usual merchants and amounts,
 // a daily rhythm by their local hour. The noise that makes fraud hard to
 // tell apart is planted too: payers join every day (no history), check out
-// as guests, travel, change phones, shop abroad online, make a rare large
-// purchase, and retry after their issuer declines (insufficient funds).
+// as guests, travel, change phones, shop abroad online, buy apps for a
+// dollar, make a rare large purchase, and retry after their issuer declines
+// (insufficient funds); one-off shoppers outside the population (a tenth of
+// the payer count each day) bring cards, devices and IPs never seen before.
 // Planted fraud, labelled:
 //   card testing      one stolen card tried many times for small amounts
 //                     across merchants within minutes, mostly declined by
