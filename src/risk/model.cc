@@ -79,6 +79,18 @@ Result<std::vector<uint8_t>> TrainModel(std::span<const float> matrix,
   if (XGDMatrixSetFloatInfo(train.h, "label", labels.data(), rows) != 0) {
     return XgbError("label");
   }
+  // The model carries the feature names, so loading it into a build whose
+  // features differ fails instead of scoring shifted columns.
+  std::array<std::string, kFeatureCount> names;
+  std::array<const char*, kFeatureCount> name_ptrs;
+  for (size_t i = 0; i < kFeatureCount; ++i) {
+    names[i] = std::string(FeatureName(i));
+    name_ptrs[i] = names[i].c_str();
+  }
+  if (XGDMatrixSetStrFeatureInfo(train.h, "feature_name", name_ptrs.data(),
+                                 kFeatureCount) != 0) {
+    return XgbError("feature_name");
+  }
   MERIDIAN_ASSIGN_OR_RETURN(void* b, MakeBooster(train.h));
   auto fail = [&](std::string_view what) {
     Error e = XgbError(what);
@@ -108,6 +120,10 @@ Result<std::vector<uint8_t>> TrainModel(std::span<const float> matrix,
     if (XGBoosterSetParam(b, kv.key, kv.value.c_str()) != 0) {
       return fail(kv.key);
     }
+  }
+  if (XGBoosterSetStrFeatureInfo(b, "feature_name", name_ptrs.data(),
+                                 kFeatureCount) != 0) {
+    return fail("feature_name");
   }
   for (int i = 0; i < p.rounds; ++i) {
     if (XGBoosterUpdateOneIter(b, i, train.h) != 0) {
@@ -241,6 +257,24 @@ Result<CompiledModel> CompiledModel::Load(std::span<const uint8_t> bytes) {
   simdjson::dom::element learner;
   if (root["learner"].get(learner) != simdjson::SUCCESS) {
     return Bad("no learner in the model");
+  }
+  // Models trained here name their features; they must be this build's,
+  // in this order. (A model without names is taken on trust.)
+  simdjson::dom::array feature_names;
+  if (learner["feature_names"].get(feature_names) == simdjson::SUCCESS &&
+      feature_names.size() != 0) {
+    size_t i = 0;
+    for (simdjson::dom::element e : feature_names) {
+      std::string_view name;
+      if (i >= kFeatureCount || e.get(name) != simdjson::SUCCESS ||
+          name != FeatureName(i)) {
+        return Bad("the model's feature " + std::to_string(i) + " is \"" +
+                   std::string(name) + "\"; this build computes \"" +
+                   std::string(i < kFeatureCount ? FeatureName(i) : "") +
+                   "\" there");
+      }
+      ++i;
+    }
   }
   std::string_view objective;
   if (learner["objective"]["name"].get(objective) != simdjson::SUCCESS ||

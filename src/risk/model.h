@@ -35,7 +35,9 @@
 //
 // Limits: kMaxModelBytes of model, kMaxTrees trees, kMaxNodes nodes per
 // tree; the model must have exactly kFeatureCount features and the
-// binary:logistic objective.
+// binary:logistic objective. TrainModel() stores the feature names in the
+// model and Load() checks them against FeatureName(), so a model trained
+// for another feature list is refused, not fed shifted columns.
 #ifndef MERIDIAN_RISK_MODEL_H_
 #define MERIDIAN_RISK_MODEL_H_
 

@@ -118,6 +118,21 @@ TEST(ModelTest, LoadRejectsGarbage) {
   EXPECT_FALSE(CompiledModel::Load({}).ok());
 }
 
+// Trained models name their features; a model for other features (here:
+// the first renamed) is refused rather than fed shifted columns.
+TEST(ModelTest, LoadChecksTheFeatureNames) {
+  std::string json(SmallModel().begin(), SmallModel().end());
+  size_t at = json.find("\"amount_reporting_minor\"");
+  ASSERT_NE(at, std::string::npos) << "the model names its features";
+  json.replace(at, 24, "\"amount_something_minor\"");
+  Result<CompiledModel> r = CompiledModel::Load(
+      std::vector<uint8_t>(json.begin(), json.end()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "the model's feature 0 is \"amount_something_minor\"; this build "
+            "computes \"amount_reporting_minor\" there");
+}
+
 TEST(ModelTest, ProbabilityToBp) {
   EXPECT_EQ(ProbabilityToBp(0.0f), 0);
   EXPECT_EQ(ProbabilityToBp(NAN), 0);
