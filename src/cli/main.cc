@@ -8,6 +8,7 @@
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
 #include "cli/fx_command.h"
+#include "cli/risk_command.h"
 #include "cli/screen_command.h"
 #include "cli/serve.h"
 #include "cli/verify_command.h"
@@ -195,6 +196,11 @@ int main(int argc, char** argv) {
   screen->add_flag("--verbose", screen_options.verbose,
                    "--eval: print every misjudged case");
 
+  CLI::App* risk = app.add_subcommand("risk", "Fraud risk");
+  risk->require_subcommand(1);
+  meridian::cli::RiskTrainOptions risk_train_options;
+  CLI::App* risk_train = meridian::cli::AddRiskTrain(risk, &risk_train_options);
+
   std::string reindex_dir = ".meridian-data";
   CLI::App* reindex = app.add_subcommand(
       "reindex",
@@ -225,6 +231,9 @@ int main(int argc, char** argv) {
   if (load_ecb->parsed()) return meridian::cli::RunFxLoadEcb(ecb);
   if (aml_eval->parsed()) return meridian::cli::RunAmlEval(aml_eval_options);
   if (screen->parsed()) return meridian::cli::RunScreen(screen_options);
+  if (risk_train->parsed()) {
+    return meridian::cli::RunRiskTrain(risk_train_options);
+  }
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
 
   if (verify->parsed())
