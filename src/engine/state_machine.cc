@@ -494,15 +494,8 @@ uint64_t StateMachine::ApplyFxCommand(CommandType type,
       ledger_.CreateTransfers(plan->transfers, ts, &results);
       const uint64_t used = plan->transfers.size();
       if (!results.empty()) {
-        // The chain was rolled back; name the first real reason (the
-        // others are LINKED_EVENT_FAILED).
-        ledger::LedgerResult why = results[0].result;
-        for (const ledger::EventResult& r : results) {
-          if (r.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) {
-            why = r.result;
-            break;
-          }
-        }
+        // The chain was rolled back; name the first real reason.
+        const ledger::LedgerResult why = FirstReason(results);
         if (why == ledger::LedgerResult::kEXCEEDS_CREDITS) {
           reply->status = MakeError(
               ErrorCode::kINSUFFICIENT_BALANCE, "fromAccountId",
