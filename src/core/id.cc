@@ -32,6 +32,7 @@ constexpr std::array kKinds = {
     KindInfo{IdKind::kCommand, "cmd", "a command"},
     KindInfo{IdKind::kPrincipal, "prn", "a principal"},
     KindInfo{IdKind::kWebhookEndpoint, "we", "a webhook endpoint"},
+    KindInfo{IdKind::kRiskAssessment, "rsk", "a risk assessment"},
 };
 
 // kKinds[k - 1] describes kind k; IdPrefix relies on it.

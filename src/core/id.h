@@ -56,6 +56,7 @@ enum class IdKind : uint8_t {
   kCommand = 15,          // cmd
   kPrincipal = 16,        // prn
   kWebhookEndpoint = 17,  // we
+  kRiskAssessment = 18,   // rsk
 };
 
 // 26 base32 characters hold 130 bits; the first carries only the top 3.

@@ -17,7 +17,7 @@ constexpr IdKind kAllKinds[] = {
     IdKind::kParticipant, IdKind::kMerchant,       IdKind::kCustomer,
     IdKind::kPayout,      IdKind::kEvent,          IdKind::kKey,
     IdKind::kCase,        IdKind::kWindow,         IdKind::kCommand,
-    IdKind::kPrincipal,   IdKind::kWebhookEndpoint};
+    IdKind::kPrincipal,   IdKind::kWebhookEndpoint, IdKind::kRiskAssessment};
 
 u128 Make(uint64_t high, uint64_t low) {
   return (static_cast<u128>(high) << 64) | low;

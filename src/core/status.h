@@ -66,7 +66,8 @@ namespace meridian {
   X(QUOTE_ALREADY_USED, 409, 'F')      \
   X(CASE_ALREADY_DECIDED, 409, 'F')    \
   X(HELD_FOR_REVIEW, 202, 'U')         \
-  X(LIMIT_EXCEEDED, 422, 'F')
+  X(LIMIT_EXCEEDED, 422, 'F')          \
+  X(OUTCOME_ALREADY_RECORDED, 409, 'F')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,
