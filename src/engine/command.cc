@@ -49,7 +49,8 @@ bool IsApiCommand(CommandType type) {
     case CommandType::kIdempotent:
       return true;
     default:
-      return IsFxCommand(type) || IsComplianceCommand(type);
+      return IsFxCommand(type) || IsComplianceCommand(type) ||
+             IsRiskCommand(type);
   }
 }
 
@@ -57,6 +58,13 @@ bool IsComplianceCommand(CommandType type) {
   return type == CommandType::kHoldForReview ||
          type == CommandType::kDecideCase ||
          type == CommandType::kSetAmlConfig;
+}
+
+bool IsRiskCommand(CommandType type) {
+  return type == CommandType::kSetRiskRules ||
+         type == CommandType::kSetRiskModel ||
+         type == CommandType::kAssessPayment ||
+         type == CommandType::kReportRiskOutcome;
 }
 
 bool IsFxCommand(CommandType type) {

@@ -56,6 +56,11 @@ enum class CommandType : uint16_t {
   kHoldForReview = 18,
   kDecideCase = 19,
   kSetAmlConfig = 20,
+  // Risk (risk/risk_book.h documents their bodies).
+  kSetRiskRules = 21,
+  kSetRiskModel = 22,
+  kAssessPayment = 23,
+  kReportRiskOutcome = 24,
 };
 
 // True for the variable-length API commands (count is always 1).
@@ -64,6 +69,8 @@ bool IsApiCommand(CommandType type);
 bool IsFxCommand(CommandType type);
 // True for the compliance commands among them.
 bool IsComplianceCommand(CommandType type);
+// True for the risk commands among them.
+bool IsRiskCommand(CommandType type);
 inline constexpr uint32_t kMaxApiCommandBodyBytes = 256 << 10;
 
 inline constexpr uint16_t kCommandVersion = 1;

@@ -18,8 +18,9 @@ constexpr uint32_t kStateMagic = 0x4D53524D;
 // payloads in it and appends the FX section (fx/fx_state.cc); version 4
 // appends the compliance cases (compliance/cases.cc); version 5 appends the
 // AML section: u64 alerts dropped, then the monitor
-// (compliance/aml/monitor.cc). Older snapshots still load.
-constexpr uint32_t kStateVersion = 5;
+// (compliance/aml/monitor.cc); version 6 appends the risk section
+// (risk/risk_book.cc). Older snapshots still load.
+constexpr uint32_t kStateVersion = 6;
 
 // The first result that is not LINKED_EVENT_FAILED: why a chain failed.
 ledger::LedgerResult FirstReason(std::span<const ledger::EventResult> r) {
@@ -124,6 +125,12 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
   if (IsComplianceCommand(type)) {
     const uint64_t used =
         ApplyComplianceCommand(type, view->body, principal, reply);
+    next_timestamp_ = ts + used;
+    events_applied_ += 1;
+    return;
+  }
+  if (IsRiskCommand(type)) {
+    const uint64_t used = ApplyRiskCommand(type, view->body, principal, reply);
     next_timestamp_ = ts + used;
     events_applied_ += 1;
     return;
@@ -702,6 +709,95 @@ uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
   return std::max<size_t>(resolve.size(), 1);
 }
 
+uint64_t StateMachine::ApplyRiskCommand(CommandType type,
+                                        std::span<const uint8_t> body,
+                                        u128 principal, CommandReply* reply) {
+  const int64_t now = static_cast<int64_t>(reply->first_timestamp);
+  auto fail = [&](Error e) -> uint64_t {
+    reply->status = std::move(e);
+    return 1;
+  };
+  // Inside an envelope the body's principal must be the caller.
+  auto same_caller = [&](u128 body_principal) -> std::optional<Error> {
+    if (principal != 0 && body_principal != principal) {
+      return MakeError(ErrorCode::kINVALID_PARAMETER, "command",
+                       "the command's principal is not the caller");
+    }
+    return std::nullopt;
+  };
+  auto is_operator = [&](u128 who) {
+    auto it = api_.principals().find(who);
+    return it != api_.principals().end() &&
+           it->second.kind == PrincipalKind::kOperator;
+  };
+  switch (type) {
+    case CommandType::kSetRiskRules:
+    case CommandType::kSetRiskModel: {
+      Result<risk::SetRiskText> c = risk::DecodeSetRiskText(body);
+      if (!c.ok()) return fail(c.error());
+      if (auto e = same_caller(c->set_by)) return fail(*e);
+      if (!is_operator(c->set_by)) {
+        return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
+                              "only the operator sets risk rules and models"));
+      }
+      Status s = type == CommandType::kSetRiskRules
+                     ? risk_.SetRules(c->text)
+                     : risk_.SetModel(std::span<const uint8_t>(
+                           reinterpret_cast<const uint8_t*>(c->text.data()),
+                           c->text.size()));
+      if (!s.ok()) return fail(s.error());
+      return 1;
+    }
+    case CommandType::kAssessPayment: {
+      Result<risk::AssessRequest> q = risk::DecodeAssessRequest(body);
+      if (!q.ok()) return fail(q.error());
+      if (auto e = same_caller(q->principal)) return fail(*e);
+      // Every amount feature is in US dollars at the book's mid rate.
+      static const Currency kUsd = *Currency::FromCode("USD");
+      int64_t usd_minor = q->attempt.amount_minor;
+      if (q->attempt.currency != kUsd) {
+        Result<fx::Decimal> mid =
+            fx_.Mid(q->attempt.currency, kUsd, now, /*allow_stale=*/true);
+        if (!mid.ok()) {
+          return fail(MakeError(mid.status().code(), "amount.currency",
+                                "no FX rate converts " +
+                                    std::string(q->attempt.currency.code()) +
+                                    " to USD for risk scoring; post one"));
+        }
+        // minor(from) * mid * 10^(usd minor - from minor), half-even.
+        i128 num = static_cast<i128>(q->attempt.amount_minor) * mid->scaled();
+        i128 den = fx::Decimal::kScale;
+        int shift = kUsd.minor_units() - q->attempt.currency.minor_units();
+        for (; shift > 0; --shift) num *= 10;
+        for (; shift < 0; ++shift) den *= 10;
+        std::optional<i128> v = fx::MulDiv(num, 1, den, fx::Rounding::kHalfEven);
+        usd_minor = !v || *v > INT64_MAX ? INT64_MAX
+                                         : static_cast<int64_t>(*v);
+      }
+      Result<const risk::AssessmentRecord*> r =
+          risk_.Assess(*q, usd_minor, now);
+      if (!r.ok()) return fail(r.error());
+      reply->object_id = (*r)->id;
+      reply->payload = risk::EncodeAssessmentRecord(**r);
+      return 1;
+    }
+    case CommandType::kReportRiskOutcome: {
+      Result<risk::OutcomeReport> o = risk::DecodeOutcomeReport(body);
+      if (!o.ok()) return fail(o.error());
+      if (auto e = same_caller(o->principal)) return fail(*e);
+      Result<const risk::AssessmentRecord*> r =
+          risk_.ReportOutcome(o->principal, o->id, o->outcome, now);
+      if (!r.ok()) return fail(r.error());
+      reply->object_id = (*r)->id;
+      reply->payload = risk::EncodeAssessmentRecord(**r);
+      return 1;
+    }
+    default:
+      MERIDIAN_CHECK(false) << "not a risk command";
+  }
+  return 1;
+}
+
 std::vector<uint8_t> StateMachine::Serialize() const {
   std::vector<uint8_t> out;
   const ledger::LedgerStats stats = ledger_.stats();
@@ -721,6 +817,7 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   cases_.Serialize(&w);
   w.U64(aml_alerts_dropped_);
   aml_->Serialize(&w);
+  risk_.Serialize(&w);
   return out;
 }
 
@@ -766,6 +863,9 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
     }
     MERIDIAN_ASSIGN_OR_RETURN(state.aml_,
                               compliance::aml::Monitor::Deserialize(&r));
+  }
+  if (version >= 6) {
+    MERIDIAN_ASSIGN_OR_RETURN(state.risk_, risk::RiskBook::Deserialize(&r));
   }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

@@ -33,6 +33,7 @@
 #include "fx/fx_state.h"
 #include "journal/journal.h"
 #include "ledger/ledger.h"
+#include "risk/risk_book.h"
 
 namespace meridian::engine {
 
@@ -111,6 +112,8 @@ class StateMachine {
   // Alerts that found the case book full (CaseLimits): counted, never
   // allowed to fail the payment that raised them.
   uint64_t aml_alerts_dropped() const { return aml_alerts_dropped_; }
+  // Fraud risk: the scorer, recent assessments, merchants' figures.
+  const risk::RiskBook& risk() const { return risk_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -137,6 +140,8 @@ class StateMachine {
   uint64_t ApplyComplianceCommand(CommandType type,
                                   std::span<const uint8_t> body, u128 principal,
                                   CommandReply* reply);
+  uint64_t ApplyRiskCommand(CommandType type, std::span<const uint8_t> body,
+                            u128 principal, CommandReply* reply);
   // Emits `type` with the case record to its subject, if subscribed.
   void EmitCaseEvent(EventType type, const compliance::Case& c);
   void EmitLedgerEvents(u128 principal, size_t accounts_before,
@@ -154,6 +159,7 @@ class StateMachine {
   compliance::CaseBook cases_;
   std::unique_ptr<compliance::aml::Monitor> aml_;
   uint64_t aml_alerts_dropped_ = 0;
+  risk::RiskBook risk_;
   std::vector<compliance::aml::Alert> alerts_scratch_;
   // The batch being applied.
   int64_t batch_time_ns_ = 0;
