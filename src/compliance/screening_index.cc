@@ -17,9 +17,24 @@ struct Scratch {
   std::vector<NameSlot> names;
   std::vector<uint32_t> touched;
   std::vector<uint32_t> vocab_stamp;
-  std::vector<std::vector<uint32_t>> similar;  // per query unit
+  // per query unit
+  std::vector<std::vector<ScreeningIndex::Similar>> similar;
+  // The query units each vocabulary unit pairs with, for scoring: a list
+  // through pair_links from pair_head[v], valid when pair_stamp[v] is
+  // pair_generation.
+  struct PairLink {
+    uint16_t query_unit;
+    float sim;
+    int32_t next;
+  };
+  std::vector<uint32_t> pair_stamp;
+  std::vector<int32_t> pair_head;
+  std::vector<PairLink> pair_links;
+  std::vector<UnitPair> pairs;           // of the candidate being scored
+  std::vector<uint16_t> query_nonwords;  // particles, initials, numbers
   uint32_t name_generation = 0;
   uint32_t vocab_generation = 0;
+  uint32_t pair_generation = 0;
   size_t last_scored = 0;
   size_t last_compared = 0;  // vocabulary units compared with the query
   size_t last_touched = 0;   // names with any pairing unit
@@ -32,12 +47,23 @@ struct Scratch {
     if (vocab_stamp.size() < vocabulary) {
       vocab_stamp.assign(vocabulary, 0);
       vocab_generation = 0;
+      pair_stamp.assign(vocabulary, 0);
+      pair_head.assign(vocabulary, -1);
+      pair_generation = 0;
     }
     if (++name_generation == 0) {
       for (NameSlot& slot : this->names) slot.stamp = 0;
       name_generation = 1;
     }
     touched.clear();
+  }
+  uint32_t NextPairGeneration() {
+    if (++pair_generation == 0) {
+      std::fill(pair_stamp.begin(), pair_stamp.end(), 0);
+      pair_generation = 1;
+    }
+    pair_links.clear();
+    return pair_generation;
   }
   uint32_t NextVocabGeneration() {
     if (++vocab_generation == 0) {
@@ -139,8 +165,12 @@ void ScreeningIndex::Index() {
         Name name{static_cast<uint32_t>(e), static_cast<uint32_t>(a),
                   PrepareName(normalized, entry.type)};
         const uint32_t name_id = static_cast<uint32_t>(names_.size());
+        unit_offsets_.push_back(static_cast<uint32_t>(unit_vocabulary_.size()));
         for (const NameUnit& unit : name.prepared.units) {
-          if (!IsWord(unit.flags)) continue;
+          if (!IsWord(unit.flags)) {
+            unit_vocabulary_.push_back(kNotInVocabulary);
+            continue;
+          }
           std::string id_key = VocabularyKey(unit);
           auto [it, inserted] = vocabulary_ids.emplace(
               std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
@@ -163,6 +193,7 @@ void ScreeningIndex::Index() {
               }
             }
           }
+          unit_vocabulary_.push_back(it->second);
           std::vector<Posting>& postings = vocabulary_[it->second].postings;
           if (postings.empty() || postings.back().name != name_id) {
             postings.push_back(Posting{name_id, unit.mask});
@@ -204,7 +235,7 @@ void ScreeningIndex::Index() {
   // the query words the lists do not spell.
   Scratch scratch;
   scratch.Prepare(names_.size(), vocabulary_.size());
-  std::vector<uint32_t> similar;
+  std::vector<Similar> similar;
   neighbor_offsets_.reserve(vocabulary_.size() + 1);
   neighbor_offsets_.push_back(0);
   for (const VocabularyUnit& v : vocabulary_) {
@@ -276,7 +307,7 @@ std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
 }
 
 void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
-                                 std::vector<uint32_t>* similar) const {
+                                 std::vector<Similar>* similar) const {
   Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
   const MatchParams& params = CurrentMatchParams();
   const uint32_t vocab_stamp = scratch.NextVocabGeneration();
@@ -285,8 +316,9 @@ void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
     scratch.vocab_stamp[v] = vocab_stamp;
     ++scratch.last_compared;
     if (!SketchMayPair(unit.sketch, sketches_[v])) return;
-    if (UnitSimilarity(unit, vocabulary_[v].unit) < params.pair_min) return;
-    similar->push_back(v);
+    const double sim = UnitSimilarity(unit, vocabulary_[v].unit);
+    if (sim < params.pair_min) return;
+    similar->push_back(Similar{v, static_cast<float>(sim)});
   };
   // Prefix and suffix keys only between single words (matcher.h).
   auto lookup = [&](const KeyTable& table, bool prefix_suffix) {
@@ -330,7 +362,7 @@ void ScreeningIndex::ScreenVariant(
   size_t query_words = 0;
   for (size_t u = 0; u < unit_count; ++u) {
     const NameUnit& unit = prepared.units[u];
-    std::vector<uint32_t>& similar = scratch.similar[u];
+    std::vector<Similar>& similar = scratch.similar[u];
     similar.clear();
     if (!IsWord(unit.flags)) continue;
     if (!(unit.flags & kTokenJoined)) ++query_words;
@@ -344,7 +376,27 @@ void ScreeningIndex::ScreenVariant(
     } else {
       FindSimilar(unit, &scratch, &similar);
     }
-    for (uint32_t v : similar) postings_of[u] += vocabulary_[v].postings.size();
+    for (const Similar& v : similar) {
+      postings_of[u] += vocabulary_[v.unit].postings.size();
+    }
+  }
+  // The same, by vocabulary unit, for scoring.
+  const uint32_t pair_stamp = scratch.NextPairGeneration();
+  scratch.query_nonwords.clear();
+  for (size_t u = 0; u < unit_count; ++u) {
+    if (!IsWord(prepared.units[u].flags)) {
+      scratch.query_nonwords.push_back(static_cast<uint16_t>(u));
+    }
+    for (const Similar& v : scratch.similar[u]) {
+      if (scratch.pair_stamp[v.unit] != pair_stamp) {
+        scratch.pair_stamp[v.unit] = pair_stamp;
+        scratch.pair_head[v.unit] = -1;
+      }
+      scratch.pair_links.push_back(Scratch::PairLink{
+          static_cast<uint16_t>(u), v.sim, scratch.pair_head[v.unit]});
+      scratch.pair_head[v.unit] =
+          static_cast<int32_t>(scratch.pair_links.size() - 1);
+    }
   }
 
   // 2. Which names those units reach, and which of their tokens. When the
@@ -365,8 +417,8 @@ void ScreeningIndex::ScreenVariant(
   }
   auto walk = [&](size_t u, bool add) {
     const uint32_t mask = prepared.units[u].mask;
-    for (uint32_t v : scratch.similar[u]) {
-      for (const Posting& p : vocabulary_[v].postings) {
+    for (const Similar& v : scratch.similar[u]) {
+      for (const Posting& p : vocabulary_[v.unit].postings) {
         Scratch::NameSlot& slot = scratch.names[p.name];
         if (slot.stamp != stamp) {
           // An initial of the name may take the query's other words.
@@ -400,7 +452,7 @@ void ScreeningIndex::ScreenVariant(
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
     ++scratch.last_scored;
-    double s = ScorePrepared(prepared, name.prepared).score;
+    double s = ScoreCandidate(prepared, n, &scratch).score;
     if (s <= 0) continue;
     if (has_facts) {
       s += AdjustForFacts(query.date_of_birth.value_or(""),
@@ -409,6 +461,42 @@ void ScreeningIndex::ScreenVariant(
     }
     if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
   }
+}
+
+NameScore ScreeningIndex::ScoreCandidate(const PreparedName& query, uint32_t n,
+                                         void* scratch_ptr) const {
+  Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
+  const MatchParams& params = CurrentMatchParams();
+  const PreparedName& listed = names_[n].prepared;
+  const uint32_t* vocabulary = unit_vocabulary_.data() + unit_offsets_[n];
+  std::vector<UnitPair>& pairs = scratch.pairs;
+  pairs.clear();
+  auto compare = [&](size_t q, size_t l) {
+    const double s = UnitSimilarity(query.units[q], listed.units[l]);
+    if (s >= params.pair_min) {
+      pairs.push_back(UnitPair{static_cast<float>(s), static_cast<uint16_t>(q),
+                               static_cast<uint16_t>(l)});
+    }
+  };
+  for (size_t l = 0; l < listed.units.size(); ++l) {
+    const uint32_t v = vocabulary[l];
+    if (v == kNotInVocabulary) {
+      for (size_t q = 0; q < query.units.size(); ++q) compare(q, l);
+      continue;
+    }
+    // Word with word: step 1 found every pair (FindSimilar misses none the
+    // scorer would make), with the similarity it computed.
+    if (scratch.pair_stamp[v] == scratch.pair_generation) {
+      for (int32_t k = scratch.pair_head[v]; k >= 0;
+           k = scratch.pair_links[k].next) {
+        const Scratch::PairLink& link = scratch.pair_links[k];
+        pairs.push_back(
+            UnitPair{link.sim, link.query_unit, static_cast<uint16_t>(l)});
+      }
+    }
+    for (uint16_t q : scratch.query_nonwords) compare(q, l);
+  }
+  return ScorePairs(query, listed, pairs.data(), pairs.size());
 }
 
 std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,

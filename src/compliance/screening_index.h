@@ -97,6 +97,13 @@ class ScreeningIndex {
   static size_t LastComparedCount();
   static size_t LastTouchedCount();
 
+  // A vocabulary unit a query unit pairs with, and their UnitSimilarity
+  // (public only for the work space of the .cc).
+  struct Similar {
+    uint32_t unit;
+    float sim;
+  };
+
  private:
   ScreeningIndex() = default;
   void Index();
@@ -114,13 +121,19 @@ class ScreeningIndex {
     NameUnit unit;
     std::vector<Posting> postings;
   };
+  static constexpr uint32_t kNotInVocabulary = UINT32_MAX;
 
   static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
   static std::string VocabularyKey(const NameUnit& unit);
   // The vocabulary units UnitSimilarity pairs with `unit` (scratch is the
   // thread's work space, a Scratch of the .cc).
   void FindSimilar(const NameUnit& unit, void* scratch,
-                   std::vector<uint32_t>* similar) const;
+                   std::vector<Similar>* similar) const;
+  // ScorePrepared(query, names_[n].prepared) from the pairs step 1 found
+  // (scratch holds them by vocabulary unit): only the units that are not
+  // words are compared again.
+  NameScore ScoreCandidate(const PreparedName& query, uint32_t n,
+                           void* scratch) const;
   void ScreenVariant(const ScreenQuery& query, const PreparedName& prepared,
                      double threshold,
                      std::vector<std::pair<uint32_t, double>>* scores) const;
@@ -140,6 +153,10 @@ class ScreeningIndex {
   std::vector<BoundSide> bounds_;
   std::vector<float> token_weights_;
   std::vector<uint32_t> first_name_of_entry_;  // names_ index of primary
+  // unit_vocabulary_[unit_offsets_[n] + j]: the vocabulary unit of unit j
+  // of name n, kNotInVocabulary for a particle, initial or number.
+  std::vector<uint32_t> unit_offsets_;
+  std::vector<uint32_t> unit_vocabulary_;
   // Blocking key → vocabulary ids, in one flat array.
   // Open addressing over a power-of-two table of (key, begin, end).
   struct KeyTable {
@@ -170,9 +187,10 @@ class ScreeningIndex {
   std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
   std::unordered_map<std::string, uint32_t> vocabulary_ids_;
   // neighbors_[neighbor_offsets_[i] .. neighbor_offsets_[i + 1]): what
-  // vocabulary unit i pairs with (UnitSimilarity >= pair_min).
+  // vocabulary unit i pairs with (UnitSimilarity >= pair_min), and how
+  // well.
   std::vector<uint32_t> neighbor_offsets_;
-  std::vector<uint32_t> neighbors_;
+  std::vector<Similar> neighbors_;
   // Fold keys of single words and of joined pairs (a joined query unit
   // looks only among single words); skeleton keys of every unit and of
   // the units written without vowels.
