@@ -20,16 +20,20 @@ struct Scratch {
   // per query unit
   std::vector<std::vector<ScreeningIndex::Similar>> similar;
   // The query units each vocabulary unit pairs with, for scoring: a list
-  // through pair_links from pair_head[v], valid when pair_stamp[v] is
+  // through pair_links from pair_heads[v].head, valid when its stamp is
   // pair_generation.
   struct PairLink {
     uint16_t query_unit;
     float sim;
     int32_t next;
   };
-  std::vector<uint32_t> pair_stamp;
-  std::vector<int32_t> pair_head;
+  struct PairHead {
+    uint32_t stamp = 0;
+    int32_t head = -1;
+  };
+  std::vector<PairHead> pair_heads;  // by vocabulary unit
   std::vector<PairLink> pair_links;
+  std::vector<uint32_t> candidates;      // of FindSimilar
   std::vector<UnitPair> pairs;           // of the candidate being scored
   std::vector<uint16_t> query_nonwords;  // particles, initials, numbers
   uint32_t name_generation = 0;
@@ -47,8 +51,7 @@ struct Scratch {
     if (vocab_stamp.size() < vocabulary) {
       vocab_stamp.assign(vocabulary, 0);
       vocab_generation = 0;
-      pair_stamp.assign(vocabulary, 0);
-      pair_head.assign(vocabulary, -1);
+      pair_heads.assign(vocabulary, PairHead{});
       pair_generation = 0;
     }
     if (++name_generation == 0) {
@@ -59,7 +62,7 @@ struct Scratch {
   }
   uint32_t NextPairGeneration() {
     if (++pair_generation == 0) {
-      std::fill(pair_stamp.begin(), pair_stamp.end(), 0);
+      for (PairHead& h : pair_heads) h.stamp = 0;
       pair_generation = 1;
     }
     pair_links.clear();
@@ -73,6 +76,13 @@ struct Scratch {
     return vocab_generation;
   }
 };
+
+// Asks for the cache lines of [p, p + bytes) without waiting for them.
+void Prefetch(const void* p, size_t bytes) {
+  const char* c = static_cast<const char*>(p);
+  for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(c + at);
+  __builtin_prefetch(c + bytes - 1);
+}
 
 Scratch& ThreadScratch() {
   thread_local Scratch scratch;
@@ -212,17 +222,36 @@ void ScreeningIndex::Index() {
         list.push_back(static_cast<uint32_t>(e));
     }
   }
-  // The bounds' token weights, once names_ no longer moves.
+  // The bounds' token weights, once bounds_ and token_weights_ no longer
+  // move.
   std::vector<float> weights;
-  std::vector<uint32_t> offsets;
-  for (const Name& name : names_) {
-    offsets.push_back(static_cast<uint32_t>(token_weights_.size()));
-    bounds_.push_back(MakeBoundSide(name.prepared, &weights));
-    token_weights_.insert(token_weights_.end(), weights.begin(), weights.end());
+  std::vector<uint32_t> offsets(names_.size(), UINT32_MAX);
+  bounds_.resize(names_.size());
+  has_initial_.assign((names_.size() + 63) / 64, 0);
+  for (size_t n = 0; n < names_.size(); ++n) {
+    NameBound& bound = bounds_[n];
+    bound.side = MakeBoundSide(names_[n].prepared, &weights);
+    if (weights.size() <= kInlineWeights) {
+      std::copy(weights.begin(), weights.end(), bound.inline_weights);
+    } else {
+      offsets[n] = static_cast<uint32_t>(token_weights_.size());
+      token_weights_.insert(token_weights_.end(), weights.begin(),
+                            weights.end());
+    }
+    if (bound.side.has_initial) has_initial_[n / 64] |= uint64_t{1} << (n % 64);
   }
   for (size_t n = 0; n < names_.size(); ++n) {
-    bounds_[n].token_weights = token_weights_.data() + offsets[n];
+    bounds_[n].side.token_weights = offsets[n] == UINT32_MAX
+                                        ? bounds_[n].inline_weights
+                                        : token_weights_.data() + offsets[n];
   }
+  posting_offsets_.reserve(vocabulary_.size() + 1);
+  for (VocabularyUnit& v : vocabulary_) {
+    posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
+    postings_.insert(postings_.end(), v.postings.begin(), v.postings.end());
+    v.postings = {};
+  }
+  posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
   sketches_.reserve(vocabulary_.size());
   for (const VocabularyUnit& v : vocabulary_)
     sketches_.push_back(v.unit.sketch);
@@ -311,14 +340,18 @@ void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
   Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
   const MatchParams& params = CurrentMatchParams();
   const uint32_t vocab_stamp = scratch.NextVocabGeneration();
-  auto consider = [&](uint32_t v) {
+  // The candidates are scattered over megabytes of sketches and units, so
+  // a screen of an unfamiliar word used to wait on one cache miss after
+  // another. They are collected first, their sketches fetched while the
+  // keys are still being looked up, then tested in the same order (the
+  // order of `similar` is the order the walk and the hits see).
+  std::vector<uint32_t>& candidates = scratch.candidates;
+  candidates.clear();
+  auto collect = [&](uint32_t v) {
     if (scratch.vocab_stamp[v] == vocab_stamp) return;
     scratch.vocab_stamp[v] = vocab_stamp;
-    ++scratch.last_compared;
-    if (!SketchMayPair(unit.sketch, sketches_[v])) return;
-    const double sim = UnitSimilarity(unit, vocabulary_[v].unit);
-    if (sim < params.pair_min) return;
-    similar->push_back(Similar{v, static_cast<float>(sim)});
+    candidates.push_back(v);
+    Prefetch(&sketches_[v], sizeof(UnitSketch));
   };
   // Prefix and suffix keys only between single words (matcher.h).
   auto lookup = [&](const KeyTable& table, bool prefix_suffix) {
@@ -327,17 +360,36 @@ void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
       for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
            l <= length + kMaxLengthGap; ++l) {
         table.ForEach(l == length ? unit.keys[k] : BlockKey(k, unit.fold, l),
-                      consider);
+                      collect);
       }
     }
-    for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
+    for (uint64_t key : unit.deletion_keys) table.ForEach(key, collect);
   };
   const bool joined = (unit.flags & kTokenJoined) != 0;
   lookup(words_, !joined);
   if (!joined) lookup(joined_, false);
   if (!unit.skeleton.empty()) {
     ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
-        .ForEach(unit.skeleton_key, consider);
+        .ForEach(unit.skeleton_key, collect);
+  }
+  scratch.last_compared += candidates.size();
+  // The cheap test, fetching the units of those that pass.
+  size_t kept = 0;
+  for (uint32_t v : candidates) {
+    if (!SketchMayPair(unit.sketch, sketches_[v])) continue;
+    candidates[kept++] = v;
+    const NameUnit& other = vocabulary_[v].unit;
+    Prefetch(&other, sizeof(NameUnit));
+    if (!other.deletion_keys.empty()) {
+      Prefetch(other.deletion_keys.data(),
+               other.deletion_keys.size() * sizeof(uint64_t));
+    }
+  }
+  candidates.resize(kept);
+  for (uint32_t v : candidates) {
+    const double sim = UnitSimilarity(unit, vocabulary_[v].unit);
+    if (sim < params.pair_min) continue;
+    similar->push_back(Similar{v, static_cast<float>(sim)});
   }
 }
 
@@ -377,7 +429,7 @@ void ScreeningIndex::ScreenVariant(
       FindSimilar(unit, &scratch, &similar);
     }
     for (const Similar& v : similar) {
-      postings_of[u] += vocabulary_[v.unit].postings.size();
+      postings_of[u] += posting_offsets_[v.unit + 1] - posting_offsets_[v.unit];
     }
   }
   // The same, by vocabulary unit, for scoring.
@@ -388,14 +440,11 @@ void ScreeningIndex::ScreenVariant(
       scratch.query_nonwords.push_back(static_cast<uint16_t>(u));
     }
     for (const Similar& v : scratch.similar[u]) {
-      if (scratch.pair_stamp[v.unit] != pair_stamp) {
-        scratch.pair_stamp[v.unit] = pair_stamp;
-        scratch.pair_head[v.unit] = -1;
-      }
-      scratch.pair_links.push_back(Scratch::PairLink{
-          static_cast<uint16_t>(u), v.sim, scratch.pair_head[v.unit]});
-      scratch.pair_head[v.unit] =
-          static_cast<int32_t>(scratch.pair_links.size() - 1);
+      Scratch::PairHead& head = scratch.pair_heads[v.unit];
+      if (head.stamp != pair_stamp) head = Scratch::PairHead{pair_stamp, -1};
+      scratch.pair_links.push_back(
+          Scratch::PairLink{static_cast<uint16_t>(u), v.sim, head.head});
+      head.head = static_cast<int32_t>(scratch.pair_links.size() - 1);
     }
   }
 
@@ -417,17 +466,27 @@ void ScreeningIndex::ScreenVariant(
   }
   auto walk = [&](size_t u, bool add) {
     const uint32_t mask = prepared.units[u].mask;
+    // Name slots are fetched a few postings ahead, and the bound of a
+    // name when it is first touched: step 3 reads it.
+    constexpr size_t kAhead = 8;
     for (const Similar& v : scratch.similar[u]) {
-      for (const Posting& p : vocabulary_[v.unit].postings) {
-        Scratch::NameSlot& slot = scratch.names[p.name];
+      const Posting* begin = postings_.data() + posting_offsets_[v.unit];
+      const Posting* end = postings_.data() + posting_offsets_[v.unit + 1];
+      for (const Posting* p = begin; p < end; ++p) {
+        if (p + kAhead < end)
+          __builtin_prefetch(&scratch.names[p[kAhead].name]);
+        Scratch::NameSlot& slot = scratch.names[p->name];
         if (slot.stamp != stamp) {
           // An initial of the name may take the query's other words.
-          if (!add && !bounds_[p.name].has_initial) continue;
+          if (!add && !(has_initial_[p->name / 64] >> (p->name % 64) & 1)) {
+            continue;
+          }
           slot = Scratch::NameSlot{stamp, 0, 0};
-          scratch.touched.push_back(p.name);
+          scratch.touched.push_back(p->name);
+          __builtin_prefetch(&bounds_[p->name]);
         }
         slot.query_mask |= mask;
-        slot.listed_mask |= p.mask;
+        slot.listed_mask |= p->mask;
       }
     }
   };
@@ -443,7 +502,7 @@ void ScreeningIndex::ScreenVariant(
   const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
   for (uint32_t n : scratch.touched) {
     const Scratch::NameSlot& slot = scratch.names[n];
-    if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n],
+    if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n].side,
                         slot.listed_mask) +
             slack <
         threshold) {
@@ -486,8 +545,8 @@ NameScore ScreeningIndex::ScoreCandidate(const PreparedName& query, uint32_t n,
     }
     // Word with word: step 1 found every pair (FindSimilar misses none the
     // scorer would make), with the similarity it computed.
-    if (scratch.pair_stamp[v] == scratch.pair_generation) {
-      for (int32_t k = scratch.pair_head[v]; k >= 0;
+    if (scratch.pair_heads[v].stamp == scratch.pair_generation) {
+      for (int32_t k = scratch.pair_heads[v].head; k >= 0;
            k = scratch.pair_links[k].next) {
         const Scratch::PairLink& link = scratch.pair_links[k];
         pairs.push_back(

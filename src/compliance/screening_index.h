@@ -119,7 +119,15 @@ class ScreeningIndex {
   };
   struct VocabularyUnit {
     NameUnit unit;
-    std::vector<Posting> postings;
+    std::vector<Posting> postings;  // while building; then in postings_
+  };
+  // What ScoreUpperBound needs of one name in one cache line: the token
+  // weights of a name of up to kInlineWeights tokens sit beside the rest
+  // (a screen reads thousands of these, each once).
+  static constexpr size_t kInlineWeights = 8;
+  struct alignas(64) NameBound {
+    BoundSide side;  // token_weights: inline_weights or token_weights_
+    float inline_weights[kInlineWeights];
   };
   static constexpr uint32_t kNotInVocabulary = UINT32_MAX;
 
@@ -148,10 +156,13 @@ class ScreeningIndex {
 
   std::vector<ListEntry> entries_;
   std::vector<Name> names_;
-  // Per name, what the score bound needs, flat: BoundSide with its
-  // token_weights pointing into token_weights_.
-  std::vector<BoundSide> bounds_;
+  // Per name, what the score bound needs; token_weights_ holds the weights
+  // of the names too long for NameBound::inline_weights.
+  std::vector<NameBound> bounds_;
   std::vector<float> token_weights_;
+  // Bit n: name n has an initial (read for every posting of a query's
+  // commonest word, so kept apart and small).
+  std::vector<uint64_t> has_initial_;
   std::vector<uint32_t> first_name_of_entry_;  // names_ index of primary
   // unit_vocabulary_[unit_offsets_[n] + j]: the vocabulary unit of unit j
   // of name n, kNotInVocabulary for a particle, initial or number.
@@ -184,6 +195,11 @@ class ScreeningIndex {
   };
 
   std::vector<VocabularyUnit> vocabulary_;
+  // postings_[posting_offsets_[v] .. posting_offsets_[v + 1]): the names
+  // vocabulary unit v occurs in, in name order, flat so that a screen
+  // reads them without touching vocabulary_.
+  std::vector<uint32_t> posting_offsets_;
+  std::vector<Posting> postings_;
   std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
   std::unordered_map<std::string, uint32_t> vocabulary_ids_;
   // neighbors_[neighbor_offsets_[i] .. neighbor_offsets_[i + 1]): what
