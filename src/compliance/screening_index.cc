@@ -1,6 +1,7 @@
 #include "compliance/screening_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <unordered_set>
 
 namespace meridian::compliance {
@@ -36,6 +37,8 @@ struct Scratch {
   std::vector<uint32_t> candidates;      // of FindSimilar
   std::vector<UnitPair> pairs;           // of the candidate being scored
   std::vector<uint16_t> query_nonwords;  // particles, initials, numbers
+  std::vector<uint16_t> marked;          // the query words that mark
+  std::vector<uint8_t> reach;  // per name: which marked query words reach it
   uint32_t name_generation = 0;
   uint32_t vocab_generation = 0;
   uint32_t pair_generation = 0;
@@ -281,9 +284,8 @@ bool ScreeningIndex::TypeAllowed(const ScreenQuery& query,
          entry.type == EntityType::kUnknown || entry.type == *query.type;
 }
 
-void ScreeningIndex::AddIdentifierHits(
-    const ScreenQuery& query,
-    std::vector<std::pair<uint32_t, double>>* scores) const {
+void ScreeningIndex::AddIdentifierHits(const ScreenQuery& query,
+                                       std::vector<Scored>* scores) const {
   for (const Identifier& id : query.identifiers) {
     std::string number = NormalizeIdentifier(id.number);
     if (number.size() < 5) continue;
@@ -292,7 +294,7 @@ void ScreeningIndex::AddIdentifierHits(
     for (uint32_t e : it->second) {
       // Scored as the entry's primary name, marked by a score of 2 until
       // Finish turns it into 1 with the reason.
-      scores->emplace_back(first_name_of_entry_[e], 2.0);
+      scores->push_back(Scored{first_name_of_entry_[e], 2.0, 0.0});
     }
   }
 }
@@ -311,7 +313,7 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
                                         double threshold,
                                         size_t max_hits) const {
   std::vector<PreparedName> prepared = PrepareQuery(query);
-  std::vector<std::pair<uint32_t, double>> scores;
+  std::vector<Scored> scores;
   size_t scored = 0, compared = 0, touched = 0;
   for (const PreparedName& variant : prepared) {
     ScreenVariant(query, variant, threshold, &scores);
@@ -323,7 +325,7 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   ThreadScratch().last_compared = compared;
   ThreadScratch().last_touched = touched;
   AddIdentifierHits(query, &scores);
-  return Finish(query, prepared, scores, max_hits);
+  return Finish(query, scores, max_hits);
 }
 
 std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
@@ -393,9 +395,10 @@ void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
   }
 }
 
-void ScreeningIndex::ScreenVariant(
-    const ScreenQuery& query, const PreparedName& prepared, double threshold,
-    std::vector<std::pair<uint32_t, double>>* out) const {
+void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
+                                   const PreparedName& prepared,
+                                   double threshold,
+                                   std::vector<Scored>* out) const {
   const MatchParams& params = CurrentMatchParams();
   Scratch& scratch = ThreadScratch();
   scratch.Prepare(names_.size(), vocabulary_.size());
@@ -449,22 +452,66 @@ void ScreeningIndex::ScreenVariant(
   }
 
   // 2. Which names those units reach, and which of their tokens. When the
-  //    query has two words or more, a name reached by one word alone pays
-  //    the single-word penalty (matcher.h) unless it has initials; if that
-  //    keeps it under the threshold, the commonest word adds only names the
-  //    others reached, or names with initials.
-  size_t update_only = unit_count;
-  if (query_words >= 2 && 1.0 - params.single_word + slack < threshold) {
-    size_t most = 0;
+  //    query has two words or more, a name reached by one word alone (and
+  //    without initials, which may take the query's other words) pays the
+  //    single-word penalty (matcher.h) and the extra-words one for the
+  //    query's words left over, so ScoreUpperBound keeps it under
+  //    1 - single_word - min(extra…) × (share of the query left over).
+  //    When that plus the facts' slack stays under the threshold, such a
+  //    name need not be looked at: the word is "marked". Marked words
+  //    (the kMarked commonest when there are more) first mark the names
+  //    they reach, one bit per word in a byte per name, then add only
+  //    names two marked words reach, or names with initials; joined units
+  //    and unmarked words add what they reach and walk first, so that
+  //    every name touched gets all its query tokens. A Chinese or Japanese
+  //    name of four or six common syllables used to touch thousands of
+  //    names through one syllable each.
+  constexpr size_t kMarked = 8;
+  std::vector<float> query_weights;
+  const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
+  std::vector<uint16_t>& marked = scratch.marked;
+  marked.clear();
+  if (query_words >= 2 && query_side.weight > 0) {
+    const double least_extra =
+        std::min({params.extra, params.extra_query, params.extra_organization});
     for (size_t u = 0; u < unit_count; ++u) {
-      if ((prepared.units[u].flags & kTokenJoined) || postings_of[u] <= most) {
-        continue;
+      const NameUnit& unit = prepared.units[u];
+      if (!IsWord(unit.flags) || (unit.flags & kTokenJoined)) continue;
+      // As ScoreUpperBound counts the query's matched weight for a name
+      // only this word reaches; 1e-9 keeps rounding on the safe side.
+      const double matched =
+          static_cast<double>(
+              query_side.token_weights[std::countr_zero(unit.mask)]) +
+          query_side.nonword_weight;
+      const double left = 1.0 - std::min(1.0, matched / query_side.weight);
+      const double most = 1.0 - params.single_word - least_extra * left;
+      if (most + slack + 1e-9 < threshold) {
+        marked.push_back(static_cast<uint16_t>(u));
       }
-      most = postings_of[u];
-      update_only = u;
+    }
+    std::stable_sort(marked.begin(), marked.end(), [&](uint16_t a, uint16_t b) {
+      return postings_of[a] > postings_of[b];
+    });
+    if (marked.size() > kMarked) marked.resize(kMarked);
+    std::sort(marked.begin(), marked.end());
+  }
+  const size_t marked_count = marked.size();
+  std::vector<uint8_t>& reach = scratch.reach;
+  if (marked_count > 0) {
+    if (reach.size() < names_.size()) reach.resize(names_.size());
+    std::fill(reach.begin(), reach.begin() + names_.size(), 0);
+    for (size_t i = 0; i < marked_count; ++i) {
+      const uint8_t bit = static_cast<uint8_t>(1u << i);
+      for (const Similar& v : scratch.similar[marked[i]]) {
+        const Posting* end = postings_.data() + posting_offsets_[v.unit + 1];
+        for (const Posting* p = postings_.data() + posting_offsets_[v.unit];
+             p < end; ++p) {
+          reach[p->name] |= bit;
+        }
+      }
     }
   }
-  auto walk = [&](size_t u, bool add) {
+  auto walk = [&](size_t u, bool marked_word) {
     const uint32_t mask = prepared.units[u].mask;
     // Name slots are fetched a few postings ahead, and the bound of a
     // name when it is first touched: step 3 reads it.
@@ -473,12 +520,14 @@ void ScreeningIndex::ScreenVariant(
       const Posting* begin = postings_.data() + posting_offsets_[v.unit];
       const Posting* end = postings_.data() + posting_offsets_[v.unit + 1];
       for (const Posting* p = begin; p < end; ++p) {
-        if (p + kAhead < end)
+        if (p + kAhead < end) {
           __builtin_prefetch(&scratch.names[p[kAhead].name]);
+        }
         Scratch::NameSlot& slot = scratch.names[p->name];
         if (slot.stamp != stamp) {
           // An initial of the name may take the query's other words.
-          if (!add && !(has_initial_[p->name / 64] >> (p->name % 64) & 1)) {
+          if (marked_word && std::popcount(reach[p->name]) < 2 &&
+              !(has_initial_[p->name / 64] >> (p->name % 64) & 1)) {
             continue;
           }
           slot = Scratch::NameSlot{stamp, 0, 0};
@@ -490,16 +539,17 @@ void ScreeningIndex::ScreenVariant(
       }
     }
   };
+  auto is_marked = [&](size_t u) {
+    return std::find(marked.begin(), marked.end(), u) != marked.end();
+  };
   for (size_t u = 0; u < unit_count; ++u) {
-    if (u != update_only) walk(u, true);
+    if (!is_marked(u)) walk(u, false);
   }
-  if (update_only < unit_count) walk(update_only, false);
+  for (size_t i = 0; i < marked_count; ++i) walk(marked[i], true);
 
   // 3. Score in full only what can reach the threshold.
-  std::vector<std::pair<uint32_t, double>>& scores = *out;
+  std::vector<Scored>& scores = *out;
   scratch.last_touched = scratch.touched.size();
-  std::vector<float> query_weights;
-  const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
   for (uint32_t n : scratch.touched) {
     const Scratch::NameSlot& slot = scratch.names[n];
     if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n].side,
@@ -511,14 +561,16 @@ void ScreeningIndex::ScreenVariant(
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
     ++scratch.last_scored;
-    double s = ScoreCandidate(prepared, n, &scratch).score;
+    const double name_score = ScoreCandidate(prepared, n, &scratch).score;
+    double s = name_score;
     if (s <= 0) continue;
     if (has_facts) {
       s += AdjustForFacts(query.date_of_birth.value_or(""),
                           query.country.value_or(""), entries_[name.entry])
                .delta;
     }
-    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+    if (s >= threshold)
+      scores.push_back(Scored{n, std::min(1.0, s), name_score});
   }
 }
 
@@ -563,7 +615,7 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
                                                   size_t max_hits) const {
   std::vector<PreparedName> prepared = PrepareQuery(query);
   const bool has_facts = query.country || query.date_of_birth;
-  std::vector<std::pair<uint32_t, double>> scores;
+  std::vector<Scored> scores;
   for (uint32_t n = 0; n < names_.size(); ++n) {
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
@@ -571,34 +623,47 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
     for (const PreparedName& variant : prepared) {
       s = std::max(s, ScorePrepared(variant, name.prepared).score);
     }
+    const double name_score = s;
     if (s <= 0) continue;
     if (has_facts) {
       s += AdjustForFacts(query.date_of_birth.value_or(""),
                           query.country.value_or(""), entries_[name.entry])
                .delta;
     }
-    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+    if (s >= threshold) {
+      scores.push_back(Scored{n, std::min(1.0, s), name_score});
+    }
   }
   AddIdentifierHits(query, &scores);
-  return Finish(query, prepared, scores, max_hits);
+  return Finish(query, scores, max_hits);
 }
 
-std::vector<Hit> ScreeningIndex::Finish(
-    const ScreenQuery& query, const std::vector<PreparedName>& prepared,
-    const std::vector<std::pair<uint32_t, double>>& name_scores,
-    size_t max_hits) const {
-  // The best name of each entry.
-  std::unordered_map<uint32_t, std::pair<uint32_t, double>> best;
-  for (const auto& [n, s] : name_scores) {
-    uint32_t e = names_[n].entry;
-    auto it = best.find(e);
-    if (it == best.end() || s > it->second.second) best[e] = {n, s};
+std::vector<Hit> ScreeningIndex::Finish(const ScreenQuery& query,
+                                        const std::vector<Scored>& name_scores,
+                                        size_t max_hits) const {
+  // The best name of each entry. Scores capped at 1 and names of equal
+  // score tie often (an entry's primary name and its aliases): the name
+  // that itself scores higher, then the entry's first name, so the hit
+  // shows the name that matched best whatever order the screen found
+  // them in. A name scored under several variants keeps its best.
+  std::unordered_map<uint32_t, Scored> best;
+  for (const Scored& scored : name_scores) {
+    const uint32_t e = names_[scored.name].entry;
+    auto [it, inserted] = best.emplace(e, scored);
+    const Scored& kept = it->second;
+    if (!inserted &&
+        (scored.score > kept.score || (scored.score == kept.score &&
+                                       (scored.name_score > kept.name_score ||
+                                        (scored.name_score == kept.name_score &&
+                                         scored.name < kept.name))))) {
+      it->second = scored;
+    }
   }
   std::vector<Hit> hits;
   hits.reserve(best.size());
   for (const auto& [e, ns] : best) {
     const ListEntry& entry = entries_[e];
-    const Name& name = names_[ns.first];
+    const Name& name = names_[ns.name];
     Hit hit;
     hit.list = entry.list;
     hit.source_id = entry.source_id;
@@ -607,18 +672,13 @@ std::vector<Hit> ScreeningIndex::Finish(
     hit.matched_alias =
         name.alias == 0 ? entry.name : entry.aliases[name.alias - 1];
     hit.programs = entry.programs;
-    if (ns.second > 1.0) {
+    if (ns.score > 1.0) {
       hit.score = 1.0;
       hit.reasons.push_back("identifier matches");
     } else {
-      hit.score = ns.second;
+      hit.score = ns.score;
       char buf[32];
-      double name_score = 0;
-      for (const PreparedName& variant : prepared) {
-        name_score =
-            std::max(name_score, ScorePrepared(variant, name.prepared).score);
-      }
-      std::snprintf(buf, sizeof buf, "name %.3f", name_score);
+      std::snprintf(buf, sizeof buf, "name %.3f", ns.name_score);
       hit.reasons.push_back(buf);
       if (query.country || query.date_of_birth) {
         FactAdjustment facts =

@@ -130,6 +130,14 @@ class ScreeningIndex {
     float inline_weights[kInlineWeights];
   };
   static constexpr uint32_t kNotInVocabulary = UINT32_MAX;
+  // A name at or above the threshold: its score with the facts, and the
+  // name's own score (which ranks names of one entry that tie, and which
+  // the hit's reason shows).
+  struct Scored {
+    uint32_t name;
+    double score;  // 2: an identifier matched
+    double name_score;
+  };
 
   static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
   static std::string VocabularyKey(const NameUnit& unit);
@@ -143,15 +151,12 @@ class ScreeningIndex {
   NameScore ScoreCandidate(const PreparedName& query, uint32_t n,
                            void* scratch) const;
   void ScreenVariant(const ScreenQuery& query, const PreparedName& prepared,
-                     double threshold,
-                     std::vector<std::pair<uint32_t, double>>* scores) const;
-  std::vector<Hit> Finish(
-      const ScreenQuery& query, const std::vector<PreparedName>& prepared,
-      const std::vector<std::pair<uint32_t, double>>& name_scores,
-      size_t max_hits) const;
-  void AddIdentifierHits(
-      const ScreenQuery& query,
-      std::vector<std::pair<uint32_t, double>>* scores) const;
+                     double threshold, std::vector<Scored>* scores) const;
+  std::vector<Hit> Finish(const ScreenQuery& query,
+                          const std::vector<Scored>& name_scores,
+                          size_t max_hits) const;
+  void AddIdentifierHits(const ScreenQuery& query,
+                         std::vector<Scored>* scores) const;
   bool TypeAllowed(const ScreenQuery& query, const ListEntry& entry) const;
 
   std::vector<ListEntry> entries_;
