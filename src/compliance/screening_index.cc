@@ -92,6 +92,19 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
+// A weak alias is screened only when it says enough: two tokens or more,
+// one a word, and kMinWeakAliasLetters letters in all.
+bool WeakAliasScreenable(const NormalizedName& name) {
+  if (name.tokens.size() < 2) return false;
+  size_t letters = 0;
+  bool word = false;
+  for (size_t t = 0; t < name.tokens.size(); ++t) {
+    letters += name.tokens[t].size();
+    word = word || IsWord(name.flags[t]);
+  }
+  return word && letters >= ScreeningIndex::kMinWeakAliasLetters;
+}
+
 std::string FactsKey(const ScreenQuery& q) {
   std::string key;
   key += '|';
@@ -217,6 +230,22 @@ void ScreeningIndex::Index() {
         names_.push_back(std::move(name));
       }
     }
+    for (size_t w = 0; w < entry.weak_aliases.size(); ++w) {
+      for (const NormalizedName& normalized :
+           NormalizeNameVariants(entry.weak_aliases[w])) {
+        if (!WeakAliasScreenable(normalized)) continue;
+        // Spelt like one of the entry's names: that one already screens.
+        if (!seen.insert(normalized.Key() + "|" + normalized.legal_form)
+                 .second) {
+          continue;
+        }
+        weak_keys_[normalized.Key()].push_back(
+            static_cast<uint32_t>(weak_names_.size()));
+        weak_names_.push_back(Name{static_cast<uint32_t>(e),
+                                   static_cast<uint32_t>(w),
+                                   PrepareName(normalized, entry.type)});
+      }
+    }
     for (const Identifier& id : entry.identifiers) {
       std::string number = NormalizeIdentifier(id.number);
       if (number.size() < 5) continue;
@@ -299,6 +328,42 @@ void ScreeningIndex::AddIdentifierHits(const ScreenQuery& query,
   }
 }
 
+void ScreeningIndex::AddWeakAliasHits(const ScreenQuery& query,
+                                      const std::vector<PreparedName>& prepared,
+                                      double threshold,
+                                      std::vector<Scored>* scores) const {
+  if (weak_keys_.empty()) return;
+  const bool has_facts = query.country || query.date_of_birth;
+  std::string key;
+  for (const PreparedName& variant : prepared) {
+    // The variant's tokens as NormalizedName::Key joins them.
+    key.clear();
+    for (size_t t = 0; t < variant.token_count; ++t) {
+      if (t > 0) key.push_back(' ');
+      key += variant.units[t].text;
+    }
+    auto it = weak_keys_.find(key);
+    if (it == weak_keys_.end()) continue;
+    for (uint32_t w : it->second) {
+      const Name& name = weak_names_[w];
+      const ListEntry& entry = entries_[name.entry];
+      if (!TypeAllowed(query, entry)) continue;
+      const double name_score = ScorePrepared(variant, name.prepared).score;
+      if (name_score <= 0) continue;
+      double s = name_score;
+      if (has_facts) {
+        s += AdjustForFacts(query.date_of_birth.value_or(""),
+                            query.country.value_or(""), entry)
+                 .delta;
+      }
+      if (s >= threshold) {
+        scores->push_back(Scored{static_cast<uint32_t>(names_.size() + w),
+                                 std::min(1.0, s), name_score});
+      }
+    }
+  }
+}
+
 std::vector<PreparedName> ScreeningIndex::PrepareQuery(
     const ScreenQuery& query) {
   std::vector<PreparedName> prepared;
@@ -324,6 +389,7 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   ThreadScratch().last_scored = scored;
   ThreadScratch().last_compared = compared;
   ThreadScratch().last_touched = touched;
+  AddWeakAliasHits(query, prepared, threshold, &scores);
   AddIdentifierHits(query, &scores);
   return Finish(query, scores, max_hits);
 }
@@ -634,6 +700,7 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
       scores.push_back(Scored{n, std::min(1.0, s), name_score});
     }
   }
+  AddWeakAliasHits(query, prepared, threshold, &scores);
   AddIdentifierHits(query, &scores);
   return Finish(query, scores, max_hits);
 }
@@ -648,7 +715,7 @@ std::vector<Hit> ScreeningIndex::Finish(const ScreenQuery& query,
   // them in. A name scored under several variants keeps its best.
   std::unordered_map<uint32_t, Scored> best;
   for (const Scored& scored : name_scores) {
-    const uint32_t e = names_[scored.name].entry;
+    const uint32_t e = NameOf(scored.name).entry;
     auto [it, inserted] = best.emplace(e, scored);
     const Scored& kept = it->second;
     if (!inserted &&
@@ -663,14 +730,16 @@ std::vector<Hit> ScreeningIndex::Finish(const ScreenQuery& query,
   hits.reserve(best.size());
   for (const auto& [e, ns] : best) {
     const ListEntry& entry = entries_[e];
-    const Name& name = names_[ns.name];
+    const Name& name = NameOf(ns.name);
     Hit hit;
     hit.list = entry.list;
     hit.source_id = entry.source_id;
     hit.entry = e;
     hit.listed_name = entry.name;
-    hit.matched_alias =
-        name.alias == 0 ? entry.name : entry.aliases[name.alias - 1];
+    hit.weak_alias = ns.name >= names_.size();
+    hit.matched_alias = hit.weak_alias    ? entry.weak_aliases[name.alias]
+                        : name.alias == 0 ? entry.name
+                                          : entry.aliases[name.alias - 1];
     hit.programs = entry.programs;
     if (ns.score > 1.0) {
       hit.score = 1.0;
@@ -680,6 +749,7 @@ std::vector<Hit> ScreeningIndex::Finish(const ScreenQuery& query,
       char buf[32];
       std::snprintf(buf, sizeof buf, "name %.3f", ns.name_score);
       hit.reasons.push_back(buf);
+      if (hit.weak_alias) hit.reasons.push_back("weak alias");
       if (query.country || query.date_of_birth) {
         FactAdjustment facts =
             AdjustForFacts(query.date_of_birth.value_or(""),

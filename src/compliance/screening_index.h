@@ -24,6 +24,18 @@
 // Identifiers (passport, national id, IMO, registration number) are a hash
 // lookup: an exact match scores 1.
 //
+// Weak aliases (ListEntry::weak_aliases: OFAC's remark a.k.a.s, UN aliases
+// of low quality) are short or common names the lists themselves do not
+// trust, so they are not in the vocabulary: a screen meets one only when
+// the query normalises to exactly its tokens (NormalizedName::Key: case,
+// punctuation, script, "LAST, First" order and legal forms aside), and
+// then it is scored and judged like any name (facts included). A loose
+// spelling of a weak alias finds nothing through it. Weak aliases of one
+// token, without a word (particles, initials, numbers only), or of fewer
+// than kMinWeakAliasLetters letters are left out: "JD", "Hamza" or "Ana I"
+// alone would name too many. A hit through one says so
+// (Hit::weak_alias, and a reason "weak alias").
+//
 // A built index is immutable; Screen may run on many threads at once.
 // Screener holds the current index behind an atomic shared_ptr: Reload
 // builds a new index while the old one keeps serving, then swaps, and
@@ -63,6 +75,7 @@ struct Hit {
   size_t entry = 0;           // index into the entries the index was built on
   std::string listed_name;    // the entry's primary name
   std::string matched_alias;  // the name that matched (may be the primary)
+  bool weak_alias = false;    // matched_alias is one of the weak aliases
   double score = 0;
   std::string programs;
   std::vector<std::string> reasons;  // "name 0.93", "date of birth matches"
@@ -88,6 +101,9 @@ class ScreeningIndex {
   size_t entry_count() const { return entries_.size(); }
   size_t name_count() const { return names_.size(); }
   size_t vocabulary_size() const { return vocabulary_.size(); }
+  size_t weak_alias_count() const { return weak_names_.size(); }
+
+  static constexpr size_t kMinWeakAliasLetters = 6;
   const std::vector<ListEntry>& entries() const { return entries_; }
 
   // How many names the last Screen on this thread scored in full (the
@@ -110,7 +126,8 @@ class ScreeningIndex {
 
   struct Name {
     uint32_t entry;
-    uint32_t alias;  // 0 = the primary name, i = aliases[i - 1]
+    uint32_t alias;  // 0 = the primary name, i = aliases[i - 1]; of a weak
+                     // name, i = weak_aliases[i]
     PreparedName prepared;
   };
   struct Posting {
@@ -155,9 +172,18 @@ class ScreeningIndex {
   std::vector<Hit> Finish(const ScreenQuery& query,
                           const std::vector<Scored>& name_scores,
                           size_t max_hits) const;
+  // The weak aliases the query spells exactly, scored (Scored::name as
+  // above).
+  void AddWeakAliasHits(const ScreenQuery& query,
+                        const std::vector<PreparedName>& prepared,
+                        double threshold, std::vector<Scored>* scores) const;
   void AddIdentifierHits(const ScreenQuery& query,
                          std::vector<Scored>* scores) const;
   bool TypeAllowed(const ScreenQuery& query, const ListEntry& entry) const;
+  // A name by its id in Scored: names_, then weak_names_.
+  const Name& NameOf(uint32_t id) const {
+    return id < names_.size() ? names_[id] : weak_names_[id - names_.size()];
+  }
 
   std::vector<ListEntry> entries_;
   std::vector<Name> names_;
@@ -217,6 +243,10 @@ class ScreeningIndex {
   // the units written without vowels.
   KeyTable words_, joined_, skeleton_all_, skeleton_abjad_;
   std::unordered_map<std::string, std::vector<uint32_t>> identifiers_;
+  // Weak aliases, by normalised key (their ids in Scored::name are
+  // names_.size() + i).
+  std::vector<Name> weak_names_;
+  std::unordered_map<std::string, std::vector<uint32_t>> weak_keys_;
 };
 
 // The current index, reloadable while serving, with a small cache of recent
