@@ -6,20 +6,30 @@
 // or joined neighbours) of those names, found by the unit's blocking keys
 // (fold prefix and suffix by length, one-deletion neighbourhood, consonant
 // skeleton); Build also records, for each vocabulary unit, the others it
-// pairs with. A screen
+// pairs with and how well. A screen
 //   1. prepares the query and, for each of its word units, takes the
 //      recorded partners when the lists spell it the same way, else looks
 //      up the vocabulary units sharing a key and keeps those UnitSimilarity
 //      says may pair (the test the scorer applies, so nothing the scorer
 //      would pair is missed);
 //   2. walks their postings, collecting for each listed name which of its
-//      tokens and which query tokens could pair;
+//      tokens and which query tokens could pair; a query word that cannot
+//      bring a name to the threshold alone only marks the names it reaches,
+//      and a name two such words reach (or one with initials) is kept;
 //   3. scores in full only the names whose ScoreUpperBound (plus the most
-//      the facts can add) reaches the threshold.
+//      the facts can add) reaches the threshold, from the unit pairs step 1
+//      found (ScorePairs: only particles, initials and numbers are compared
+//      again).
 // So Screen returns exactly what scoring every name would return at that
 // threshold (the matcher tests check it against a brute-force scan), while
 // fully scoring a handful of names instead of tens of thousands. Change
 // MatchParams before Build, never after.
+//
+// The cost of a screen is mostly cache misses, not arithmetic (the index
+// is tens of megabytes and a screen visits a few thousand scattered
+// places): hence the flat postings, a name's bound in one cache line, and
+// prefetching of what step 1 and 2 will read. matcher_benchmark's
+// BM_ScreenRealLists measures it (docs/benchmarks.md).
 //
 // Identifiers (passport, national id, IMO, registration number) are a hash
 // lookup: an exact match scores 1.
