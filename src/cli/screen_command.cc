@@ -55,10 +55,10 @@ Result<std::shared_ptr<const ScreeningIndex>> BuildIndex(
           .count();
   if (!quiet) {
     std::fprintf(stderr,
-                 "indexed %zu entries, %zu names, %zu vocabulary units in "
-                 "%.2f s\n",
+                 "indexed %zu entries, %zu names (+%zu weak aliases), %zu "
+                 "vocabulary units in %.2f s\n",
                  index->entry_count(), index->name_count(),
-                 index->vocabulary_size(), seconds);
+                 index->weak_alias_count(), index->vocabulary_size(), seconds);
   }
   return std::shared_ptr<const ScreeningIndex>(index);
 }
@@ -271,6 +271,7 @@ int RunScreen(const ScreenOptions& o) {
       w.Key("entryId").String(h.source_id);
       w.Key("listedName").String(h.listed_name);
       w.Key("matchedAlias").String(h.matched_alias);
+      w.Key("matchedAliasWeak").Bool(h.weak_alias);
       w.Key("score").RawValue(Fixed(h.score));
       w.Key("programs").String(h.programs);
       w.Key("reasons").BeginArray();
@@ -289,7 +290,8 @@ int RunScreen(const ScreenOptions& o) {
     std::printf("  %.3f  %-9s %-12s %s", h.score, h.list.c_str(),
                 h.source_id.c_str(), h.listed_name.c_str());
     if (h.matched_alias != h.listed_name) {
-      std::printf("  (as \"%s\")", h.matched_alias.c_str());
+      std::printf("  (as %s\"%s\")", h.weak_alias ? "weak alias " : "",
+                  h.matched_alias.c_str());
     }
     std::printf("\n");
     if (!h.programs.empty()) {

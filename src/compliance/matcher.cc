@@ -396,15 +396,10 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
 
 NameScore ScorePrepared(const PreparedName& query, const PreparedName& listed) {
   const MatchParams& p = g_params;
-  NameScore result;
-  if (query.token_count == 0 || listed.token_count == 0) return result;
-  struct Pair {
-    float sim;
-    uint16_t q, l;
-  };
-  Pair pairs_local[256];
-  std::vector<Pair> pairs_heap;
-  Pair* pairs = pairs_local;
+  if (query.token_count == 0 || listed.token_count == 0) return NameScore{};
+  UnitPair pairs_local[256];
+  std::vector<UnitPair> pairs_heap;
+  UnitPair* pairs = pairs_local;
   size_t count = 0;
   const size_t nq = query.units.size(), nl = listed.units.size();
   if (nq * nl > 256) {
@@ -415,11 +410,21 @@ NameScore ScorePrepared(const PreparedName& query, const PreparedName& listed) {
     for (size_t j = 0; j < nl; ++j) {
       double s = UnitSimilarity(query.units[i], listed.units[j]);
       if (s >= p.pair_min) {
-        pairs[count++] = Pair{static_cast<float>(s), static_cast<uint16_t>(i),
-                              static_cast<uint16_t>(j)};
+        pairs[count++] =
+            UnitPair{static_cast<float>(s), static_cast<uint16_t>(i),
+                     static_cast<uint16_t>(j)};
       }
     }
   }
+  return ScorePairs(query, listed, pairs, count);
+}
+
+NameScore ScorePairs(const PreparedName& query, const PreparedName& listed,
+                     UnitPair* pairs, size_t count) {
+  const MatchParams& p = g_params;
+  NameScore result;
+  if (query.token_count == 0 || listed.token_count == 0) return result;
+  using Pair = UnitPair;
   std::sort(pairs, pairs + count, [&](const Pair& x, const Pair& y) {
     if (x.sim != y.sim) return x.sim > y.sim;
     // Equal similarity: the pair that covers more weight first.

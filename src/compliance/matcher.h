@@ -176,6 +176,20 @@ struct NameScore {
 };
 
 NameScore ScorePrepared(const PreparedName& query, const PreparedName& listed);
+
+// A unit pair that may pair: query unit q, listed unit l, their
+// UnitSimilarity (as float, the precision the pairing keeps).
+struct UnitPair {
+  float sim;
+  uint16_t q, l;
+};
+// ScorePrepared from its pairs found elsewhere: `pairs` must hold every
+// (query unit, listed unit) with UnitSimilarity(query.units[q],
+// listed.units[l]) >= pair_min, each once, in any order (it is sorted in
+// place). The index knows most of them from its blocking and so scores a
+// candidate without comparing its words again; the result is the same.
+NameScore ScorePairs(const PreparedName& query, const PreparedName& listed,
+                     UnitPair* pairs, size_t count);
 // The best score over the names' variants (NormalizeNameVariants).
 double ScoreNames(std::string_view query, std::string_view listed,
                   EntityType type = EntityType::kUnknown);

@@ -123,6 +123,9 @@ std::vector<ListEntry> SmallList() {
   add("UN", "QDi.001", EntityType::kIndividual, "USAMA BIN LADEN",
       {"Osama bin Laden", "أسامة بن لادن", "Shaykh Abu Abdallah"});
   add("UK", "X1", EntityType::kIndividual, "Vladimir Ivanov", {});
+  add("OFAC-SDN", "7777", EntityType::kIndividual, "AL-FAQIH, Abdallah Yusuf",
+      {});
+  entries.back().weak_aliases = {"ABU UTHMAN AL-MASRI", "JD", "HAMZA"};
   // Filler so that blocking has something to skip.
   testing::SyntheticNames gen(11);
   for (const ListEntry& e : gen.Entries(300, 1)) entries.push_back(e);
@@ -163,6 +166,42 @@ TEST_F(ScreeningIndexTest, FindsListedNameInEveryForm) {
   EXPECT_EQ(Top("Usama ibn Ladin"), "UN:QDi.001");
   EXPECT_EQ(Top("أسامة بن لادن"), "UN:QDi.001");
   EXPECT_EQ(Top("Gazprom Neft"), "UK:RUS0253");
+}
+
+// Weak aliases hit only when the query spells one exactly (after
+// normalisation), and say so.
+TEST_F(ScreeningIndexTest, WeakAliasHitsOnlyOnItsExactName) {
+  EXPECT_EQ(index_->weak_alias_count(), 1u);  // "JD", "HAMZA": too little
+  std::vector<Hit> hits = Screen("Abu Uthman al-Masri");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].list + ":" + hits[0].source_id, "OFAC-SDN:7777");
+  EXPECT_EQ(hits[0].listed_name, "AL-FAQIH, Abdallah Yusuf");
+  EXPECT_EQ(hits[0].matched_alias, "ABU UTHMAN AL-MASRI");
+  EXPECT_TRUE(hits[0].weak_alias);
+  EXPECT_EQ(hits[0].score, 1.0);
+  EXPECT_THAT(hits[0].reasons, ElementsAre("name 1.000", "weak alias"));
+  EXPECT_EQ(Top("ABU-UTHMAN AL MASRI"), "OFAC-SDN:7777");  // punctuation
+
+  // Loose variants, which a strong alias would let through, do not.
+  EXPECT_GE(ScoreNames("Abu Usman al-Masri", "ABU UTHMAN AL-MASRI"), kT);
+  EXPECT_THAT(Screen("Abu Usman al-Masri"), IsEmpty());
+  EXPECT_THAT(Screen("Abu Uthman al-Misri"), IsEmpty());
+  EXPECT_THAT(Screen("Abu Uthman"), IsEmpty());
+  EXPECT_THAT(Screen("Abu Uthman al-Masri Jr"), IsEmpty());
+  EXPECT_THAT(Screen("JD"), IsEmpty());
+  EXPECT_THAT(Screen("Hamza"), IsEmpty());
+
+  // The entry's own name still screens as before, and is no weak hit.
+  hits = Screen("Abdallah Yusuf al-Faqih");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source_id, "7777");
+  EXPECT_FALSE(hits[0].weak_alias);
+
+  // And a type that is not the entry's keeps the weak alias out too.
+  ScreenQuery q;
+  q.name = "Abu Uthman al-Masri";
+  q.type = EntityType::kVessel;
+  EXPECT_THAT(index_->Screen(q, kT, 10), IsEmpty());
 }
 
 TEST_F(ScreeningIndexTest, HitCarriesWhatMatched) {
@@ -246,11 +285,16 @@ TEST(ScreeningIndexBlockingTest, SameHitsAsFullScan) {
   extra.source_id = "X";
   extra.name = "محمد بن علي الحسن";
   extra.aliases = {"M. A. Hassan", "Мухаммад Али Хасан", "金正恩"};
+  extra.weak_aliases = {"Abu Ali al-Hassani"};
   entries.push_back(extra);
   ScreeningIndex index = ScreeningIndex::Build(entries);
 
-  std::vector<std::string> queries = {"Muhammad bin Ali al-Hassan", "M Hassan",
-                                      "Kim Jong Un", "mhmd ly"};
+  std::vector<std::string> queries = {"Muhammad bin Ali al-Hassan",
+                                      "M Hassan",
+                                      "Kim Jong Un",
+                                      "mhmd ly",
+                                      "ABU ALI AL HASSANI",
+                                      "Abu Ali al-Hasani"};
   for (int i = 0; i < 600; ++i) {
     const ListEntry& e = entries[gen.Pick(entries.size())];
     const std::string& base = e.aliases.empty() || i % 2 == 0
@@ -270,6 +314,8 @@ TEST(ScreeningIndexBlockingTest, SameHitsAsFullScan) {
       for (size_t k = 0; k < fast.size(); ++k) {
         EXPECT_EQ(fast[k].entry, full[k].entry) << name;
         EXPECT_EQ(fast[k].score, full[k].score) << name;
+        EXPECT_EQ(fast[k].matched_alias, full[k].matched_alias) << name;
+        EXPECT_EQ(fast[k].weak_alias, full[k].weak_alias) << name;
       }
       if (!fast.empty()) ++with_hits;
     }

@@ -1,6 +1,7 @@
 #include "compliance/screening_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <unordered_set>
 
 namespace meridian::compliance {
@@ -17,9 +18,30 @@ struct Scratch {
   std::vector<NameSlot> names;
   std::vector<uint32_t> touched;
   std::vector<uint32_t> vocab_stamp;
-  std::vector<std::vector<uint32_t>> similar;  // per query unit
+  // per query unit
+  std::vector<std::vector<ScreeningIndex::Similar>> similar;
+  // The query units each vocabulary unit pairs with, for scoring: a list
+  // through pair_links from pair_heads[v].head, valid when its stamp is
+  // pair_generation.
+  struct PairLink {
+    uint16_t query_unit;
+    float sim;
+    int32_t next;
+  };
+  struct PairHead {
+    uint32_t stamp = 0;
+    int32_t head = -1;
+  };
+  std::vector<PairHead> pair_heads;  // by vocabulary unit
+  std::vector<PairLink> pair_links;
+  std::vector<uint32_t> candidates;      // of FindSimilar
+  std::vector<UnitPair> pairs;           // of the candidate being scored
+  std::vector<uint16_t> query_nonwords;  // particles, initials, numbers
+  std::vector<uint16_t> marked;          // the query words that mark
+  std::vector<uint8_t> reach;  // per name: which marked query words reach it
   uint32_t name_generation = 0;
   uint32_t vocab_generation = 0;
+  uint32_t pair_generation = 0;
   size_t last_scored = 0;
   size_t last_compared = 0;  // vocabulary units compared with the query
   size_t last_touched = 0;   // names with any pairing unit
@@ -32,12 +54,22 @@ struct Scratch {
     if (vocab_stamp.size() < vocabulary) {
       vocab_stamp.assign(vocabulary, 0);
       vocab_generation = 0;
+      pair_heads.assign(vocabulary, PairHead{});
+      pair_generation = 0;
     }
     if (++name_generation == 0) {
       for (NameSlot& slot : this->names) slot.stamp = 0;
       name_generation = 1;
     }
     touched.clear();
+  }
+  uint32_t NextPairGeneration() {
+    if (++pair_generation == 0) {
+      for (PairHead& h : pair_heads) h.stamp = 0;
+      pair_generation = 1;
+    }
+    pair_links.clear();
+    return pair_generation;
   }
   uint32_t NextVocabGeneration() {
     if (++vocab_generation == 0) {
@@ -48,9 +80,29 @@ struct Scratch {
   }
 };
 
+// Asks for the cache lines of [p, p + bytes) without waiting for them.
+void Prefetch(const void* p, size_t bytes) {
+  const char* c = static_cast<const char*>(p);
+  for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(c + at);
+  __builtin_prefetch(c + bytes - 1);
+}
+
 Scratch& ThreadScratch() {
   thread_local Scratch scratch;
   return scratch;
+}
+
+// A weak alias is screened only when it says enough: two tokens or more,
+// one a word, and kMinWeakAliasLetters letters in all.
+bool WeakAliasScreenable(const NormalizedName& name) {
+  if (name.tokens.size() < 2) return false;
+  size_t letters = 0;
+  bool word = false;
+  for (size_t t = 0; t < name.tokens.size(); ++t) {
+    letters += name.tokens[t].size();
+    word = word || IsWord(name.flags[t]);
+  }
+  return word && letters >= ScreeningIndex::kMinWeakAliasLetters;
 }
 
 std::string FactsKey(const ScreenQuery& q) {
@@ -139,8 +191,12 @@ void ScreeningIndex::Index() {
         Name name{static_cast<uint32_t>(e), static_cast<uint32_t>(a),
                   PrepareName(normalized, entry.type)};
         const uint32_t name_id = static_cast<uint32_t>(names_.size());
+        unit_offsets_.push_back(static_cast<uint32_t>(unit_vocabulary_.size()));
         for (const NameUnit& unit : name.prepared.units) {
-          if (!IsWord(unit.flags)) continue;
+          if (!IsWord(unit.flags)) {
+            unit_vocabulary_.push_back(kNotInVocabulary);
+            continue;
+          }
           std::string id_key = VocabularyKey(unit);
           auto [it, inserted] = vocabulary_ids.emplace(
               std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
@@ -163,6 +219,7 @@ void ScreeningIndex::Index() {
               }
             }
           }
+          unit_vocabulary_.push_back(it->second);
           std::vector<Posting>& postings = vocabulary_[it->second].postings;
           if (postings.empty() || postings.back().name != name_id) {
             postings.push_back(Posting{name_id, unit.mask});
@@ -173,6 +230,22 @@ void ScreeningIndex::Index() {
         names_.push_back(std::move(name));
       }
     }
+    for (size_t w = 0; w < entry.weak_aliases.size(); ++w) {
+      for (const NormalizedName& normalized :
+           NormalizeNameVariants(entry.weak_aliases[w])) {
+        if (!WeakAliasScreenable(normalized)) continue;
+        // Spelt like one of the entry's names: that one already screens.
+        if (!seen.insert(normalized.Key() + "|" + normalized.legal_form)
+                 .second) {
+          continue;
+        }
+        weak_keys_[normalized.Key()].push_back(
+            static_cast<uint32_t>(weak_names_.size()));
+        weak_names_.push_back(Name{static_cast<uint32_t>(e),
+                                   static_cast<uint32_t>(w),
+                                   PrepareName(normalized, entry.type)});
+      }
+    }
     for (const Identifier& id : entry.identifiers) {
       std::string number = NormalizeIdentifier(id.number);
       if (number.size() < 5) continue;
@@ -181,17 +254,36 @@ void ScreeningIndex::Index() {
         list.push_back(static_cast<uint32_t>(e));
     }
   }
-  // The bounds' token weights, once names_ no longer moves.
+  // The bounds' token weights, once bounds_ and token_weights_ no longer
+  // move.
   std::vector<float> weights;
-  std::vector<uint32_t> offsets;
-  for (const Name& name : names_) {
-    offsets.push_back(static_cast<uint32_t>(token_weights_.size()));
-    bounds_.push_back(MakeBoundSide(name.prepared, &weights));
-    token_weights_.insert(token_weights_.end(), weights.begin(), weights.end());
+  std::vector<uint32_t> offsets(names_.size(), UINT32_MAX);
+  bounds_.resize(names_.size());
+  has_initial_.assign((names_.size() + 63) / 64, 0);
+  for (size_t n = 0; n < names_.size(); ++n) {
+    NameBound& bound = bounds_[n];
+    bound.side = MakeBoundSide(names_[n].prepared, &weights);
+    if (weights.size() <= kInlineWeights) {
+      std::copy(weights.begin(), weights.end(), bound.inline_weights);
+    } else {
+      offsets[n] = static_cast<uint32_t>(token_weights_.size());
+      token_weights_.insert(token_weights_.end(), weights.begin(),
+                            weights.end());
+    }
+    if (bound.side.has_initial) has_initial_[n / 64] |= uint64_t{1} << (n % 64);
   }
   for (size_t n = 0; n < names_.size(); ++n) {
-    bounds_[n].token_weights = token_weights_.data() + offsets[n];
+    bounds_[n].side.token_weights = offsets[n] == UINT32_MAX
+                                        ? bounds_[n].inline_weights
+                                        : token_weights_.data() + offsets[n];
   }
+  posting_offsets_.reserve(vocabulary_.size() + 1);
+  for (VocabularyUnit& v : vocabulary_) {
+    posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
+    postings_.insert(postings_.end(), v.postings.begin(), v.postings.end());
+    v.postings = {};
+  }
+  posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
   sketches_.reserve(vocabulary_.size());
   for (const VocabularyUnit& v : vocabulary_)
     sketches_.push_back(v.unit.sketch);
@@ -204,7 +296,7 @@ void ScreeningIndex::Index() {
   // the query words the lists do not spell.
   Scratch scratch;
   scratch.Prepare(names_.size(), vocabulary_.size());
-  std::vector<uint32_t> similar;
+  std::vector<Similar> similar;
   neighbor_offsets_.reserve(vocabulary_.size() + 1);
   neighbor_offsets_.push_back(0);
   for (const VocabularyUnit& v : vocabulary_) {
@@ -221,9 +313,8 @@ bool ScreeningIndex::TypeAllowed(const ScreenQuery& query,
          entry.type == EntityType::kUnknown || entry.type == *query.type;
 }
 
-void ScreeningIndex::AddIdentifierHits(
-    const ScreenQuery& query,
-    std::vector<std::pair<uint32_t, double>>* scores) const {
+void ScreeningIndex::AddIdentifierHits(const ScreenQuery& query,
+                                       std::vector<Scored>* scores) const {
   for (const Identifier& id : query.identifiers) {
     std::string number = NormalizeIdentifier(id.number);
     if (number.size() < 5) continue;
@@ -232,7 +323,43 @@ void ScreeningIndex::AddIdentifierHits(
     for (uint32_t e : it->second) {
       // Scored as the entry's primary name, marked by a score of 2 until
       // Finish turns it into 1 with the reason.
-      scores->emplace_back(first_name_of_entry_[e], 2.0);
+      scores->push_back(Scored{first_name_of_entry_[e], 2.0, 0.0});
+    }
+  }
+}
+
+void ScreeningIndex::AddWeakAliasHits(const ScreenQuery& query,
+                                      const std::vector<PreparedName>& prepared,
+                                      double threshold,
+                                      std::vector<Scored>* scores) const {
+  if (weak_keys_.empty()) return;
+  const bool has_facts = query.country || query.date_of_birth;
+  std::string key;
+  for (const PreparedName& variant : prepared) {
+    // The variant's tokens as NormalizedName::Key joins them.
+    key.clear();
+    for (size_t t = 0; t < variant.token_count; ++t) {
+      if (t > 0) key.push_back(' ');
+      key += variant.units[t].text;
+    }
+    auto it = weak_keys_.find(key);
+    if (it == weak_keys_.end()) continue;
+    for (uint32_t w : it->second) {
+      const Name& name = weak_names_[w];
+      const ListEntry& entry = entries_[name.entry];
+      if (!TypeAllowed(query, entry)) continue;
+      const double name_score = ScorePrepared(variant, name.prepared).score;
+      if (name_score <= 0) continue;
+      double s = name_score;
+      if (has_facts) {
+        s += AdjustForFacts(query.date_of_birth.value_or(""),
+                            query.country.value_or(""), entry)
+                 .delta;
+      }
+      if (s >= threshold) {
+        scores->push_back(Scored{static_cast<uint32_t>(names_.size() + w),
+                                 std::min(1.0, s), name_score});
+      }
     }
   }
 }
@@ -251,7 +378,7 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
                                         double threshold,
                                         size_t max_hits) const {
   std::vector<PreparedName> prepared = PrepareQuery(query);
-  std::vector<std::pair<uint32_t, double>> scores;
+  std::vector<Scored> scores;
   size_t scored = 0, compared = 0, touched = 0;
   for (const PreparedName& variant : prepared) {
     ScreenVariant(query, variant, threshold, &scores);
@@ -262,8 +389,9 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   ThreadScratch().last_scored = scored;
   ThreadScratch().last_compared = compared;
   ThreadScratch().last_touched = touched;
+  AddWeakAliasHits(query, prepared, threshold, &scores);
   AddIdentifierHits(query, &scores);
-  return Finish(query, prepared, scores, max_hits);
+  return Finish(query, scores, max_hits);
 }
 
 std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
@@ -276,17 +404,22 @@ std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
 }
 
 void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
-                                 std::vector<uint32_t>* similar) const {
+                                 std::vector<Similar>* similar) const {
   Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
   const MatchParams& params = CurrentMatchParams();
   const uint32_t vocab_stamp = scratch.NextVocabGeneration();
-  auto consider = [&](uint32_t v) {
+  // The candidates are scattered over megabytes of sketches and units, so
+  // a screen of an unfamiliar word used to wait on one cache miss after
+  // another. They are collected first, their sketches fetched while the
+  // keys are still being looked up, then tested in the same order (the
+  // order of `similar` is the order the walk and the hits see).
+  std::vector<uint32_t>& candidates = scratch.candidates;
+  candidates.clear();
+  auto collect = [&](uint32_t v) {
     if (scratch.vocab_stamp[v] == vocab_stamp) return;
     scratch.vocab_stamp[v] = vocab_stamp;
-    ++scratch.last_compared;
-    if (!SketchMayPair(unit.sketch, sketches_[v])) return;
-    if (UnitSimilarity(unit, vocabulary_[v].unit) < params.pair_min) return;
-    similar->push_back(v);
+    candidates.push_back(v);
+    Prefetch(&sketches_[v], sizeof(UnitSketch));
   };
   // Prefix and suffix keys only between single words (matcher.h).
   auto lookup = [&](const KeyTable& table, bool prefix_suffix) {
@@ -295,23 +428,43 @@ void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
       for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
            l <= length + kMaxLengthGap; ++l) {
         table.ForEach(l == length ? unit.keys[k] : BlockKey(k, unit.fold, l),
-                      consider);
+                      collect);
       }
     }
-    for (uint64_t key : unit.deletion_keys) table.ForEach(key, consider);
+    for (uint64_t key : unit.deletion_keys) table.ForEach(key, collect);
   };
   const bool joined = (unit.flags & kTokenJoined) != 0;
   lookup(words_, !joined);
   if (!joined) lookup(joined_, false);
   if (!unit.skeleton.empty()) {
     ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
-        .ForEach(unit.skeleton_key, consider);
+        .ForEach(unit.skeleton_key, collect);
+  }
+  scratch.last_compared += candidates.size();
+  // The cheap test, fetching the units of those that pass.
+  size_t kept = 0;
+  for (uint32_t v : candidates) {
+    if (!SketchMayPair(unit.sketch, sketches_[v])) continue;
+    candidates[kept++] = v;
+    const NameUnit& other = vocabulary_[v].unit;
+    Prefetch(&other, sizeof(NameUnit));
+    if (!other.deletion_keys.empty()) {
+      Prefetch(other.deletion_keys.data(),
+               other.deletion_keys.size() * sizeof(uint64_t));
+    }
+  }
+  candidates.resize(kept);
+  for (uint32_t v : candidates) {
+    const double sim = UnitSimilarity(unit, vocabulary_[v].unit);
+    if (sim < params.pair_min) continue;
+    similar->push_back(Similar{v, static_cast<float>(sim)});
   }
 }
 
-void ScreeningIndex::ScreenVariant(
-    const ScreenQuery& query, const PreparedName& prepared, double threshold,
-    std::vector<std::pair<uint32_t, double>>* out) const {
+void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
+                                   const PreparedName& prepared,
+                                   double threshold,
+                                   std::vector<Scored>* out) const {
   const MatchParams& params = CurrentMatchParams();
   Scratch& scratch = ThreadScratch();
   scratch.Prepare(names_.size(), vocabulary_.size());
@@ -330,7 +483,7 @@ void ScreeningIndex::ScreenVariant(
   size_t query_words = 0;
   for (size_t u = 0; u < unit_count; ++u) {
     const NameUnit& unit = prepared.units[u];
-    std::vector<uint32_t>& similar = scratch.similar[u];
+    std::vector<Similar>& similar = scratch.similar[u];
     similar.clear();
     if (!IsWord(unit.flags)) continue;
     if (!(unit.flags & kTokenJoined)) ++query_words;
@@ -344,54 +497,128 @@ void ScreeningIndex::ScreenVariant(
     } else {
       FindSimilar(unit, &scratch, &similar);
     }
-    for (uint32_t v : similar) postings_of[u] += vocabulary_[v].postings.size();
+    for (const Similar& v : similar) {
+      postings_of[u] += posting_offsets_[v.unit + 1] - posting_offsets_[v.unit];
+    }
+  }
+  // The same, by vocabulary unit, for scoring.
+  const uint32_t pair_stamp = scratch.NextPairGeneration();
+  scratch.query_nonwords.clear();
+  for (size_t u = 0; u < unit_count; ++u) {
+    if (!IsWord(prepared.units[u].flags)) {
+      scratch.query_nonwords.push_back(static_cast<uint16_t>(u));
+    }
+    for (const Similar& v : scratch.similar[u]) {
+      Scratch::PairHead& head = scratch.pair_heads[v.unit];
+      if (head.stamp != pair_stamp) head = Scratch::PairHead{pair_stamp, -1};
+      scratch.pair_links.push_back(
+          Scratch::PairLink{static_cast<uint16_t>(u), v.sim, head.head});
+      head.head = static_cast<int32_t>(scratch.pair_links.size() - 1);
+    }
   }
 
   // 2. Which names those units reach, and which of their tokens. When the
-  //    query has two words or more, a name reached by one word alone pays
-  //    the single-word penalty (matcher.h) unless it has initials; if that
-  //    keeps it under the threshold, the commonest word adds only names the
-  //    others reached, or names with initials.
-  size_t update_only = unit_count;
-  if (query_words >= 2 && 1.0 - params.single_word + slack < threshold) {
-    size_t most = 0;
+  //    query has two words or more, a name reached by one word alone (and
+  //    without initials, which may take the query's other words) pays the
+  //    single-word penalty (matcher.h) and the extra-words one for the
+  //    query's words left over, so ScoreUpperBound keeps it under
+  //    1 - single_word - min(extra…) × (share of the query left over).
+  //    When that plus the facts' slack stays under the threshold, such a
+  //    name need not be looked at: the word is "marked". Marked words
+  //    (the kMarked commonest when there are more) first mark the names
+  //    they reach, one bit per word in a byte per name, then add only
+  //    names two marked words reach, or names with initials; joined units
+  //    and unmarked words add what they reach and walk first, so that
+  //    every name touched gets all its query tokens. A Chinese or Japanese
+  //    name of four or six common syllables used to touch thousands of
+  //    names through one syllable each.
+  constexpr size_t kMarked = 8;
+  std::vector<float> query_weights;
+  const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
+  std::vector<uint16_t>& marked = scratch.marked;
+  marked.clear();
+  if (query_words >= 2 && query_side.weight > 0) {
+    const double least_extra =
+        std::min({params.extra, params.extra_query, params.extra_organization});
     for (size_t u = 0; u < unit_count; ++u) {
-      if ((prepared.units[u].flags & kTokenJoined) || postings_of[u] <= most) {
-        continue;
+      const NameUnit& unit = prepared.units[u];
+      if (!IsWord(unit.flags) || (unit.flags & kTokenJoined)) continue;
+      // As ScoreUpperBound counts the query's matched weight for a name
+      // only this word reaches; 1e-9 keeps rounding on the safe side.
+      const double matched =
+          static_cast<double>(
+              query_side.token_weights[std::countr_zero(unit.mask)]) +
+          query_side.nonword_weight;
+      const double left = 1.0 - std::min(1.0, matched / query_side.weight);
+      const double most = 1.0 - params.single_word - least_extra * left;
+      if (most + slack + 1e-9 < threshold) {
+        marked.push_back(static_cast<uint16_t>(u));
       }
-      most = postings_of[u];
-      update_only = u;
+    }
+    std::stable_sort(marked.begin(), marked.end(), [&](uint16_t a, uint16_t b) {
+      return postings_of[a] > postings_of[b];
+    });
+    if (marked.size() > kMarked) marked.resize(kMarked);
+    std::sort(marked.begin(), marked.end());
+  }
+  const size_t marked_count = marked.size();
+  std::vector<uint8_t>& reach = scratch.reach;
+  if (marked_count > 0) {
+    if (reach.size() < names_.size()) reach.resize(names_.size());
+    std::fill(reach.begin(), reach.begin() + names_.size(), 0);
+    for (size_t i = 0; i < marked_count; ++i) {
+      const uint8_t bit = static_cast<uint8_t>(1u << i);
+      for (const Similar& v : scratch.similar[marked[i]]) {
+        const Posting* end = postings_.data() + posting_offsets_[v.unit + 1];
+        for (const Posting* p = postings_.data() + posting_offsets_[v.unit];
+             p < end; ++p) {
+          reach[p->name] |= bit;
+        }
+      }
     }
   }
-  auto walk = [&](size_t u, bool add) {
+  auto walk = [&](size_t u, bool marked_word) {
     const uint32_t mask = prepared.units[u].mask;
-    for (uint32_t v : scratch.similar[u]) {
-      for (const Posting& p : vocabulary_[v].postings) {
-        Scratch::NameSlot& slot = scratch.names[p.name];
+    // Name slots are fetched a few postings ahead, and the bound of a
+    // name when it is first touched: step 3 reads it.
+    constexpr size_t kAhead = 8;
+    for (const Similar& v : scratch.similar[u]) {
+      const Posting* begin = postings_.data() + posting_offsets_[v.unit];
+      const Posting* end = postings_.data() + posting_offsets_[v.unit + 1];
+      for (const Posting* p = begin; p < end; ++p) {
+        if (p + kAhead < end) {
+          __builtin_prefetch(&scratch.names[p[kAhead].name]);
+        }
+        Scratch::NameSlot& slot = scratch.names[p->name];
         if (slot.stamp != stamp) {
           // An initial of the name may take the query's other words.
-          if (!add && !bounds_[p.name].has_initial) continue;
+          if (marked_word && std::popcount(reach[p->name]) < 2 &&
+              !(has_initial_[p->name / 64] >> (p->name % 64) & 1)) {
+            continue;
+          }
           slot = Scratch::NameSlot{stamp, 0, 0};
-          scratch.touched.push_back(p.name);
+          scratch.touched.push_back(p->name);
+          __builtin_prefetch(&bounds_[p->name]);
         }
         slot.query_mask |= mask;
-        slot.listed_mask |= p.mask;
+        slot.listed_mask |= p->mask;
       }
     }
   };
+  auto is_marked = [&](size_t u) {
+    return std::find(marked.begin(), marked.end(), u) != marked.end();
+  };
   for (size_t u = 0; u < unit_count; ++u) {
-    if (u != update_only) walk(u, true);
+    if (!is_marked(u)) walk(u, false);
   }
-  if (update_only < unit_count) walk(update_only, false);
+  for (size_t i = 0; i < marked_count; ++i) walk(marked[i], true);
 
   // 3. Score in full only what can reach the threshold.
-  std::vector<std::pair<uint32_t, double>>& scores = *out;
+  std::vector<Scored>& scores = *out;
   scratch.last_touched = scratch.touched.size();
-  std::vector<float> query_weights;
-  const BoundSide query_side = MakeBoundSide(prepared, &query_weights);
   for (uint32_t n : scratch.touched) {
     const Scratch::NameSlot& slot = scratch.names[n];
-    if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n],
+    if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n].side,
                         slot.listed_mask) +
             slack <
         threshold) {
@@ -400,15 +627,53 @@ void ScreeningIndex::ScreenVariant(
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
     ++scratch.last_scored;
-    double s = ScorePrepared(prepared, name.prepared).score;
+    const double name_score = ScoreCandidate(prepared, n, &scratch).score;
+    double s = name_score;
     if (s <= 0) continue;
     if (has_facts) {
       s += AdjustForFacts(query.date_of_birth.value_or(""),
                           query.country.value_or(""), entries_[name.entry])
                .delta;
     }
-    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+    if (s >= threshold)
+      scores.push_back(Scored{n, std::min(1.0, s), name_score});
   }
+}
+
+NameScore ScreeningIndex::ScoreCandidate(const PreparedName& query, uint32_t n,
+                                         void* scratch_ptr) const {
+  Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
+  const MatchParams& params = CurrentMatchParams();
+  const PreparedName& listed = names_[n].prepared;
+  const uint32_t* vocabulary = unit_vocabulary_.data() + unit_offsets_[n];
+  std::vector<UnitPair>& pairs = scratch.pairs;
+  pairs.clear();
+  auto compare = [&](size_t q, size_t l) {
+    const double s = UnitSimilarity(query.units[q], listed.units[l]);
+    if (s >= params.pair_min) {
+      pairs.push_back(UnitPair{static_cast<float>(s), static_cast<uint16_t>(q),
+                               static_cast<uint16_t>(l)});
+    }
+  };
+  for (size_t l = 0; l < listed.units.size(); ++l) {
+    const uint32_t v = vocabulary[l];
+    if (v == kNotInVocabulary) {
+      for (size_t q = 0; q < query.units.size(); ++q) compare(q, l);
+      continue;
+    }
+    // Word with word: step 1 found every pair (FindSimilar misses none the
+    // scorer would make), with the similarity it computed.
+    if (scratch.pair_heads[v].stamp == scratch.pair_generation) {
+      for (int32_t k = scratch.pair_heads[v].head; k >= 0;
+           k = scratch.pair_links[k].next) {
+        const Scratch::PairLink& link = scratch.pair_links[k];
+        pairs.push_back(
+            UnitPair{link.sim, link.query_unit, static_cast<uint16_t>(l)});
+      }
+    }
+    for (uint16_t q : scratch.query_nonwords) compare(q, l);
+  }
+  return ScorePairs(query, listed, pairs.data(), pairs.size());
 }
 
 std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
@@ -416,7 +681,7 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
                                                   size_t max_hits) const {
   std::vector<PreparedName> prepared = PrepareQuery(query);
   const bool has_facts = query.country || query.date_of_birth;
-  std::vector<std::pair<uint32_t, double>> scores;
+  std::vector<Scored> scores;
   for (uint32_t n = 0; n < names_.size(); ++n) {
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
@@ -424,55 +689,67 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
     for (const PreparedName& variant : prepared) {
       s = std::max(s, ScorePrepared(variant, name.prepared).score);
     }
+    const double name_score = s;
     if (s <= 0) continue;
     if (has_facts) {
       s += AdjustForFacts(query.date_of_birth.value_or(""),
                           query.country.value_or(""), entries_[name.entry])
                .delta;
     }
-    if (s >= threshold) scores.emplace_back(n, std::min(1.0, s));
+    if (s >= threshold) {
+      scores.push_back(Scored{n, std::min(1.0, s), name_score});
+    }
   }
+  AddWeakAliasHits(query, prepared, threshold, &scores);
   AddIdentifierHits(query, &scores);
-  return Finish(query, prepared, scores, max_hits);
+  return Finish(query, scores, max_hits);
 }
 
-std::vector<Hit> ScreeningIndex::Finish(
-    const ScreenQuery& query, const std::vector<PreparedName>& prepared,
-    const std::vector<std::pair<uint32_t, double>>& name_scores,
-    size_t max_hits) const {
-  // The best name of each entry.
-  std::unordered_map<uint32_t, std::pair<uint32_t, double>> best;
-  for (const auto& [n, s] : name_scores) {
-    uint32_t e = names_[n].entry;
-    auto it = best.find(e);
-    if (it == best.end() || s > it->second.second) best[e] = {n, s};
+std::vector<Hit> ScreeningIndex::Finish(const ScreenQuery& query,
+                                        const std::vector<Scored>& name_scores,
+                                        size_t max_hits) const {
+  // The best name of each entry. Scores capped at 1 and names of equal
+  // score tie often (an entry's primary name and its aliases): the name
+  // that itself scores higher, then the entry's first name, so the hit
+  // shows the name that matched best whatever order the screen found
+  // them in. A name scored under several variants keeps its best.
+  std::unordered_map<uint32_t, Scored> best;
+  for (const Scored& scored : name_scores) {
+    const uint32_t e = NameOf(scored.name).entry;
+    auto [it, inserted] = best.emplace(e, scored);
+    const Scored& kept = it->second;
+    if (!inserted &&
+        (scored.score > kept.score || (scored.score == kept.score &&
+                                       (scored.name_score > kept.name_score ||
+                                        (scored.name_score == kept.name_score &&
+                                         scored.name < kept.name))))) {
+      it->second = scored;
+    }
   }
   std::vector<Hit> hits;
   hits.reserve(best.size());
   for (const auto& [e, ns] : best) {
     const ListEntry& entry = entries_[e];
-    const Name& name = names_[ns.first];
+    const Name& name = NameOf(ns.name);
     Hit hit;
     hit.list = entry.list;
     hit.source_id = entry.source_id;
     hit.entry = e;
     hit.listed_name = entry.name;
-    hit.matched_alias =
-        name.alias == 0 ? entry.name : entry.aliases[name.alias - 1];
+    hit.weak_alias = ns.name >= names_.size();
+    hit.matched_alias = hit.weak_alias    ? entry.weak_aliases[name.alias]
+                        : name.alias == 0 ? entry.name
+                                          : entry.aliases[name.alias - 1];
     hit.programs = entry.programs;
-    if (ns.second > 1.0) {
+    if (ns.score > 1.0) {
       hit.score = 1.0;
       hit.reasons.push_back("identifier matches");
     } else {
-      hit.score = ns.second;
+      hit.score = ns.score;
       char buf[32];
-      double name_score = 0;
-      for (const PreparedName& variant : prepared) {
-        name_score =
-            std::max(name_score, ScorePrepared(variant, name.prepared).score);
-      }
-      std::snprintf(buf, sizeof buf, "name %.3f", name_score);
+      std::snprintf(buf, sizeof buf, "name %.3f", ns.name_score);
       hit.reasons.push_back(buf);
+      if (hit.weak_alias) hit.reasons.push_back("weak alias");
       if (query.country || query.date_of_birth) {
         FactAdjustment facts =
             AdjustForFacts(query.date_of_birth.value_or(""),

@@ -6,23 +6,45 @@
 // or joined neighbours) of those names, found by the unit's blocking keys
 // (fold prefix and suffix by length, one-deletion neighbourhood, consonant
 // skeleton); Build also records, for each vocabulary unit, the others it
-// pairs with. A screen
+// pairs with and how well. A screen
 //   1. prepares the query and, for each of its word units, takes the
 //      recorded partners when the lists spell it the same way, else looks
 //      up the vocabulary units sharing a key and keeps those UnitSimilarity
 //      says may pair (the test the scorer applies, so nothing the scorer
 //      would pair is missed);
 //   2. walks their postings, collecting for each listed name which of its
-//      tokens and which query tokens could pair;
+//      tokens and which query tokens could pair; a query word that cannot
+//      bring a name to the threshold alone only marks the names it reaches,
+//      and a name two such words reach (or one with initials) is kept;
 //   3. scores in full only the names whose ScoreUpperBound (plus the most
-//      the facts can add) reaches the threshold.
+//      the facts can add) reaches the threshold, from the unit pairs step 1
+//      found (ScorePairs: only particles, initials and numbers are compared
+//      again).
 // So Screen returns exactly what scoring every name would return at that
 // threshold (the matcher tests check it against a brute-force scan), while
 // fully scoring a handful of names instead of tens of thousands. Change
 // MatchParams before Build, never after.
 //
+// The cost of a screen is mostly cache misses, not arithmetic (the index
+// is tens of megabytes and a screen visits a few thousand scattered
+// places): hence the flat postings, a name's bound in one cache line, and
+// prefetching of what step 1 and 2 will read. matcher_benchmark's
+// BM_ScreenRealLists measures it (docs/benchmarks.md).
+//
 // Identifiers (passport, national id, IMO, registration number) are a hash
 // lookup: an exact match scores 1.
+//
+// Weak aliases (ListEntry::weak_aliases: OFAC's remark a.k.a.s, UN aliases
+// of low quality) are short or common names the lists themselves do not
+// trust, so they are not in the vocabulary: a screen meets one only when
+// the query normalises to exactly its tokens (NormalizedName::Key: case,
+// punctuation, script, "LAST, First" order and legal forms aside), and
+// then it is scored and judged like any name (facts included). A loose
+// spelling of a weak alias finds nothing through it. Weak aliases of one
+// token, without a word (particles, initials, numbers only), or of fewer
+// than kMinWeakAliasLetters letters are left out: "JD", "Hamza" or "Ana I"
+// alone would name too many. A hit through one says so
+// (Hit::weak_alias, and a reason "weak alias").
 //
 // A built index is immutable; Screen may run on many threads at once.
 // Screener holds the current index behind an atomic shared_ptr: Reload
@@ -63,6 +85,7 @@ struct Hit {
   size_t entry = 0;           // index into the entries the index was built on
   std::string listed_name;    // the entry's primary name
   std::string matched_alias;  // the name that matched (may be the primary)
+  bool weak_alias = false;    // matched_alias is one of the weak aliases
   double score = 0;
   std::string programs;
   std::vector<std::string> reasons;  // "name 0.93", "date of birth matches"
@@ -88,6 +111,9 @@ class ScreeningIndex {
   size_t entry_count() const { return entries_.size(); }
   size_t name_count() const { return names_.size(); }
   size_t vocabulary_size() const { return vocabulary_.size(); }
+  size_t weak_alias_count() const { return weak_names_.size(); }
+
+  static constexpr size_t kMinWeakAliasLetters = 6;
   const std::vector<ListEntry>& entries() const { return entries_; }
 
   // How many names the last Screen on this thread scored in full (the
@@ -97,13 +123,21 @@ class ScreeningIndex {
   static size_t LastComparedCount();
   static size_t LastTouchedCount();
 
+  // A vocabulary unit a query unit pairs with, and their UnitSimilarity
+  // (public only for the work space of the .cc).
+  struct Similar {
+    uint32_t unit;
+    float sim;
+  };
+
  private:
   ScreeningIndex() = default;
   void Index();
 
   struct Name {
     uint32_t entry;
-    uint32_t alias;  // 0 = the primary name, i = aliases[i - 1]
+    uint32_t alias;  // 0 = the primary name, i = aliases[i - 1]; of a weak
+                     // name, i = weak_aliases[i]
     PreparedName prepared;
   };
   struct Posting {
@@ -112,7 +146,24 @@ class ScreeningIndex {
   };
   struct VocabularyUnit {
     NameUnit unit;
-    std::vector<Posting> postings;
+    std::vector<Posting> postings;  // while building; then in postings_
+  };
+  // What ScoreUpperBound needs of one name in one cache line: the token
+  // weights of a name of up to kInlineWeights tokens sit beside the rest
+  // (a screen reads thousands of these, each once).
+  static constexpr size_t kInlineWeights = 8;
+  struct alignas(64) NameBound {
+    BoundSide side;  // token_weights: inline_weights or token_weights_
+    float inline_weights[kInlineWeights];
+  };
+  static constexpr uint32_t kNotInVocabulary = UINT32_MAX;
+  // A name at or above the threshold: its score with the facts, and the
+  // name's own score (which ranks names of one entry that tie, and which
+  // the hit's reason shows).
+  struct Scored {
+    uint32_t name;
+    double score;  // 2: an identifier matched
+    double name_score;
   };
 
   static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
@@ -120,26 +171,44 @@ class ScreeningIndex {
   // The vocabulary units UnitSimilarity pairs with `unit` (scratch is the
   // thread's work space, a Scratch of the .cc).
   void FindSimilar(const NameUnit& unit, void* scratch,
-                   std::vector<uint32_t>* similar) const;
+                   std::vector<Similar>* similar) const;
+  // ScorePrepared(query, names_[n].prepared) from the pairs step 1 found
+  // (scratch holds them by vocabulary unit): only the units that are not
+  // words are compared again.
+  NameScore ScoreCandidate(const PreparedName& query, uint32_t n,
+                           void* scratch) const;
   void ScreenVariant(const ScreenQuery& query, const PreparedName& prepared,
-                     double threshold,
-                     std::vector<std::pair<uint32_t, double>>* scores) const;
-  std::vector<Hit> Finish(
-      const ScreenQuery& query, const std::vector<PreparedName>& prepared,
-      const std::vector<std::pair<uint32_t, double>>& name_scores,
-      size_t max_hits) const;
-  void AddIdentifierHits(
-      const ScreenQuery& query,
-      std::vector<std::pair<uint32_t, double>>* scores) const;
+                     double threshold, std::vector<Scored>* scores) const;
+  std::vector<Hit> Finish(const ScreenQuery& query,
+                          const std::vector<Scored>& name_scores,
+                          size_t max_hits) const;
+  // The weak aliases the query spells exactly, scored (Scored::name as
+  // above).
+  void AddWeakAliasHits(const ScreenQuery& query,
+                        const std::vector<PreparedName>& prepared,
+                        double threshold, std::vector<Scored>* scores) const;
+  void AddIdentifierHits(const ScreenQuery& query,
+                         std::vector<Scored>* scores) const;
   bool TypeAllowed(const ScreenQuery& query, const ListEntry& entry) const;
+  // A name by its id in Scored: names_, then weak_names_.
+  const Name& NameOf(uint32_t id) const {
+    return id < names_.size() ? names_[id] : weak_names_[id - names_.size()];
+  }
 
   std::vector<ListEntry> entries_;
   std::vector<Name> names_;
-  // Per name, what the score bound needs, flat: BoundSide with its
-  // token_weights pointing into token_weights_.
-  std::vector<BoundSide> bounds_;
+  // Per name, what the score bound needs; token_weights_ holds the weights
+  // of the names too long for NameBound::inline_weights.
+  std::vector<NameBound> bounds_;
   std::vector<float> token_weights_;
+  // Bit n: name n has an initial (read for every posting of a query's
+  // commonest word, so kept apart and small).
+  std::vector<uint64_t> has_initial_;
   std::vector<uint32_t> first_name_of_entry_;  // names_ index of primary
+  // unit_vocabulary_[unit_offsets_[n] + j]: the vocabulary unit of unit j
+  // of name n, kNotInVocabulary for a particle, initial or number.
+  std::vector<uint32_t> unit_offsets_;
+  std::vector<uint32_t> unit_vocabulary_;
   // Blocking key → vocabulary ids, in one flat array.
   // Open addressing over a power-of-two table of (key, begin, end).
   struct KeyTable {
@@ -167,17 +236,27 @@ class ScreeningIndex {
   };
 
   std::vector<VocabularyUnit> vocabulary_;
+  // postings_[posting_offsets_[v] .. posting_offsets_[v + 1]): the names
+  // vocabulary unit v occurs in, in name order, flat so that a screen
+  // reads them without touching vocabulary_.
+  std::vector<uint32_t> posting_offsets_;
+  std::vector<Posting> postings_;
   std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
   std::unordered_map<std::string, uint32_t> vocabulary_ids_;
   // neighbors_[neighbor_offsets_[i] .. neighbor_offsets_[i + 1]): what
-  // vocabulary unit i pairs with (UnitSimilarity >= pair_min).
+  // vocabulary unit i pairs with (UnitSimilarity >= pair_min), and how
+  // well.
   std::vector<uint32_t> neighbor_offsets_;
-  std::vector<uint32_t> neighbors_;
+  std::vector<Similar> neighbors_;
   // Fold keys of single words and of joined pairs (a joined query unit
   // looks only among single words); skeleton keys of every unit and of
   // the units written without vowels.
   KeyTable words_, joined_, skeleton_all_, skeleton_abjad_;
   std::unordered_map<std::string, std::vector<uint32_t>> identifiers_;
+  // Weak aliases, by normalised key (their ids in Scored::name are
+  // names_.size() + i).
+  std::vector<Name> weak_names_;
+  std::unordered_map<std::string, std::vector<uint32_t>> weak_keys_;
 };
 
 // The current index, reloadable while serving, with a small cache of recent
