@@ -473,6 +473,7 @@ Status ApiService::Impl::Bootstrap() {
         sequencer_->SubmitAndWait(engine::EncodeCreatePrincipal(spec));
     MERIDIAN_RETURN_IF_ERROR(r.status);
   }
+  MERIDIAN_RETURN_IF_ERROR(BootstrapRisk(operator_id));
   std::string secret;
   u128 key_id = 0;
   if (options_.operator_key) {
@@ -567,6 +568,7 @@ void ApiService::Impl::AddRoutes(http::Router& r) {
         Bind(&Impl::ListEvents));
   AddFxRoutes(r);
   AddComplianceRoutes(r);
+  AddRiskRoutes(r);
 }
 
 void ApiService::Impl::Metrics(Ctx& c) {

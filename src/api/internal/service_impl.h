@@ -196,6 +196,17 @@ class ApiService::Impl {
   void ReloadLists(Ctx& ctx);
   void GetAmlConfig(Ctx& ctx);
   void PutAmlConfig(Ctx& ctx);
+
+  // Risk (risk_routes.cc).
+  void AddRiskRoutes(http::Router& router);
+  // Journals the shipped rules and model when the engine has none.
+  Status BootstrapRisk(u128 operator_id);
+  void CreateAssessment(Ctx& ctx);
+  void GetAssessment(Ctx& ctx);
+  void ReportRiskOutcome(Ctx& ctx);
+  void GetMerchantRisk(Ctx& ctx);
+  void GetRiskRules(Ctx& ctx);
+  void PutRiskRules(Ctx& ctx);
   // The parties of a payment screened; a hold-for-review command instead of
   // `transfers` when one hits, else nullopt (the payment goes on).
   std::optional<std::vector<uint8_t>> HoldIfListed(
