@@ -91,6 +91,7 @@ void WriteAssessment(json::JsonWriter& w, const risk::AssessmentRecord& r) {
     w.String(risk::ReportedOutcomeName(o));
   }
   w.EndArray();
+  if (r.case_id != 0) w.Key("caseId").String(FormatId(IdKind::kCase, r.case_id));
   w.Key("createdAt").String(Rfc3339(r.created_ns));
   w.EndObject();
 }

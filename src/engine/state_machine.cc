@@ -1,6 +1,7 @@
 #include "engine/state_machine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "core/bytes.h"
@@ -709,6 +710,35 @@ uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
   return std::max<size_t>(resolve.size(), 1);
 }
 
+void StateMachine::OpenRiskReviewCase(const risk::AssessmentRecord& r,
+                                      int64_t now_ns) {
+  // A REVIEW holds the payment for a person: the case is the operator's
+  // queue; its decision reaches the caller as compliance.case.released or
+  // .rejected, and the caller then goes on or cancels. Nothing is held in
+  // the ledger here: the money is the product's to hold.
+  compliance::CaseSpec spec;
+  spec.id = DeriveId("meridian/risk/case", r.id, 0);
+  spec.subject = r.principal;
+  spec.kind = compliance::CaseKind::kRiskReview;
+  char score[16];
+  std::snprintf(score, sizeof score, "%u.%04u", r.assessment.score_bp / 10'000,
+                r.assessment.score_bp % 10'000);
+  spec.reason = std::string("risk score ") + score;
+  for (size_t i = 0; i < r.assessment.reasons.size(); ++i) {
+    spec.reason += (i == 0 ? ": " : ", ") + r.assessment.reasons[i].code;
+  }
+  if (!r.assessment.reasons.empty()) {
+    spec.rule = r.assessment.reasons[0].code.substr(0, compliance::kMaxRuleBytes);
+  }
+  if (!cases_.Open(spec, {}, now_ns).ok()) {
+    return;  // the case book is full: the decision still says REVIEW
+  }
+  risk_.AttachCase(r.id, spec.id);
+  const compliance::Case& c = *cases_.Find(spec.id);
+  EmitCaseEvent(EventType::kComplianceCaseOpened, c);
+  if (output_ != nullptr) output_->cases.push_back(c);
+}
+
 uint64_t StateMachine::ApplyRiskCommand(CommandType type,
                                         std::span<const uint8_t> body,
                                         u128 principal, CommandReply* reply) {
@@ -777,6 +807,10 @@ uint64_t StateMachine::ApplyRiskCommand(CommandType type,
       Result<const risk::AssessmentRecord*> r =
           risk_.Assess(*q, usd_minor, now);
       if (!r.ok()) return fail(r.error());
+      if ((*r)->assessment.decision == risk::Decision::kReview) {
+        OpenRiskReviewCase(**r, now);
+        r = risk_.Find(q->id);
+      }
       reply->object_id = (*r)->id;
       reply->payload = risk::EncodeAssessmentRecord(**r);
       return 1;

@@ -142,6 +142,7 @@ class StateMachine {
                                   CommandReply* reply);
   uint64_t ApplyRiskCommand(CommandType type, std::span<const uint8_t> body,
                             u128 principal, CommandReply* reply);
+  void OpenRiskReviewCase(const risk::AssessmentRecord& r, int64_t now_ns);
   // Emits `type` with the case record to its subject, if subscribed.
   void EmitCaseEvent(EventType type, const compliance::Case& c);
   void EmitLedgerEvents(u128 principal, size_t accounts_before,

@@ -7,7 +7,7 @@
 //            i64 amount reporting minor | i64 time ns | u8 decision |
 //            u16 score bp | u16 model bp | i32 rule points |
 //            u8 n reasons x (u8 source | str code | str rule | i32 weight) |
-//            i64 created ns | u8 n outcomes x u8 outcome
+//            i64 created ns | u8 n outcomes x u8 outcome | u128 case id
 //   u64 n merchants x (u128 merchant | u128 principal | u64 assessed |
 //            4 x u64 decisions | 10 x u64 buckets | 5 x u64 outcomes |
 //            u32 n reasons x (str code | u64 count) | u64 other reasons)
@@ -105,6 +105,7 @@ void WriteRecord(ByteWriter& w, const AssessmentRecord& r) {
   w.I64(r.created_ns);
   w.U8(static_cast<uint8_t>(r.outcomes.size()));
   for (ReportedOutcome o : r.outcomes) w.U8(static_cast<uint8_t>(o));
+  w.U128(r.case_id);
 }
 
 bool ReadRecord(ByteReader& r, AssessmentRecord* rec) {
@@ -137,7 +138,7 @@ bool ReadRecord(ByteReader& r, AssessmentRecord* rec) {
     ok = r.U8(&o) && o < kReportedOutcomeCount;
     rec->outcomes.push_back(static_cast<ReportedOutcome>(o));
   }
-  return ok;
+  return ok && r.U128(&rec->case_id);
 }
 
 // The attempt with its labels pointing at the strings that own them.
@@ -329,6 +330,10 @@ Result<const AssessmentRecord*> RiskBook::ReportOutcome(
     ++s->outcomes[static_cast<size_t>(outcome)];
   }
   return &rec;
+}
+
+void RiskBook::AttachCase(u128 id, u128 case_id) {
+  records_.at(id).case_id = case_id;
 }
 
 const AssessmentRecord* RiskBook::Find(u128 id) const {

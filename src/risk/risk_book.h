@@ -104,6 +104,8 @@ struct AssessmentRecord {
   int64_t created_ns = 0;
   // Reported so far, in order (at most 3).
   std::vector<ReportedOutcome> outcomes;
+  // A REVIEW decision's compliance case (compliance/cases.h), 0 if none.
+  u128 case_id = 0;
 };
 
 // A merchant's dashboard figures (GET /v1/risk/merchants/{id}).
@@ -140,6 +142,9 @@ class RiskBook {
   Result<const AssessmentRecord*> ReportOutcome(u128 principal, u128 id,
                                                 ReportedOutcome outcome,
                                                 int64_t now_ns);
+
+  // Names the compliance case a REVIEW decision opened.
+  void AttachCase(u128 id, u128 case_id);
 
   const AssessmentRecord* Find(u128 id) const;
   const MerchantRiskStats* Merchant(u128 merchant_id) const;
