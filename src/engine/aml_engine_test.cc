@@ -10,6 +10,7 @@
 #include "engine/api_commands.h"
 #include "engine/command.h"
 #include "engine/state_machine.h"
+#include "engine/testing/batches.h"
 #include "fx/fx_state.h"
 
 namespace meridian::engine {
@@ -25,29 +26,7 @@ constexpr int64_t kDay = 86'400'000'000'000;
 constexpr int64_t kT0 = 20'000 * kDay;
 constexpr u128 kOperator = 0x0FE;
 
-// One command per batch at a chosen time, like the sequencer would stamp.
-class Harness {
- public:
-  explicit Harness(StateMachine state = StateMachine()) : state_(std::move(state)) {}
-
-  CommandReply Run(const std::vector<uint8_t>& command, int64_t time_ns,
-                   BatchOutput* output = nullptr) {
-    journal::BatchHeader h{};
-    h.seq = state_.applied_seq() + 1;
-    h.first_command_index = state_.next_command_index();
-    h.command_count = 1;
-    h.time_ns = time_ns;
-    std::span<const uint8_t> span(command);
-    std::vector<CommandReply> replies;
-    state_.Apply(h, std::span(&span, 1), &replies, output);
-    return replies.at(0);
-  }
-
-  StateMachine& state() { return state_; }
-
- private:
-  StateMachine state_;
-};
+using Harness = testing::BatchHarness;
 
 std::vector<uint8_t> Accounts(std::initializer_list<u128> ids) {
   std::vector<Account> accounts;

@@ -5,33 +5,14 @@
 #include "engine/api_commands.h"
 #include "engine/command.h"
 #include "engine/state_machine.h"
+#include "engine/testing/batches.h"
 
 namespace meridian::engine {
 namespace {
 
 constexpr int64_t kSecond = 1'000'000'000;
 
-// Applies one command per batch, at `time_ns`.
-class Harness {
- public:
-  explicit Harness(StateMachineOptions options = {}) : state_(options) {}
-  CommandReply Run(const std::vector<uint8_t>& command, int64_t time_ns,
-                   BatchOutput* output = nullptr) {
-    journal::BatchHeader h{};
-    h.seq = state_.applied_seq() + 1;
-    h.first_command_index = state_.next_command_index();
-    h.command_count = 1;
-    h.time_ns = time_ns;
-    std::span<const uint8_t> span(command);
-    std::vector<CommandReply> replies;
-    state_.Apply(h, std::span(&span, 1), &replies, output);
-    return replies.at(0);
-  }
-  StateMachine& state() { return state_; }
-
- private:
-  StateMachine state_;
-};
+using Harness = testing::BatchHarness;
 
 Sha256Digest Hash(std::string_view body) { return Sha256(body); }
 

@@ -11,6 +11,7 @@
 #include "engine/api_commands.h"
 #include "engine/command.h"
 #include "engine/state_machine.h"
+#include "engine/testing/batches.h"
 #include "risk/risk_book.h"
 
 namespace meridian::engine {
@@ -33,22 +34,15 @@ struct Step {
   int64_t gap_ns = kSecond;
 };
 
-// One command per batch.
+// One command per batch, each `gap_ns` after the one before.
 struct Harness {
-  StateMachine state;
+  testing::BatchHarness batches;
   int64_t t = kT0;
+  StateMachine& state = batches.state();
   CommandReply Run(const Step& step) { return Run(step.command, step.gap_ns); }
   CommandReply Run(const std::vector<uint8_t>& command,
                    int64_t gap_ns = kSecond) {
-    journal::BatchHeader h{};
-    h.seq = state.applied_seq() + 1;
-    h.first_command_index = state.next_command_index();
-    h.command_count = 1;
-    h.time_ns = (t += gap_ns);
-    std::span<const uint8_t> span(command);
-    std::vector<CommandReply> replies;
-    state.Apply(h, std::span(&span, 1), &replies);
-    return replies.at(0);
+    return batches.Run(command, t += gap_ns);
   }
 };
 
@@ -153,7 +147,7 @@ TEST(RiskEngineTest, ReplayGivesTheSameDecisionsAndState) {
   for (size_t i = 0; i < half; ++i) c.Run(stream[i]);
   Result<StateMachine> restored = StateMachine::Deserialize(c.state.Serialize());
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
-  Harness d{std::move(*restored), c.t};
+  Harness d{testing::BatchHarness(std::move(*restored)), c.t};
   for (size_t i = half; i < stream.size(); ++i) {
     EXPECT_EQ(d.Run(stream[i]).payload, payloads[i]) << "command " << i;
   }

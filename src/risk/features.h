@@ -46,6 +46,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/country.h"
 #include "core/currency.h"
 #include "core/int128.h"
 #include "core/status.h"
@@ -57,15 +58,10 @@ inline constexpr int64_t kNsPerMinute = 60 * kNsPerSecond;
 inline constexpr int64_t kNsPerHour = 60 * kNsPerMinute;
 inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
 
-// An ISO 3166 alpha-2 country packed in 16 bits ('U' << 8 | 'S'); 0 is
-// unknown (mismatch features treat unknown as no mismatch).
-using CountryCode = uint16_t;
-constexpr CountryCode Country(std::string_view alpha2) {
-  return alpha2.size() == 2
-             ? static_cast<CountryCode>((static_cast<uint8_t>(alpha2[0]) << 8) |
-                                        static_cast<uint8_t>(alpha2[1]))
-             : 0;
-}
+// Countries (core/country.h); 0 is unknown (mismatch features treat
+// unknown as no mismatch).
+using ::meridian::Country;
+using ::meridian::CountryCode;
 
 enum class Channel : uint8_t { kCard = 0, kWallet = 1, kBank = 2 };
 

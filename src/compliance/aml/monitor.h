@@ -64,6 +64,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/country.h"
 #include "core/currency.h"
 #include "core/int128.h"
 #include "core/status.h"
@@ -74,15 +75,10 @@ inline constexpr int64_t kNsPerSecond = 1'000'000'000;
 inline constexpr int64_t kNsPerHour = 3'600 * kNsPerSecond;
 inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
 
-// An ISO 3166 alpha-2 country packed in 16 bits ('U' << 8 | 'S'); 0 is
-// "unknown", which the corridor rule ignores.
-using CountryCode = uint16_t;
-constexpr CountryCode Country(std::string_view alpha2) {
-  return alpha2.size() == 2
-             ? static_cast<CountryCode>((static_cast<uint8_t>(alpha2[0]) << 8) |
-                                        static_cast<uint8_t>(alpha2[1]))
-             : 0;
-}
+// Countries (core/country.h); 0 is "unknown", which the corridor rule
+// ignores.
+using ::meridian::Country;
+using ::meridian::CountryCode;
 
 // One movement of money between two accounts, as the engine posts it.
 struct Flow {
