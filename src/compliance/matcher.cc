@@ -615,10 +615,14 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-FactAdjustment AdjustForFacts(const std::string& query_dob,
-                              const std::string& query_country,
-                              const ListEntry& entry) {
-  FactAdjustment out;
+namespace {
+
+// AdjustForFacts, its reasons only when `reasons` is not null.
+double FactDelta(const std::string& query_dob, const std::string& query_country,
+                 const ListEntry& entry, std::vector<std::string>* reasons) {
+  auto say = [&](const char* reason) {
+    if (reasons) reasons->push_back(reason);
+  };
   double plus = 0, minus = 0;
   if (query_dob.size() >= 4 && !entry.dates_of_birth.empty()) {
     bool exact = false, same_year = false, near_year = false;
@@ -635,13 +639,13 @@ FactAdjustment AdjustForFacts(const std::string& query_dob,
     }
     if (exact) {
       plus += 0.05;
-      out.reasons.push_back("date of birth matches");
+      say("date of birth matches");
     } else if (same_year) {
       plus += 0.02;
-      out.reasons.push_back("year of birth matches");
+      say("year of birth matches");
     } else if (!near_year) {
       minus += 0.10;
-      out.reasons.push_back("date of birth differs");
+      say("date of birth differs");
     }
   }
   if (!query_country.empty() && !entry.countries.empty()) {
@@ -650,14 +654,29 @@ FactAdjustment AdjustForFacts(const std::string& query_dob,
     for (const std::string& c : entry.countries) found |= Lower(c) == q;
     if (found) {
       plus += 0.02;
-      out.reasons.push_back("country matches");
+      say("country matches");
     } else {
       minus += 0.03;
-      out.reasons.push_back("country differs");
+      say("country differs");
     }
   }
-  out.delta = std::min(plus, kMaxFactBoost) - minus;
+  return std::min(plus, kMaxFactBoost) - minus;
+}
+
+}  // namespace
+
+FactAdjustment AdjustForFacts(const std::string& query_dob,
+                              const std::string& query_country,
+                              const ListEntry& entry) {
+  FactAdjustment out;
+  out.delta = FactDelta(query_dob, query_country, entry, &out.reasons);
   return out;
+}
+
+double FactAdjustmentDelta(const std::string& query_dob,
+                           const std::string& query_country,
+                           const ListEntry& entry) {
+  return FactDelta(query_dob, query_country, entry, nullptr);
 }
 
 std::string NormalizeIdentifier(std::string_view number) {

@@ -246,6 +246,11 @@ inline constexpr double kMaxFactBoost = 0.05;
 FactAdjustment AdjustForFacts(const std::string& query_dob,
                               const std::string& query_country,
                               const ListEntry& entry);
+// AdjustForFacts(…).delta without the reasons (no allocation: the index
+// asks it of every name it scores).
+double FactAdjustmentDelta(const std::string& query_dob,
+                           const std::string& query_country,
+                           const ListEntry& entry);
 
 // Identifiers compare as upper-case letters and digits only: "AB 123-456"
 // = "ab123456". Numbers shorter than 5 never match.

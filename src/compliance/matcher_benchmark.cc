@@ -209,6 +209,17 @@ const RealFixture& GetRealFixture() {
     if (f->queries.empty()) f->missing = "no eval queries in " + dir + "/eval";
     std::mt19937 rng(5);
     std::shuffle(f->queries.begin(), f->queries.end(), rng);
+    // MERIDIAN_SCREEN_QUERIES=FILE keeps only the queries whose name is a
+    // line of FILE (to profile the slowest alone).
+    if (const char* only = std::getenv("MERIDIAN_SCREEN_QUERIES")) {
+      std::ifstream in(only);
+      std::vector<std::string> names;
+      for (std::string line; std::getline(in, line);) names.push_back(line);
+      std::erase_if(f->queries, [&](const ScreenQuery& q) {
+        return std::find(names.begin(), names.end(), q.name) == names.end();
+      });
+      if (f->queries.empty()) f->missing = "no query of " + std::string(only);
+    }
     return f;
   }();
   return *fixture;

@@ -41,6 +41,7 @@ struct Scratch {
   std::vector<UnitPair> pairs;           // of the candidate being scored
   std::vector<uint16_t> query_nonwords;  // particles, initials, numbers
   std::vector<uint16_t> marked;          // the query words that mark
+  std::vector<uint32_t> passing;  // names whose bound reaches the threshold
   std::vector<uint8_t> reach;  // per name: which marked query words reach it
   uint32_t name_generation = 0;
   uint32_t vocab_generation = 0;
@@ -400,9 +401,8 @@ void ScreeningIndex::AddWeakAliasHits(const ScreenQuery& query,
       if (name_score <= 0) continue;
       double s = name_score;
       if (has_facts) {
-        s += AdjustForFacts(query.date_of_birth.value_or(""),
-                            query.country.value_or(""), entry)
-                 .delta;
+        s += FactAdjustmentDelta(query.date_of_birth.value_or(""),
+                                 query.country.value_or(""), entry);
       }
       if (s >= threshold) {
         scores->push_back(Scored{static_cast<uint32_t>(names_.size() + w),
@@ -627,7 +627,14 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
     } else {
       FindSimilar(ViewOf(unit), &scratch, &similar);
     }
+    // What the counts below and the pair lists read, one miss each.
     for (const Similar& v : similar) {
+      __builtin_prefetch(&posting_offsets_[v.unit]);
+      __builtin_prefetch(&scratch.pair_heads[v.unit]);
+    }
+  }
+  for (size_t u = 0; u < unit_count; ++u) {
+    for (const Similar& v : scratch.similar[u]) {
       postings_of[u] += posting_offsets_[v.unit + 1] - posting_offsets_[v.unit];
     }
   }
@@ -745,7 +752,12 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
 
   // 3. Score in full only what can reach the threshold.
   std::vector<Scored>& scores = *out;
+  //    The bounds first (fetched during the walk), then the names that
+  //    pass, each fetched a few names ahead of its scoring: its units,
+  //    their vocabulary ids and its entry are scattered over the index.
   scratch.last_touched = scratch.touched.size();
+  std::vector<uint32_t>& passing = scratch.passing;
+  passing.clear();
   for (uint32_t n : scratch.touched) {
     const Scratch::NameSlot& slot = scratch.names[n];
     if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n].side,
@@ -754,6 +766,24 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
         threshold) {
       continue;
     }
+    passing.push_back(n);
+    __builtin_prefetch(&names_[n]);
+  }
+  constexpr size_t kScoreAhead = 4;
+  auto fetch = [&](uint32_t n) {
+    const Name& name = names_[n];
+    const std::vector<NameUnit>& units = name.prepared.units;
+    Prefetch(units.data(),
+             std::min<size_t>(units.size() * sizeof(NameUnit), 1024));
+    __builtin_prefetch(&unit_vocabulary_[unit_offsets_[n]]);
+    Prefetch(&entries_[name.entry], sizeof(ListEntry));
+  };
+  for (size_t i = 0; i < passing.size() && i < kScoreAhead; ++i) {
+    fetch(passing[i]);
+  }
+  for (size_t i = 0; i < passing.size(); ++i) {
+    if (i + kScoreAhead < passing.size()) fetch(passing[i + kScoreAhead]);
+    const uint32_t n = passing[i];
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
     ++scratch.last_scored;
@@ -761,9 +791,8 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
     double s = name_score;
     if (s <= 0) continue;
     if (has_facts) {
-      s += AdjustForFacts(query.date_of_birth.value_or(""),
-                          query.country.value_or(""), entries_[name.entry])
-               .delta;
+      s += FactAdjustmentDelta(query.date_of_birth.value_or(""),
+                                 query.country.value_or(""), entries_[name.entry]);
     }
     if (s >= threshold)
       scores.push_back(Scored{n, std::min(1.0, s), name_score});
@@ -822,9 +851,8 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
     const double name_score = s;
     if (s <= 0) continue;
     if (has_facts) {
-      s += AdjustForFacts(query.date_of_birth.value_or(""),
-                          query.country.value_or(""), entries_[name.entry])
-               .delta;
+      s += FactAdjustmentDelta(query.date_of_birth.value_or(""),
+                                 query.country.value_or(""), entries_[name.entry]);
     }
     if (s >= threshold) {
       scores.push_back(Scored{n, std::min(1.0, s), name_score});
