@@ -486,6 +486,24 @@ UnitView ScreeningIndex::VocabularyView(uint32_t v) const {
   return view;
 }
 
+std::optional<uint32_t> ScreeningIndex::VocabularyIdOf(
+    const NameUnit& unit) const {
+  const uint32_t id = FindVocabulary(unit);
+  if (id == kNotInVocabulary) return std::nullopt;
+  return id;
+}
+
+std::vector<ScreeningIndex::Similar> ScreeningIndex::SimilarUnits(
+    const NameUnit& unit) const {
+  Scratch scratch;
+  scratch.Prepare(names_.size(), sketches_.size());
+  std::vector<Similar> similar;
+  FindSimilar(ViewOf(unit), &scratch, &similar);
+  std::sort(similar.begin(), similar.end(),
+            [](const Similar& a, const Similar& b) { return a.unit < b.unit; });
+  return similar;
+}
+
 size_t ScreeningIndex::vocabulary_bytes() const {
   return vocabulary_flat_.size() * sizeof(uint64_t) +
          vocabulary_offsets_.size() * sizeof(uint32_t) +

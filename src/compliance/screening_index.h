@@ -126,11 +126,17 @@ class ScreeningIndex {
   static size_t LastTouchedCount();
 
   // A vocabulary unit a query unit pairs with, and their UnitSimilarity
-  // (public only for the work space of the .cc).
+  // (public for the work space of the .cc and for tests).
   struct Similar {
     uint32_t unit;
     float sim;
   };
+  // For tests: the id of the vocabulary unit spelt like `unit` (same text,
+  // abjad and joined bits), if any; and the vocabulary units `unit` pairs
+  // with as a screen finds them for a word the lists do not spell (by its
+  // blocking keys, from the flat store), sorted by id.
+  std::optional<uint32_t> VocabularyIdOf(const NameUnit& unit) const;
+  std::vector<Similar> SimilarUnits(const NameUnit& unit) const;
 
  private:
   ScreeningIndex() = default;
