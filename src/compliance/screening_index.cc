@@ -178,6 +178,34 @@ void ScreeningIndex::KeyTable::Build(
 void ScreeningIndex::Index() {
   std::unordered_map<std::string, uint32_t> vocabulary_ids;
   std::vector<VocabularyUnit> vocabulary;  // while building
+  // A new vocabulary unit goes straight into the flat store (no copy of
+  // the NameUnit is kept).
+  auto AppendVocabulary = [&](const NameUnit& u) {
+    sketches_.push_back(u.sketch);
+    vocabulary_offsets_.push_back(
+        static_cast<uint32_t>(vocabulary_flat_.size()));
+    FlatHeader header{};
+    header.skeleton_key = u.skeleton_key;
+    header.text_length = static_cast<uint16_t>(u.text.size());
+    header.fold_length = static_cast<uint16_t>(u.fold.size());
+    header.skeleton_length = static_cast<uint16_t>(u.skeleton.size());
+    header.deletion_key_count = static_cast<uint16_t>(u.deletion_keys.size());
+    header.flags = u.flags;
+    const size_t letters = u.text.size() + u.fold.size() + u.skeleton.size();
+    const size_t at = vocabulary_flat_.size();
+    vocabulary_flat_.resize(at + kHeaderWords + u.deletion_keys.size() +
+                            (letters + 7) / 8);
+    uint64_t* record = vocabulary_flat_.data() + at;
+    std::memcpy(record, &header, sizeof header);
+    std::copy(u.deletion_keys.begin(), u.deletion_keys.end(),
+              record + kHeaderWords);
+    char* chars =
+        reinterpret_cast<char*>(record + kHeaderWords + u.deletion_keys.size());
+    std::memcpy(chars, u.text.data(), u.text.size());
+    std::memcpy(chars + u.text.size(), u.fold.data(), u.fold.size());
+    std::memcpy(chars + u.text.size() + u.fold.size(), u.skeleton.data(),
+                u.skeleton.size());
+  };
   std::vector<std::pair<uint64_t, uint32_t>> word_keys, joined_keys,
       skeleton_all, skeleton_abjad;
   first_name_of_entry_.reserve(entries_.size());
@@ -206,10 +234,8 @@ void ScreeningIndex::Index() {
           auto [it, inserted] = vocabulary_ids.emplace(
               std::move(id_key), static_cast<uint32_t>(vocabulary.size()));
           if (inserted) {
-            VocabularyUnit v;
-            v.unit = unit;
-            v.unit.mask = 0;
-            vocabulary.push_back(std::move(v));
+            vocabulary.emplace_back();
+            AppendVocabulary(unit);
             const uint32_t id = it->second;
             const bool joined = (unit.flags & kTokenJoined) != 0;
             auto& keys = joined ? joined_keys : word_keys;
@@ -289,45 +315,17 @@ void ScreeningIndex::Index() {
     v.postings = {};
   }
   posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
-  sketches_.reserve(vocabulary.size());
-  for (const VocabularyUnit& v : vocabulary)
-    sketches_.push_back(v.unit.sketch);
-  // The flat store and the id table, then the units themselves go.
-  vocabulary_offsets_.reserve(vocabulary.size() + 1);
-  for (const VocabularyUnit& v : vocabulary) {
-    const NameUnit& u = v.unit;
-    vocabulary_offsets_.push_back(
-        static_cast<uint32_t>(vocabulary_flat_.size()));
-    FlatHeader header{};
-    header.skeleton_key = u.skeleton_key;
-    header.text_length = static_cast<uint16_t>(u.text.size());
-    header.fold_length = static_cast<uint16_t>(u.fold.size());
-    header.skeleton_length = static_cast<uint16_t>(u.skeleton.size());
-    header.deletion_key_count = static_cast<uint16_t>(u.deletion_keys.size());
-    header.flags = u.flags;
-    const size_t letters = u.text.size() + u.fold.size() + u.skeleton.size();
-    const size_t at = vocabulary_flat_.size();
-    vocabulary_flat_.resize(at + kHeaderWords + u.deletion_keys.size() +
-                            (letters + 7) / 8);
-    uint64_t* record = vocabulary_flat_.data() + at;
-    std::memcpy(record, &header, sizeof header);
-    std::copy(u.deletion_keys.begin(), u.deletion_keys.end(),
-              record + kHeaderWords);
-    char* chars =
-        reinterpret_cast<char*>(record + kHeaderWords + u.deletion_keys.size());
-    std::memcpy(chars, u.text.data(), u.text.size());
-    std::memcpy(chars + u.text.size(), u.fold.data(), u.fold.size());
-    std::memcpy(chars + u.text.size() + u.fold.size(), u.skeleton.data(),
-                u.skeleton.size());
-  }
   vocabulary_offsets_.push_back(static_cast<uint32_t>(vocabulary_flat_.size()));
+  vocabulary_flat_.shrink_to_fit();
+  vocabulary_offsets_.shrink_to_fit();
+  sketches_.shrink_to_fit();
   {
     size_t size = 16;
     while (size < 2 * vocabulary.size()) size *= 2;
     vocabulary_slots_.assign(size, {0, 0});
     for (uint32_t v = 0; v < vocabulary.size(); ++v) {
-      const uint64_t h =
-          VocabularyHash(vocabulary[v].unit.text, vocabulary[v].unit.flags);
+      const UnitView view = VocabularyView(v);
+      const uint64_t h = VocabularyHash(view.text, view.flags);
       size_t at = h & (size - 1);
       while (vocabulary_slots_[at].second != 0) at = (at + 1) & (size - 1);
       vocabulary_slots_[at] = {static_cast<uint32_t>(h >> 32), v + 1};

@@ -152,8 +152,8 @@ class ScreeningIndex {
     uint32_t name;
     uint32_t mask;  // the listed tokens the unit covers
   };
-  struct VocabularyUnit {  // while building
-    NameUnit unit;
+  struct VocabularyUnit {  // while building (the unit itself goes
+                           // straight into the flat store)
     std::vector<Posting> postings;  // then in postings_
   };
   // What ScoreUpperBound needs of one name in one cache line: the token
