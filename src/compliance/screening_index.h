@@ -28,7 +28,11 @@
 // The cost of a screen is mostly cache misses, not arithmetic (the index
 // is tens of megabytes and a screen visits a few thousand scattered
 // places): hence the flat postings, a name's bound in one cache line, and
-// prefetching of what step 1 and 2 will read. matcher_benchmark's
+// prefetching of what step 1 and 2 will read, and the vocabulary in one
+// flat store (a unit's spellings and deletion keys in one record, compared
+// through UnitView) found by a hashed id table. Most of the tail left is
+// real work: the short syllables of Han names (read in Mandarin and in
+// Korean) pair with dozens of vocabulary units each. matcher_benchmark's
 // BM_ScreenRealLists measures it (docs/benchmarks.md).
 //
 // Identifiers (passport, national id, IMO, registration number) are a hash
