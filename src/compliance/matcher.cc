@@ -113,10 +113,10 @@ std::string_view BlockPart(size_t kind, std::string_view fold) {
   return kind == 0 ? fold.substr(0, 3) : fold.substr(fold.size() - 3);
 }
 
-bool SharesDeletionKey(const std::vector<uint64_t>& a,
-                       const std::vector<uint64_t>& b) {
+bool SharesDeletionKey(const uint64_t* a, size_t a_size, const uint64_t* b,
+                       size_t b_size) {
   size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
+  while (i < a_size && j < b_size) {
     if (a[i] == b[j]) return true;
     if (a[i] < b[j]) {
       ++i;
@@ -324,7 +324,25 @@ bool SketchMayPair(const UnitSketch& a, const UnitSketch& b) {
   return fold_bound >= needed;
 }
 
+UnitView ViewOf(const NameUnit& unit) {
+  UnitView v;
+  v.text = unit.text;
+  v.fold = unit.fold;
+  v.skeleton = unit.skeleton;
+  v.particle = unit.particle;
+  v.sketch = &unit.sketch;
+  v.deletion_keys = unit.deletion_keys.data();
+  v.deletion_key_count = unit.deletion_keys.size();
+  v.skeleton_key = unit.skeleton_key;
+  v.flags = unit.flags;
+  return v;
+}
+
 double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
+  return UnitSimilarity(ViewOf(a), ViewOf(b));
+}
+
+double UnitSimilarity(const UnitView& a, const UnitView& b) {
   const MatchParams& p = g_params;
   const uint8_t either = a.flags | b.flags;
   if (either & kTokenNumber) {
@@ -350,7 +368,8 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
       keyed = BlockPart(k, a.fold) == BlockPart(k, b.fold);
     }
     keyed = keyed || (la <= lb + 1 && lb <= la + 1 &&
-                      SharesDeletionKey(a.deletion_keys, b.deletion_keys));
+                      SharesDeletionKey(a.deletion_keys, a.deletion_key_count,
+                                        b.deletion_keys, b.deletion_key_count));
   }
   keyed = keyed || (abjad && !a.skeleton.empty() && !b.skeleton.empty() &&
                     a.skeleton_key == b.skeleton_key);
@@ -363,12 +382,12 @@ double UnitSimilarity(const NameUnit& a, const NameUnit& b) {
   // Upper bounds first: most candidates of a screen stop here.
   const double text_bound = SimilarityBound(
       a.text.size(), b.text.size(),
-      CommonLetters(a.sketch.text_letters, b.sketch.text_letters),
+      CommonLetters(a.sketch->text_letters, b.sketch->text_letters),
       CommonPrefix(a.text, b.text), w);
   const double fold_bound =
       p.fold_factor * SimilarityBound(a.fold.size(), b.fold.size(),
-                                      CommonLetters(a.sketch.fold_letters,
-                                                    b.sketch.fold_letters),
+                                      CommonLetters(a.sketch->fold_letters,
+                                                    b.sketch->fold_letters),
                                       CommonPrefix(a.fold, b.fold), w);
   if (!skeletons && std::max(text_bound, fold_bound) < needed) return 0.0;
   // Jaro-Winkler first: the edit part adds at most w.
@@ -596,10 +615,14 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-FactAdjustment AdjustForFacts(const std::string& query_dob,
-                              const std::string& query_country,
-                              const ListEntry& entry) {
-  FactAdjustment out;
+namespace {
+
+// AdjustForFacts, its reasons only when `reasons` is not null.
+double FactDelta(const std::string& query_dob, const std::string& query_country,
+                 const ListEntry& entry, std::vector<std::string>* reasons) {
+  auto say = [&](const char* reason) {
+    if (reasons) reasons->push_back(reason);
+  };
   double plus = 0, minus = 0;
   if (query_dob.size() >= 4 && !entry.dates_of_birth.empty()) {
     bool exact = false, same_year = false, near_year = false;
@@ -616,13 +639,13 @@ FactAdjustment AdjustForFacts(const std::string& query_dob,
     }
     if (exact) {
       plus += 0.05;
-      out.reasons.push_back("date of birth matches");
+      say("date of birth matches");
     } else if (same_year) {
       plus += 0.02;
-      out.reasons.push_back("year of birth matches");
+      say("year of birth matches");
     } else if (!near_year) {
       minus += 0.10;
-      out.reasons.push_back("date of birth differs");
+      say("date of birth differs");
     }
   }
   if (!query_country.empty() && !entry.countries.empty()) {
@@ -631,14 +654,29 @@ FactAdjustment AdjustForFacts(const std::string& query_dob,
     for (const std::string& c : entry.countries) found |= Lower(c) == q;
     if (found) {
       plus += 0.02;
-      out.reasons.push_back("country matches");
+      say("country matches");
     } else {
       minus += 0.03;
-      out.reasons.push_back("country differs");
+      say("country differs");
     }
   }
-  out.delta = std::min(plus, kMaxFactBoost) - minus;
+  return std::min(plus, kMaxFactBoost) - minus;
+}
+
+}  // namespace
+
+FactAdjustment AdjustForFacts(const std::string& query_dob,
+                              const std::string& query_country,
+                              const ListEntry& entry) {
+  FactAdjustment out;
+  out.delta = FactDelta(query_dob, query_country, entry, &out.reasons);
   return out;
+}
+
+double FactAdjustmentDelta(const std::string& query_dob,
+                           const std::string& query_country,
+                           const ListEntry& entry) {
+  return FactDelta(query_dob, query_country, entry, nullptr);
 }
 
 std::string NormalizeIdentifier(std::string_view number) {

@@ -160,6 +160,24 @@ PreparedName PrepareName(std::string_view utf8_name,
 // pair_min) when they may not pair.
 double UnitSimilarity(const NameUnit& a, const NameUnit& b);
 
+// What UnitSimilarity reads of a unit, as views: the index keeps its
+// vocabulary in one flat block of these (text, fold, skeleton and
+// deletion keys side by side) so that comparing a query word with a
+// vocabulary unit touches one or two cache lines instead of a NameUnit
+// and the heap blocks it points to. UnitSimilarity of two views is the
+// same computation, bit for bit, as of the units they view.
+struct UnitView {
+  std::string_view text, fold, skeleton;
+  std::string_view particle;
+  const UnitSketch* sketch = nullptr;
+  const uint64_t* deletion_keys = nullptr;
+  size_t deletion_key_count = 0;
+  uint64_t skeleton_key = 0;
+  uint8_t flags = 0;
+};
+UnitView ViewOf(const NameUnit& unit);
+double UnitSimilarity(const UnitView& a, const UnitView& b);
+
 // False only when UnitSimilarity of the units these sketches describe is
 // surely below pair_min (joined_min for a joined unit).
 bool SketchMayPair(const UnitSketch& a, const UnitSketch& b);
@@ -228,6 +246,11 @@ inline constexpr double kMaxFactBoost = 0.05;
 FactAdjustment AdjustForFacts(const std::string& query_dob,
                               const std::string& query_country,
                               const ListEntry& entry);
+// AdjustForFacts(…).delta without the reasons (no allocation: the index
+// asks it of every name it scores).
+double FactAdjustmentDelta(const std::string& query_dob,
+                           const std::string& query_country,
+                           const ListEntry& entry);
 
 // Identifiers compare as upper-case letters and digits only: "AB 123-456"
 // = "ab123456". Numbers shorter than 5 never match.

@@ -209,6 +209,17 @@ const RealFixture& GetRealFixture() {
     if (f->queries.empty()) f->missing = "no eval queries in " + dir + "/eval";
     std::mt19937 rng(5);
     std::shuffle(f->queries.begin(), f->queries.end(), rng);
+    // MERIDIAN_SCREEN_QUERIES=FILE keeps only the queries whose name is a
+    // line of FILE (to profile the slowest alone).
+    if (const char* only = std::getenv("MERIDIAN_SCREEN_QUERIES")) {
+      std::ifstream in(only);
+      std::vector<std::string> names;
+      for (std::string line; std::getline(in, line);) names.push_back(line);
+      std::erase_if(f->queries, [&](const ScreenQuery& q) {
+        return std::find(names.begin(), names.end(), q.name) == names.end();
+      });
+      if (f->queries.empty()) f->missing = "no query of " + std::string(only);
+    }
     return f;
   }();
   return *fixture;
@@ -222,9 +233,28 @@ void BM_ScreenRealLists(benchmark::State& state) {
   }
   // One untimed pass first: the thread's transliterator clone and scratch
   // are made by the first screen, which no later screen pays.
+  // MERIDIAN_SCREEN_DUMP=FILE writes every query's hits there (list, id,
+  // score to the last bit, the name shown, reasons), in query order: two
+  // builds that must agree are compared with diff.
+  const char* dump_path = std::getenv("MERIDIAN_SCREEN_DUMP");
+  FILE* dump = dump_path ? std::fopen(dump_path, "w") : nullptr;
   for (const ScreenQuery& q : f.queries) {
-    benchmark::DoNotOptimize(f.index->Screen(q, kDefaultThreshold, 20));
+    std::vector<Hit> hits = f.index->Screen(q, kDefaultThreshold, 20);
+    if (dump) {
+      std::fprintf(dump, "Q %s\n", q.name.c_str());
+      for (const Hit& h : hits) {
+        std::fprintf(dump, "  %s %s %.17g %s%s", h.list.c_str(),
+                     h.source_id.c_str(), h.score, h.matched_alias.c_str(),
+                     h.weak_alias ? " (weak)" : "");
+        for (const std::string& r : h.reasons) {
+          std::fprintf(dump, " | %s", r.c_str());
+        }
+        std::fprintf(dump, "\n");
+      }
+    }
+    benchmark::DoNotOptimize(hits);
   }
+  if (dump) std::fclose(dump);
   std::vector<double> micros, cpu_micros;
   std::vector<double> best(f.queries.size(), 1e18);
   micros.reserve(state.max_iterations);

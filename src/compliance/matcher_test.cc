@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -322,6 +323,95 @@ TEST(ScreeningIndexBlockingTest, SameHitsAsFullScan) {
   }
   // The check means something only if many queries hit.
   EXPECT_GT(with_hits, queries.size() / 2);
+}
+
+// The index keeps its vocabulary flat and finds a query word's partners by
+// probing its blocking keys: for random words, spelt as the lists spell
+// them or not, what it finds must be exactly what comparing the word with
+// every listed word unit (as prepared from the names, the way a scan
+// does) finds, with the same similarity.
+TEST(ScreeningIndexBlockingTest, FlatLookupEqualsScanOfPreparedUnits) {
+  testing::SyntheticNames gen(77);
+  std::vector<ListEntry> entries = gen.Entries(800, 2);
+  ListEntry extra;
+  extra.name = "محمد بن علي الحسن";
+  extra.aliases = {"Мухаммад Али Хасан", "金正恩", "דוד לוי"};
+  entries.push_back(extra);
+  ScreeningIndex index = ScreeningIndex::Build(entries);
+  // Every word unit of every listed name, as Build prepared them.
+  std::vector<NameUnit> listed;
+  for (const ListEntry& e : entries) {
+    std::vector<std::string> raw = e.aliases;
+    raw.push_back(e.name);
+    for (const std::string& r : raw) {
+      for (const NormalizedName& n : NormalizeNameVariants(r)) {
+        for (NameUnit& u : PrepareName(n, e.type).units) {
+          if (u.flags & (kTokenParticle | kTokenInitial | kTokenNumber)) {
+            continue;
+          }
+          ASSERT_TRUE(index.VocabularyIdOf(u).has_value()) << u.text;
+          listed.push_back(std::move(u));
+        }
+      }
+    }
+  }
+  const double pair_min = CurrentMatchParams().pair_min;
+  std::vector<std::string> queries = {"Mohamed Ali al-Hasan", "mhmd",
+                                      "Jin Zhengen", "Kim Jong Un", "Dawid"};
+  for (int i = 0; i < 150; ++i) {
+    const ListEntry& e = entries[gen.Pick(entries.size())];
+    queries.push_back(i % 3 == 2 ? gen.Name(1, 4) : gen.Perturb(e.name));
+  }
+  size_t unfamiliar = 0, found = 0;
+  for (const std::string& q : queries) {
+    for (const NormalizedName& n : NormalizeNameVariants(q)) {
+      for (const NameUnit& u : PrepareName(n).units) {
+        if (u.flags & (kTokenParticle | kTokenInitial | kTokenNumber)) continue;
+        unfamiliar += !index.VocabularyIdOf(u).has_value();
+        std::map<uint32_t, float> expected;
+        for (const NameUnit& l : listed) {
+          const double s = UnitSimilarity(u, l);
+          // Same similarity from the flat store as from the units.
+          EXPECT_EQ(s, UnitSimilarity(ViewOf(u), ViewOf(l)));
+          if (s >= pair_min) {
+            expected[*index.VocabularyIdOf(l)] = static_cast<float>(s);
+          }
+        }
+        std::vector<ScreeningIndex::Similar> got = index.SimilarUnits(u);
+        ASSERT_EQ(got.size(), expected.size()) << u.text;
+        size_t k = 0;
+        for (const auto& [id, sim] : expected) {
+          EXPECT_EQ(got[k].unit, id) << u.text;
+          EXPECT_EQ(got[k].sim, sim) << u.text;
+          ++k;
+        }
+        found += got.size();
+      }
+    }
+  }
+  EXPECT_GT(unfamiliar, 50u);  // the lookup, not only the known lists
+  EXPECT_GT(found, 1000u);
+}
+
+// The facts' delta without reasons is AdjustForFacts' delta.
+TEST(FactsTest, DeltaWithoutReasonsIsTheSame) {
+  testing::SyntheticNames gen(5);
+  const char* dobs[] = {"", "1952", "1952-10-07", "1953-01-01", "1970-05",
+                        "19", "1951-12-31"};
+  const char* countries[] = {"", "RU", "ru", "FR", "x"};
+  for (int i = 0; i < 500; ++i) {
+    ListEntry e;
+    for (size_t d = gen.Pick(3); d > 0; --d) {
+      e.dates_of_birth.push_back(dobs[gen.Pick(std::size(dobs))]);
+    }
+    for (size_t c = gen.Pick(3); c > 0; --c) {
+      e.countries.push_back(countries[gen.Pick(std::size(countries))]);
+    }
+    const std::string dob = dobs[gen.Pick(std::size(dobs))];
+    const std::string country = countries[gen.Pick(std::size(countries))];
+    EXPECT_EQ(FactAdjustmentDelta(dob, country, e),
+              AdjustForFacts(dob, country, e).delta);
+  }
 }
 
 TEST(ScreenerTest, ReloadSwapsIndexAndClearsCache) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
+#include <iterator>
+#include <tuple>
 #include <unordered_set>
 
 namespace meridian::compliance {
@@ -38,6 +41,7 @@ struct Scratch {
   std::vector<UnitPair> pairs;           // of the candidate being scored
   std::vector<uint16_t> query_nonwords;  // particles, initials, numbers
   std::vector<uint16_t> marked;          // the query words that mark
+  std::vector<uint32_t> passing;  // names whose bound reaches the threshold
   std::vector<uint8_t> reach;  // per name: which marked query words reach it
   uint32_t name_generation = 0;
   uint32_t vocab_generation = 0;
@@ -172,7 +176,36 @@ void ScreeningIndex::KeyTable::Build(
 }
 
 void ScreeningIndex::Index() {
-  std::unordered_map<std::string, uint32_t>& vocabulary_ids = vocabulary_ids_;
+  std::unordered_map<std::string, uint32_t> vocabulary_ids;
+  std::vector<VocabularyUnit> vocabulary;  // while building
+  // A new vocabulary unit goes straight into the flat store (no copy of
+  // the NameUnit is kept).
+  auto AppendVocabulary = [&](const NameUnit& u) {
+    sketches_.push_back(u.sketch);
+    vocabulary_offsets_.push_back(
+        static_cast<uint32_t>(vocabulary_flat_.size()));
+    FlatHeader header{};
+    header.skeleton_key = u.skeleton_key;
+    header.text_length = static_cast<uint16_t>(u.text.size());
+    header.fold_length = static_cast<uint16_t>(u.fold.size());
+    header.skeleton_length = static_cast<uint16_t>(u.skeleton.size());
+    header.deletion_key_count = static_cast<uint16_t>(u.deletion_keys.size());
+    header.flags = u.flags;
+    const size_t letters = u.text.size() + u.fold.size() + u.skeleton.size();
+    const size_t at = vocabulary_flat_.size();
+    vocabulary_flat_.resize(at + kHeaderWords + u.deletion_keys.size() +
+                            (letters + 7) / 8);
+    uint64_t* record = vocabulary_flat_.data() + at;
+    std::memcpy(record, &header, sizeof header);
+    std::copy(u.deletion_keys.begin(), u.deletion_keys.end(),
+              record + kHeaderWords);
+    char* chars =
+        reinterpret_cast<char*>(record + kHeaderWords + u.deletion_keys.size());
+    std::memcpy(chars, u.text.data(), u.text.size());
+    std::memcpy(chars + u.text.size(), u.fold.data(), u.fold.size());
+    std::memcpy(chars + u.text.size() + u.fold.size(), u.skeleton.data(),
+                u.skeleton.size());
+  };
   std::vector<std::pair<uint64_t, uint32_t>> word_keys, joined_keys,
       skeleton_all, skeleton_abjad;
   first_name_of_entry_.reserve(entries_.size());
@@ -199,12 +232,10 @@ void ScreeningIndex::Index() {
           }
           std::string id_key = VocabularyKey(unit);
           auto [it, inserted] = vocabulary_ids.emplace(
-              std::move(id_key), static_cast<uint32_t>(vocabulary_.size()));
+              std::move(id_key), static_cast<uint32_t>(vocabulary.size()));
           if (inserted) {
-            VocabularyUnit v;
-            v.unit = unit;
-            v.unit.mask = 0;
-            vocabulary_.push_back(std::move(v));
+            vocabulary.emplace_back();
+            AppendVocabulary(unit);
             const uint32_t id = it->second;
             const bool joined = (unit.flags & kTokenJoined) != 0;
             auto& keys = joined ? joined_keys : word_keys;
@@ -220,7 +251,7 @@ void ScreeningIndex::Index() {
             }
           }
           unit_vocabulary_.push_back(it->second);
-          std::vector<Posting>& postings = vocabulary_[it->second].postings;
+          std::vector<Posting>& postings = vocabulary[it->second].postings;
           if (postings.empty() || postings.back().name != name_id) {
             postings.push_back(Posting{name_id, unit.mask});
           } else {
@@ -277,16 +308,32 @@ void ScreeningIndex::Index() {
                                         ? bounds_[n].inline_weights
                                         : token_weights_.data() + offsets[n];
   }
-  posting_offsets_.reserve(vocabulary_.size() + 1);
-  for (VocabularyUnit& v : vocabulary_) {
+  posting_offsets_.reserve(vocabulary.size() + 1);
+  for (VocabularyUnit& v : vocabulary) {
     posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
     postings_.insert(postings_.end(), v.postings.begin(), v.postings.end());
     v.postings = {};
   }
   posting_offsets_.push_back(static_cast<uint32_t>(postings_.size()));
-  sketches_.reserve(vocabulary_.size());
-  for (const VocabularyUnit& v : vocabulary_)
-    sketches_.push_back(v.unit.sketch);
+  vocabulary_offsets_.push_back(static_cast<uint32_t>(vocabulary_flat_.size()));
+  vocabulary_flat_.shrink_to_fit();
+  vocabulary_offsets_.shrink_to_fit();
+  sketches_.shrink_to_fit();
+  {
+    size_t size = 16;
+    while (size < 2 * vocabulary.size()) size *= 2;
+    vocabulary_slots_.assign(size, {0, 0});
+    for (uint32_t v = 0; v < vocabulary.size(); ++v) {
+      const UnitView view = VocabularyView(v);
+      const uint64_t h = VocabularyHash(view.text, view.flags);
+      size_t at = h & (size - 1);
+      while (vocabulary_slots_[at].second != 0) at = (at + 1) & (size - 1);
+      vocabulary_slots_[at] = {static_cast<uint32_t>(h >> 32), v + 1};
+    }
+  }
+  const size_t vocabulary_count = vocabulary.size();
+  vocabulary = {};
+  vocabulary_ids = {};
   words_.Build(&word_keys);
   joined_.Build(&joined_keys);
   skeleton_all_.Build(&skeleton_all);
@@ -295,13 +342,13 @@ void ScreeningIndex::Index() {
   // What each vocabulary unit pairs with, so that a screen looks up only
   // the query words the lists do not spell.
   Scratch scratch;
-  scratch.Prepare(names_.size(), vocabulary_.size());
+  scratch.Prepare(names_.size(), vocabulary_count);
   std::vector<Similar> similar;
-  neighbor_offsets_.reserve(vocabulary_.size() + 1);
+  neighbor_offsets_.reserve(vocabulary_count + 1);
   neighbor_offsets_.push_back(0);
-  for (const VocabularyUnit& v : vocabulary_) {
+  for (uint32_t v = 0; v < vocabulary_count; ++v) {
     similar.clear();
-    FindSimilar(v.unit, &scratch, &similar);
+    FindSimilar(VocabularyView(v), &scratch, &similar);
     neighbors_.insert(neighbors_.end(), similar.begin(), similar.end());
     neighbor_offsets_.push_back(static_cast<uint32_t>(neighbors_.size()));
   }
@@ -352,9 +399,8 @@ void ScreeningIndex::AddWeakAliasHits(const ScreenQuery& query,
       if (name_score <= 0) continue;
       double s = name_score;
       if (has_facts) {
-        s += AdjustForFacts(query.date_of_birth.value_or(""),
-                            query.country.value_or(""), entry)
-                 .delta;
+        s += FactAdjustmentDelta(query.date_of_birth.value_or(""),
+                                 query.country.value_or(""), entry);
       }
       if (s >= threshold) {
         scores->push_back(Scored{static_cast<uint32_t>(names_.size() + w),
@@ -394,6 +440,75 @@ std::vector<Hit> ScreeningIndex::Screen(const ScreenQuery& query,
   return Finish(query, scores, max_hits);
 }
 
+uint64_t ScreeningIndex::VocabularyHash(std::string_view text,
+                                       uint8_t flags) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  h = (h ^ (flags & (kTokenAbjad | kTokenJoined))) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+uint32_t ScreeningIndex::FindVocabulary(const NameUnit& unit) const {
+  if (vocabulary_slots_.empty()) return kNotInVocabulary;
+  const uint64_t h = VocabularyHash(unit.text, unit.flags);
+  const uint32_t high = static_cast<uint32_t>(h >> 32);
+  const size_t mask = vocabulary_slots_.size() - 1;
+  constexpr uint8_t kKind = kTokenAbjad | kTokenJoined;
+  for (size_t at = h & mask;; at = (at + 1) & mask) {
+    const auto [slot_high, id1] = vocabulary_slots_[at];
+    if (id1 == 0) return kNotInVocabulary;
+    if (slot_high != high) continue;
+    const UnitView v = VocabularyView(id1 - 1);
+    if (v.text == unit.text && (v.flags & kKind) == (unit.flags & kKind)) {
+      return id1 - 1;
+    }
+  }
+}
+
+UnitView ScreeningIndex::VocabularyView(uint32_t v) const {
+  const uint64_t* record = vocabulary_flat_.data() + vocabulary_offsets_[v];
+  FlatHeader header;
+  std::memcpy(&header, record, sizeof header);
+  UnitView view;
+  view.deletion_keys = record + kHeaderWords;
+  view.deletion_key_count = header.deletion_key_count;
+  const char* chars = reinterpret_cast<const char*>(record + kHeaderWords +
+                                                    header.deletion_key_count);
+  view.text = std::string_view(chars, header.text_length);
+  view.fold = std::string_view(chars + header.text_length, header.fold_length);
+  view.skeleton = std::string_view(
+      chars + header.text_length + header.fold_length, header.skeleton_length);
+  view.sketch = &sketches_[v];
+  view.skeleton_key = header.skeleton_key;
+  view.flags = header.flags;
+  return view;
+}
+
+std::optional<uint32_t> ScreeningIndex::VocabularyIdOf(
+    const NameUnit& unit) const {
+  const uint32_t id = FindVocabulary(unit);
+  if (id == kNotInVocabulary) return std::nullopt;
+  return id;
+}
+
+std::vector<ScreeningIndex::Similar> ScreeningIndex::SimilarUnits(
+    const NameUnit& unit) const {
+  Scratch scratch;
+  scratch.Prepare(names_.size(), sketches_.size());
+  std::vector<Similar> similar;
+  FindSimilar(ViewOf(unit), &scratch, &similar);
+  std::sort(similar.begin(), similar.end(),
+            [](const Similar& a, const Similar& b) { return a.unit < b.unit; });
+  return similar;
+}
+
+size_t ScreeningIndex::vocabulary_bytes() const {
+  return vocabulary_flat_.size() * sizeof(uint64_t) +
+         vocabulary_offsets_.size() * sizeof(uint32_t) +
+         vocabulary_slots_.size() * sizeof(vocabulary_slots_[0]) +
+         sketches_.size() * sizeof(UnitSketch);
+}
+
 std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
   // One vocabulary unit per text and kind: a joined pair and a word spelt
   // the same pair differently.
@@ -403,7 +518,7 @@ std::string ScreeningIndex::VocabularyKey(const NameUnit& unit) {
   return key;
 }
 
-void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
+void ScreeningIndex::FindSimilar(const UnitView& unit, void* scratch_ptr,
                                  std::vector<Similar>* similar) const {
   Scratch& scratch = *static_cast<Scratch*>(scratch_ptr);
   const MatchParams& params = CurrentMatchParams();
@@ -421,41 +536,73 @@ void ScreeningIndex::FindSimilar(const NameUnit& unit, void* scratch_ptr,
     candidates.push_back(v);
     Prefetch(&sketches_[v], sizeof(UnitSketch));
   };
-  // Prefix and suffix keys only between single words (matcher.h).
+  // Prefix and suffix keys only between single words (matcher.h). The
+  // probes are listed first and their slots fetched together, then their
+  // id ranges, so that a word's twenty-odd probes wait on memory about
+  // once rather than one after another; candidates keep the order of the
+  // probes.
+  struct Probe {
+    const KeyTable* table;
+    uint64_t key;
+    uint32_t begin, end;
+  };
+  Probe probes[64];
+  size_t probe_count = 0;
+  auto flush = [&] {
+    for (size_t i = 0; i < probe_count; ++i) {
+      Probe& probe = probes[i];
+      std::tie(probe.begin, probe.end) = probe.table->Find(probe.key);
+      if (probe.begin < probe.end) {
+        Prefetch(probe.table->ids.data() + probe.begin,
+                 (probe.end - probe.begin) * sizeof(uint32_t));
+      }
+    }
+    for (size_t i = 0; i < probe_count; ++i) {
+      const Probe& probe = probes[i];
+      for (uint32_t k = probe.begin; k < probe.end; ++k) {
+        collect(probe.table->ids[k]);
+      }
+    }
+    probe_count = 0;
+  };
+  auto add = [&](const KeyTable& table, uint64_t key) {
+    if (probe_count == std::size(probes)) flush();  // a very long word
+    probes[probe_count++] = Probe{&table, key, 0, 0};
+    table.PrefetchSlot(key);
+  };
   auto lookup = [&](const KeyTable& table, bool prefix_suffix) {
     const size_t length = unit.fold.size();
     for (size_t k = 0; k < kBlockKeyKinds && prefix_suffix; ++k) {
       for (size_t l = length > kMaxLengthGap ? length - kMaxLengthGap : 0;
            l <= length + kMaxLengthGap; ++l) {
-        table.ForEach(l == length ? unit.keys[k] : BlockKey(k, unit.fold, l),
-                      collect);
+        add(table, BlockKey(k, unit.fold, l));
       }
     }
-    for (uint64_t key : unit.deletion_keys) table.ForEach(key, collect);
+    for (size_t i = 0; i < unit.deletion_key_count; ++i) {
+      add(table, unit.deletion_keys[i]);
+    }
   };
   const bool joined = (unit.flags & kTokenJoined) != 0;
   lookup(words_, !joined);
   if (!joined) lookup(joined_, false);
   if (!unit.skeleton.empty()) {
-    ((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_)
-        .ForEach(unit.skeleton_key, collect);
+    add((unit.flags & kTokenAbjad) ? skeleton_all_ : skeleton_abjad_,
+        unit.skeleton_key);
   }
+  flush();
   scratch.last_compared += candidates.size();
   // The cheap test, fetching the units of those that pass.
   size_t kept = 0;
   for (uint32_t v : candidates) {
-    if (!SketchMayPair(unit.sketch, sketches_[v])) continue;
+    if (!SketchMayPair(*unit.sketch, sketches_[v])) continue;
     candidates[kept++] = v;
-    const NameUnit& other = vocabulary_[v].unit;
-    Prefetch(&other, sizeof(NameUnit));
-    if (!other.deletion_keys.empty()) {
-      Prefetch(other.deletion_keys.data(),
-               other.deletion_keys.size() * sizeof(uint64_t));
-    }
+    Prefetch(vocabulary_flat_.data() + vocabulary_offsets_[v],
+             (vocabulary_offsets_[v + 1] - vocabulary_offsets_[v]) *
+                 sizeof(uint64_t));
   }
   candidates.resize(kept);
   for (uint32_t v : candidates) {
-    const double sim = UnitSimilarity(unit, vocabulary_[v].unit);
+    const double sim = UnitSimilarity(unit, VocabularyView(v));
     if (sim < params.pair_min) continue;
     similar->push_back(Similar{v, static_cast<float>(sim)});
   }
@@ -467,7 +614,7 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
                                    std::vector<Scored>* out) const {
   const MatchParams& params = CurrentMatchParams();
   Scratch& scratch = ThreadScratch();
-  scratch.Prepare(names_.size(), vocabulary_.size());
+  scratch.Prepare(names_.size(), sketches_.size());
   scratch.last_scored = 0;
   scratch.last_compared = 0;
   const uint32_t stamp = scratch.name_generation;
@@ -489,15 +636,21 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
     if (!(unit.flags & kTokenJoined)) ++query_words;
     // A unit spelt like a vocabulary unit of the same kind pairs with what
     // Build found for that one; others are looked up.
-    auto known = vocabulary_ids_.find(VocabularyKey(unit));
-    if (known != vocabulary_ids_.end()) {
-      const uint32_t id = known->second;
+    const uint32_t id = FindVocabulary(unit);
+    if (id != kNotInVocabulary) {
       similar.assign(neighbors_.begin() + neighbor_offsets_[id],
                      neighbors_.begin() + neighbor_offsets_[id + 1]);
     } else {
-      FindSimilar(unit, &scratch, &similar);
+      FindSimilar(ViewOf(unit), &scratch, &similar);
     }
+    // What the counts below and the pair lists read, one miss each.
     for (const Similar& v : similar) {
+      __builtin_prefetch(&posting_offsets_[v.unit]);
+      __builtin_prefetch(&scratch.pair_heads[v.unit]);
+    }
+  }
+  for (size_t u = 0; u < unit_count; ++u) {
+    for (const Similar& v : scratch.similar[u]) {
       postings_of[u] += posting_offsets_[v.unit + 1] - posting_offsets_[v.unit];
     }
   }
@@ -615,7 +768,12 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
 
   // 3. Score in full only what can reach the threshold.
   std::vector<Scored>& scores = *out;
+  //    The bounds first (fetched during the walk), then the names that
+  //    pass, each fetched a few names ahead of its scoring: its units,
+  //    their vocabulary ids and its entry are scattered over the index.
   scratch.last_touched = scratch.touched.size();
+  std::vector<uint32_t>& passing = scratch.passing;
+  passing.clear();
   for (uint32_t n : scratch.touched) {
     const Scratch::NameSlot& slot = scratch.names[n];
     if (ScoreUpperBound(query_side, slot.query_mask, bounds_[n].side,
@@ -624,6 +782,24 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
         threshold) {
       continue;
     }
+    passing.push_back(n);
+    __builtin_prefetch(&names_[n]);
+  }
+  constexpr size_t kScoreAhead = 4;
+  auto fetch = [&](uint32_t n) {
+    const Name& name = names_[n];
+    const std::vector<NameUnit>& units = name.prepared.units;
+    Prefetch(units.data(),
+             std::min<size_t>(units.size() * sizeof(NameUnit), 1024));
+    __builtin_prefetch(&unit_vocabulary_[unit_offsets_[n]]);
+    Prefetch(&entries_[name.entry], sizeof(ListEntry));
+  };
+  for (size_t i = 0; i < passing.size() && i < kScoreAhead; ++i) {
+    fetch(passing[i]);
+  }
+  for (size_t i = 0; i < passing.size(); ++i) {
+    if (i + kScoreAhead < passing.size()) fetch(passing[i + kScoreAhead]);
+    const uint32_t n = passing[i];
     const Name& name = names_[n];
     if (!TypeAllowed(query, entries_[name.entry])) continue;
     ++scratch.last_scored;
@@ -631,9 +807,8 @@ void ScreeningIndex::ScreenVariant(const ScreenQuery& query,
     double s = name_score;
     if (s <= 0) continue;
     if (has_facts) {
-      s += AdjustForFacts(query.date_of_birth.value_or(""),
-                          query.country.value_or(""), entries_[name.entry])
-               .delta;
+      s += FactAdjustmentDelta(query.date_of_birth.value_or(""),
+                                 query.country.value_or(""), entries_[name.entry]);
     }
     if (s >= threshold)
       scores.push_back(Scored{n, std::min(1.0, s), name_score});
@@ -692,9 +867,8 @@ std::vector<Hit> ScreeningIndex::ScreenBruteForce(const ScreenQuery& query,
     const double name_score = s;
     if (s <= 0) continue;
     if (has_facts) {
-      s += AdjustForFacts(query.date_of_birth.value_or(""),
-                          query.country.value_or(""), entries_[name.entry])
-               .delta;
+      s += FactAdjustmentDelta(query.date_of_birth.value_or(""),
+                                 query.country.value_or(""), entries_[name.entry]);
     }
     if (s >= threshold) {
       scores.push_back(Scored{n, std::min(1.0, s), name_score});

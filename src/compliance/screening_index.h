@@ -28,7 +28,11 @@
 // The cost of a screen is mostly cache misses, not arithmetic (the index
 // is tens of megabytes and a screen visits a few thousand scattered
 // places): hence the flat postings, a name's bound in one cache line, and
-// prefetching of what step 1 and 2 will read. matcher_benchmark's
+// prefetching of what step 1 and 2 will read, and the vocabulary in one
+// flat store (a unit's spellings and deletion keys in one record, compared
+// through UnitView) found by a hashed id table. Most of the tail left is
+// real work: the short syllables of Han names (read in Mandarin and in
+// Korean) pair with dozens of vocabulary units each. matcher_benchmark's
 // BM_ScreenRealLists measures it (docs/benchmarks.md).
 //
 // Identifiers (passport, national id, IMO, registration number) are a hash
@@ -110,7 +114,9 @@ class ScreeningIndex {
 
   size_t entry_count() const { return entries_.size(); }
   size_t name_count() const { return names_.size(); }
-  size_t vocabulary_size() const { return vocabulary_.size(); }
+  size_t vocabulary_size() const { return sketches_.size(); }
+  // Bytes of the vocabulary's flat store and id table (for the docs).
+  size_t vocabulary_bytes() const;
   size_t weak_alias_count() const { return weak_names_.size(); }
 
   static constexpr size_t kMinWeakAliasLetters = 6;
@@ -124,11 +130,17 @@ class ScreeningIndex {
   static size_t LastTouchedCount();
 
   // A vocabulary unit a query unit pairs with, and their UnitSimilarity
-  // (public only for the work space of the .cc).
+  // (public for the work space of the .cc and for tests).
   struct Similar {
     uint32_t unit;
     float sim;
   };
+  // For tests: the id of the vocabulary unit spelt like `unit` (same text,
+  // abjad and joined bits), if any; and the vocabulary units `unit` pairs
+  // with as a screen finds them for a word the lists do not spell (by its
+  // blocking keys, from the flat store), sorted by id.
+  std::optional<uint32_t> VocabularyIdOf(const NameUnit& unit) const;
+  std::vector<Similar> SimilarUnits(const NameUnit& unit) const;
 
  private:
   ScreeningIndex() = default;
@@ -144,9 +156,9 @@ class ScreeningIndex {
     uint32_t name;
     uint32_t mask;  // the listed tokens the unit covers
   };
-  struct VocabularyUnit {
-    NameUnit unit;
-    std::vector<Posting> postings;  // while building; then in postings_
+  struct VocabularyUnit {  // while building (the unit itself goes
+                           // straight into the flat store)
+    std::vector<Posting> postings;  // then in postings_
   };
   // What ScoreUpperBound needs of one name in one cache line: the token
   // weights of a name of up to kInlineWeights tokens sit beside the rest
@@ -168,9 +180,23 @@ class ScreeningIndex {
 
   static std::vector<PreparedName> PrepareQuery(const ScreenQuery& query);
   static std::string VocabularyKey(const NameUnit& unit);
+  // A hash of VocabularyKey(unit) without building it.
+  static uint64_t VocabularyHash(std::string_view text, uint8_t flags);
+  // The vocabulary unit spelt like `unit` (same text, abjad and joined
+  // bits), or kNotInVocabulary.
+  uint32_t FindVocabulary(const NameUnit& unit) const;
+  // Vocabulary unit v as UnitSimilarity reads it, from the flat store.
+  UnitView VocabularyView(uint32_t v) const;
+  // The flat store's record of unit v: header, deletion keys, letters.
+  struct FlatHeader {
+    uint64_t skeleton_key;
+    uint16_t text_length, fold_length, skeleton_length, deletion_key_count;
+    uint8_t flags;
+  };
+  static constexpr size_t kHeaderWords = (sizeof(FlatHeader) + 7) / 8;
   // The vocabulary units UnitSimilarity pairs with `unit` (scratch is the
   // thread's work space, a Scratch of the .cc).
-  void FindSimilar(const NameUnit& unit, void* scratch,
+  void FindSimilar(const UnitView& unit, void* scratch,
                    std::vector<Similar>* similar) const;
   // ScorePrepared(query, names_[n].prepared) from the pairs step 1 found
   // (scratch holds them by vocabulary unit): only the units that are not
@@ -219,6 +245,22 @@ class ScreeningIndex {
     std::vector<Slot> slots;
     std::vector<uint32_t> ids;
     void Build(std::vector<std::pair<uint64_t, uint32_t>>* pairs);
+    size_t Home(uint64_t key) const {
+      return (key * 0x9E3779B97F4A7C15ull) >> 20 & (slots.size() - 1);
+    }
+    void PrefetchSlot(uint64_t key) const {
+      if (!slots.empty()) __builtin_prefetch(&slots[Home(key)]);
+    }
+    // The ids under `key` as [begin, end) of ids (begin == end: none).
+    std::pair<uint32_t, uint32_t> Find(uint64_t key) const {
+      if (slots.empty()) return {0, 0};
+      const size_t mask = slots.size() - 1;
+      for (size_t i = Home(key);; i = (i + 1) & mask) {
+        const Slot& slot = slots[i];
+        if (slot.end == 0) return {0, 0};
+        if (slot.key == key) return {slot.begin, slot.end};
+      }
+    }
     template <typename F>
     void ForEach(uint64_t key, F&& f) const {
       if (slots.empty()) return;
@@ -235,14 +277,23 @@ class ScreeningIndex {
     }
   };
 
-  std::vector<VocabularyUnit> vocabulary_;
+  // The vocabulary, flat: unit v's record is
+  // vocabulary_flat_[vocabulary_offsets_[v] .. vocabulary_offsets_[v + 1])
+  // (64-bit words: FlatHeader, the sorted deletion keys, then text, fold
+  // and skeleton), so that FindSimilar fetches a candidate in one or two
+  // cache lines with no pointer to follow.
+  std::vector<uint64_t> vocabulary_flat_;
+  std::vector<uint32_t> vocabulary_offsets_;
+  // VocabularyKey → unit id: open addressing over a power-of-two table of
+  // (high half of VocabularyHash, id + 1; 0 = empty), checked against the
+  // flat record.
+  std::vector<std::pair<uint32_t, uint32_t>> vocabulary_slots_;
   // postings_[posting_offsets_[v] .. posting_offsets_[v + 1]): the names
   // vocabulary unit v occurs in, in name order, flat so that a screen
   // reads them without touching vocabulary_.
   std::vector<uint32_t> posting_offsets_;
   std::vector<Posting> postings_;
   std::vector<UnitSketch> sketches_;  // vocabulary_[i].unit.sketch, flat
-  std::unordered_map<std::string, uint32_t> vocabulary_ids_;
   // neighbors_[neighbor_offsets_[i] .. neighbor_offsets_[i + 1]): what
   // vocabulary unit i pairs with (UnitSimilarity >= pair_min), and how
   // well.
