@@ -389,35 +389,18 @@ const PhraseTable& Phrases() {
   return table;
 }
 
-// Length of the longest legal-form phrase ending at `end` (exclusive) or
-// starting at `begin`, 0 when none; `form` gets its class.
-size_t MatchLegalAtEnd(const std::vector<std::string>& tokens, size_t begin,
-                       size_t end, std::string_view* form) {
+// Length of the longest legal-form phrase ending at `end` (exclusive, when
+// `at_end`) or starting at `begin`, 0 when none; `form` gets its class.
+size_t MatchLegal(const std::vector<std::string>& tokens, size_t begin,
+                  size_t end, bool at_end, std::string_view* form) {
   size_t best = 0;
   for (const auto& [phrase, cls] : Phrases().legal) {
     size_t len = phrase.size();
     if (len > end - begin || len <= best) continue;
+    const size_t first = at_end ? end - len : begin;
     bool match = true;
     for (size_t k = 0; k < len && match; ++k) {
-      match = tokens[end - len + k] == phrase[k];
-    }
-    if (match) {
-      best = len;
-      *form = cls;
-    }
-  }
-  return best;
-}
-
-size_t MatchLegalAtStart(const std::vector<std::string>& tokens, size_t begin,
-                         size_t end, std::string_view* form) {
-  size_t best = 0;
-  for (const auto& [phrase, cls] : Phrases().legal) {
-    size_t len = phrase.size();
-    if (len > end - begin || len <= best) continue;
-    bool match = true;
-    for (size_t k = 0; k < len && match; ++k) {
-      match = tokens[begin + k] == phrase[k];
+      match = tokens[first + k] == phrase[k];
     }
     if (match) {
       best = len;
@@ -685,8 +668,9 @@ NormalizedName NormalizeName(std::string_view utf8_name) {
     bool legal = false;
     for (size_t i = comma_at + 1; i < tokens.size() && !legal; ++i) {
       std::string_view form;
-      legal = MatchLegalAtStart(tokens, i, tokens.size(), &form) > 0 ||
-              IsDigits(tokens[i]);
+      legal =
+          MatchLegal(tokens, i, tokens.size(), /*at_end=*/false, &form) > 0 ||
+          IsDigits(tokens[i]);
     }
     if (!legal) {
       std::vector<std::string> t;
@@ -730,14 +714,14 @@ NormalizedName NormalizeName(std::string_view utf8_name) {
       continue;
     }
     std::string_view form;
-    n = MatchLegalAtEnd(tokens, begin, end, &form);
+    n = MatchLegal(tokens, begin, end, /*at_end=*/true, &form);
     if (n > 0 && n < end - begin) {
       end -= n;
       if (name.legal_form.empty()) name.legal_form = std::string(form);
       changed = true;
       continue;
     }
-    n = MatchLegalAtStart(tokens, begin, end, &form);
+    n = MatchLegal(tokens, begin, end, /*at_end=*/false, &form);
     if (n > 0 && n < end - begin) {
       begin += n;
       if (name.legal_form.empty()) name.legal_form = std::string(form);

@@ -266,6 +266,43 @@ std::vector<Field> Fields(MonitorConfig* c) {
   };
 }
 
+// A field's value as one integer (booleans 0 or 1).
+int64_t GetField(const Field& f) {
+  switch (f.kind) {
+    case Kind::kBool:
+      return *static_cast<bool*>(f.ptr) ? 1 : 0;
+    case Kind::kInt32:
+      return *static_cast<int32_t*>(f.ptr);
+    case Kind::kInt64:
+    case Kind::kDuration:
+      return *static_cast<int64_t*>(f.ptr);
+    case Kind::kUint64:
+      return static_cast<int64_t>(*static_cast<uint64_t*>(f.ptr));
+  }
+  return 0;
+}
+
+// Stores `v` in the field; false when it does not fit the field's type.
+bool SetField(const Field& f, int64_t v) {
+  switch (f.kind) {
+    case Kind::kBool:
+      *static_cast<bool*>(f.ptr) = v != 0;
+      return true;
+    case Kind::kInt32:
+      if (v < INT32_MIN || v > INT32_MAX) return false;
+      *static_cast<int32_t*>(f.ptr) = static_cast<int32_t>(v);
+      return true;
+    case Kind::kInt64:
+    case Kind::kDuration:
+      *static_cast<int64_t*>(f.ptr) = v;
+      return true;
+    case Kind::kUint64:
+      *static_cast<uint64_t*>(f.ptr) = static_cast<uint64_t>(v);
+      return true;
+  }
+  return false;
+}
+
 Error BadField(std::string_view name, std::string message) {
   return MakeError(ErrorCode::kINVALID_PARAMETER, std::string(name),
                    std::move(message));
@@ -403,21 +440,7 @@ Status SetConfigField(MonitorConfig* config, std::string_view name,
                                 std::string(value) + "\"");
     }
     v *= unit;
-    switch (f.kind) {
-      case Kind::kInt32:
-        if (v > INT32_MAX) return BadField(name, "too large");
-        *static_cast<int32_t*>(f.ptr) = static_cast<int32_t>(v);
-        break;
-      case Kind::kInt64:
-      case Kind::kDuration:
-        *static_cast<int64_t*>(f.ptr) = v;
-        break;
-      case Kind::kUint64:
-        *static_cast<uint64_t*>(f.ptr) = static_cast<uint64_t>(v);
-        break;
-      case Kind::kBool:
-        break;
-    }
+    if (!SetField(f, v)) return BadField(name, "too large");
     return Status::Ok();
   }
   return BadField(name,
@@ -428,24 +451,12 @@ std::vector<std::string> DescribeConfig(const MonitorConfig& config) {
   MonitorConfig copy = config;
   std::vector<std::string> out;
   for (const Field& f : Fields(&copy)) {
-    std::string v;
-    switch (f.kind) {
-      case Kind::kBool:
-        v = *static_cast<bool*>(f.ptr) ? "true" : "false";
-        break;
-      case Kind::kInt32:
-        v = std::to_string(*static_cast<int32_t*>(f.ptr));
-        break;
-      case Kind::kInt64:
-        v = std::to_string(*static_cast<int64_t*>(f.ptr));
-        break;
-      case Kind::kUint64:
-        v = std::to_string(*static_cast<uint64_t*>(f.ptr));
-        break;
-      case Kind::kDuration:
-        v = Days(*static_cast<int64_t*>(f.ptr));
-        break;
-    }
+    const int64_t raw = GetField(f);
+    std::string v = f.kind == Kind::kBool       ? (raw != 0 ? "true" : "false")
+                    : f.kind == Kind::kDuration ? Days(raw)
+                    : f.kind == Kind::kUint64
+                        ? std::to_string(static_cast<uint64_t>(raw))
+                        : std::to_string(raw);
     out.push_back(std::string(f.name) + "=" + v);
   }
   return out;
@@ -1084,23 +1095,7 @@ void Monitor::Serialize(ByteWriter* w) const {
   w->U32(static_cast<uint32_t>(fields.size()));
   for (const Field& f : fields) {
     w->Bytes(f.name);
-    int64_t v = 0;
-    switch (f.kind) {
-      case Kind::kBool:
-        v = *static_cast<bool*>(f.ptr) ? 1 : 0;
-        break;
-      case Kind::kInt32:
-        v = *static_cast<int32_t*>(f.ptr);
-        break;
-      case Kind::kInt64:
-      case Kind::kDuration:
-        v = *static_cast<int64_t*>(f.ptr);
-        break;
-      case Kind::kUint64:
-        v = static_cast<int64_t>(*static_cast<uint64_t*>(f.ptr));
-        break;
-    }
-    w->I64(v);
+    w->I64(GetField(f));
   }
   w->U64(stats_.flows);
   w->U64(stats_.ignored);
@@ -1159,22 +1154,7 @@ Result<std::unique_ptr<Monitor>> Monitor::Deserialize(
     if (!r->Bytes(&name, 128) || name != f.name || !r->I64(&v)) {
       return Corrupted("config field " + std::string(f.name));
     }
-    switch (f.kind) {
-      case Kind::kBool:
-        *static_cast<bool*>(f.ptr) = v != 0;
-        break;
-      case Kind::kInt32:
-        if (v < INT32_MIN || v > INT32_MAX) return Corrupted(f.name);
-        *static_cast<int32_t*>(f.ptr) = static_cast<int32_t>(v);
-        break;
-      case Kind::kInt64:
-      case Kind::kDuration:
-        *static_cast<int64_t*>(f.ptr) = v;
-        break;
-      case Kind::kUint64:
-        *static_cast<uint64_t*>(f.ptr) = static_cast<uint64_t>(v);
-        break;
-    }
+    if (!SetField(f, v)) return Corrupted(f.name);
   }
   if (!encoded.Validate().ok()) return Corrupted("invalid config");
   const MonitorConfig& use = config != nullptr ? *config : encoded;
