@@ -67,7 +67,21 @@ namespace meridian {
   X(CASE_ALREADY_DECIDED, 409, 'F')    \
   X(HELD_FOR_REVIEW, 202, 'U')         \
   X(LIMIT_EXCEEDED, 422, 'F')          \
-  X(OUTCOME_ALREADY_RECORDED, 409, 'F')
+  X(OUTCOME_ALREADY_RECORDED, 409, 'F') \
+  X(QR_MALFORMED, 400, 'F')             \
+  X(QR_CRC_MISMATCH, 400, 'F')          \
+  X(QR_FIELD_MISSING, 400, 'F')         \
+  X(QR_FIELD_INVALID, 400, 'F')         \
+  X(QR_CURRENCY_UNKNOWN, 400, 'F')      \
+  X(QR_MERCHANT_UNKNOWN, 404, 'F')      \
+  X(QR_EXPIRED, 422, 'F')               \
+  X(CUSTOMER_CODE_UNKNOWN, 404, 'F')    \
+  X(NET_DEBIT_CAP_EXCEEDED, 422, 'F')   \
+  X(RISK_DECLINED, 422, 'F')            \
+  X(PAYMENT_NOT_CANCELLABLE, 409, 'F')  \
+  X(PAYMENT_NOT_REFUNDABLE, 409, 'F')   \
+  X(REFUND_AMOUNT_EXCEEDED, 422, 'F')   \
+  X(PAYMENT_ALREADY_FINAL, 409, 'F')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,
