@@ -6,6 +6,7 @@
 #include "api/auth/time_format.h"
 #include "core/currency.h"
 #include "core/id.h"
+#include "network/network_commands.h"
 
 namespace meridian::api {
 
@@ -226,6 +227,25 @@ void WriteEventFields(json::JsonWriter& w, const engine::Event& e) {
            e.payload.size()});
       MERIDIAN_CHECK(c.ok()) << c.error().ToString();
       WriteCase(w, *c);
+      break;
+    }
+    case engine::EventType::kPaymentSucceeded:
+    case engine::EventType::kPaymentFailed:
+    case engine::EventType::kPaymentCancelled:
+    case engine::EventType::kPaymentHeld: {
+      Result<network::Payment> p = network::DecodePayment(
+          {reinterpret_cast<const uint8_t*>(e.payload.data()),
+           e.payload.size()});
+      MERIDIAN_CHECK(p.ok()) << p.error().ToString();
+      WriteNetworkPayment(w, *p);
+      break;
+    }
+    case engine::EventType::kRefundSucceeded: {
+      Result<network::Refund> f = network::DecodeRefund(
+          {reinterpret_cast<const uint8_t*>(e.payload.data()),
+           e.payload.size()});
+      MERIDIAN_CHECK(f.ok()) << f.error().ToString();
+      WriteNetworkRefund(w, *f);
       break;
     }
     case engine::EventType::kWebhookTest:

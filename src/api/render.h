@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "engine/api_state.h"
 #include "fx/fx_state.h"
+#include "network/network_book.h"
 #include "ledger/types.h"
 
 namespace meridian::api {
@@ -48,6 +49,15 @@ void WriteMinorAmount(json::JsonWriter& w, std::string_view key,
 void WriteFxQuote(json::JsonWriter& w, const fx::Quote& q, int64_t now_ns);
 void WriteFxConversion(json::JsonWriter& w, const fx::Conversion& c);
 void WriteCase(json::JsonWriter& w, const compliance::Case& c);
+// The wallet interconnect's records (network_render.cc).
+void WriteNetworkParticipant(json::JsonWriter& w, const network::Participant& p);
+void WriteNetworkMerchant(json::JsonWriter& w, const network::Merchant& m,
+                          std::string_view code_value);
+void WriteNetworkOrder(json::JsonWriter& w, const network::Order& o,
+                       std::string_view code_value);
+void WriteNetworkQuote(json::JsonWriter& w, const network::NetQuote& q);
+void WriteNetworkPayment(json::JsonWriter& w, const network::Payment& p);
+void WriteNetworkRefund(json::JsonWriter& w, const network::Refund& f);
 
 std::string_view AccountFlagName(uint16_t bit);
 std::string_view TransferFlagName(uint16_t bit);

@@ -282,6 +282,18 @@ Result<std::optional<std::string_view>> ApiService::Impl::IdempotencyKey(
 void ApiService::Impl::Submit(Ctx& ctx, std::vector<uint8_t> command,
                               std::optional<std::string_view> request_key,
                               Renderer render) {
+  SubmitThen(ctx, std::move(command), request_key,
+             [render = std::move(render)](
+                 CommandReply reply,
+                 std::shared_ptr<http::Responder> responder) {
+               std::move(*responder).Send(render(reply));
+             });
+}
+
+void ApiService::Impl::SubmitThen(
+    Ctx& ctx, std::vector<uint8_t> command,
+    std::optional<std::string_view> request_key,
+    std::function<void(CommandReply, std::shared_ptr<http::Responder>)> then) {
   engine::Envelope e;
   e.principal = ctx.caller.principal;
   if (request_key) {
@@ -299,8 +311,8 @@ void ApiService::Impl::Submit(Ctx& ctx, std::vector<uint8_t> command,
   auto responder = ctx.responder;
   Status s = sequencer_->TrySubmit(
       std::move(command),
-      [responder, render = std::move(render)](CommandReply reply) {
-        std::move(*responder).Send(render(reply));
+      [responder, then = std::move(then)](CommandReply reply) {
+        then(std::move(reply), responder);
       });
   if (!s.ok()) ctx.Fail(s.error());
 }
@@ -388,6 +400,9 @@ Status ApiService::Impl::Start() {
   });
   MERIDIAN_RETURN_IF_ERROR(Bootstrap());
   webhooks_->Start();
+  cpm_ = std::make_unique<CpmWorker>(options_.cpm, sequencer_.get(),
+                                     &*secrets_, operator_id_);
+  cpm_->Start();
 
   MERIDIAN_RETURN_IF_ERROR(metrics_.AddGaugeCallback(
       "meridian_engine_queue_depth", "Commands waiting for the sequencer.",
@@ -474,6 +489,7 @@ Status ApiService::Impl::Bootstrap() {
     MERIDIAN_RETURN_IF_ERROR(r.status);
   }
   MERIDIAN_RETURN_IF_ERROR(BootstrapRisk(operator_id));
+  operator_id_ = operator_id;
   std::string secret;
   u128 key_id = 0;
   if (options_.operator_key) {
@@ -496,9 +512,17 @@ Status ApiService::Impl::Bootstrap() {
 
 void ApiService::Impl::Stop() {
   ready_.store(false);
+  {
+    std::lock_guard<std::mutex> lock(sandbox_mu_);
+    sandbox_stopping_ = true;
+  }
+  sandbox_cv_.notify_all();
+  for (SandboxSleeper& t : sandbox_threads_) t.thread.join();
+  sandbox_threads_.clear();
   if (server_) server_->Stop();
   webhooks_live_.store(nullptr);
   if (webhooks_) webhooks_->Stop();
+  if (cpm_) cpm_->Stop();
   if (sequencer_) sequencer_->Shutdown();
   if (indexer_) (void)indexer_->Stop();
   if (reload_thread_.joinable()) reload_thread_.join();
@@ -569,6 +593,7 @@ void ApiService::Impl::AddRoutes(http::Router& r) {
   AddFxRoutes(r);
   AddComplianceRoutes(r);
   AddRiskRoutes(r);
+  AddNetworkRoutes(r);
 }
 
 void ApiService::Impl::Metrics(Ctx& c) {

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cpm_worker.h"
 #include "api/screening.h"
 #include "api/webhook_worker.h"
 #include "core/status.h"
@@ -57,6 +58,11 @@ struct ServiceOptions {
   bool access_log = false;
   // Sanctions lists and the hold threshold (api/screening.h).
   ScreeningOptions screening;
+  // Serve the sandbox wallet (POST /sandbox/wallets/{mode}/authorize: S,
+  // F, slow, silent) for tests and the demo. Off in production.
+  bool sandbox = false;
+  // Calls to wallets' authorize endpoints (CPM).
+  CpmWorkerOptions cpm;
 };
 
 class ApiService {

@@ -313,7 +313,8 @@ std::vector<uint8_t> EncodeHoldForReview(const CaseSpec& spec,
   return out;
 }
 
-Result<HoldForReview> DecodeHoldForReview(std::span<const uint8_t> body) {
+Result<HoldForReview> DecodeHoldForReview(std::span<const uint8_t> body,
+                                          size_t min_transfers) {
   ByteReader r(body);
   HoldForReview h;
   uint8_t kind = 0;
@@ -321,7 +322,7 @@ Result<HoldForReview> DecodeHoldForReview(std::span<const uint8_t> body) {
   if (!r.U128(&h.spec.id) || !r.U128(&h.spec.subject) || !r.U8(&kind) ||
       kind < 1 || kind > 3 || !ReadStr(r, &h.spec.reason, kMaxReasonBytes) ||
       !ReadParties(r, &h.spec.parties) || !ReadHits(r, &h.spec.hits) ||
-      !r.U32(&n) || n == 0 || n > kMaxHeldTransfers) {
+      !r.U32(&n) || n < min_transfers || n > kMaxHeldTransfers) {
     return Malformed("hold for review");
   }
   h.spec.kind = static_cast<CaseKind>(kind);

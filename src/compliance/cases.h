@@ -192,7 +192,10 @@ struct HoldForReview {
 };
 std::vector<uint8_t> EncodeHoldForReview(const CaseSpec& spec,
                                          std::span<const uint8_t> transfers);
-Result<HoldForReview> DecodeHoldForReview(std::span<const uint8_t> body);
+// `min_transfers` 0: a product (the network) that makes the holds itself
+// sends the case without transfers.
+Result<HoldForReview> DecodeHoldForReview(std::span<const uint8_t> body,
+                                          size_t min_transfers = 1);
 std::vector<uint8_t> EncodeCaseDecision(const CaseDecision& d);
 Result<CaseDecision> DecodeCaseDecision(std::span<const uint8_t> body);
 

@@ -33,6 +33,8 @@ constexpr std::array kKinds = {
     KindInfo{IdKind::kPrincipal, "prn", "a principal"},
     KindInfo{IdKind::kWebhookEndpoint, "we", "a webhook endpoint"},
     KindInfo{IdKind::kRiskAssessment, "rsk", "a risk assessment"},
+    KindInfo{IdKind::kOrder, "ord", "an order"},
+    KindInfo{IdKind::kPromotion, "prm", "a promotion"},
 };
 
 // kKinds[k - 1] describes kind k; IdPrefix relies on it.

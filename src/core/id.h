@@ -57,6 +57,8 @@ enum class IdKind : uint8_t {
   kPrincipal = 16,        // prn
   kWebhookEndpoint = 17,  // we
   kRiskAssessment = 18,   // rsk
+  kOrder = 19,            // ord
+  kPromotion = 20,        // prm
 };
 
 // 26 base32 characters hold 130 bits; the first carries only the top 3.

@@ -81,7 +81,11 @@ namespace meridian {
   X(PAYMENT_NOT_CANCELLABLE, 409, 'F')  \
   X(PAYMENT_NOT_REFUNDABLE, 409, 'F')   \
   X(REFUND_AMOUNT_EXCEEDED, 422, 'F')   \
-  X(PAYMENT_ALREADY_FINAL, 409, 'F')
+  X(PAYMENT_ALREADY_FINAL, 409, 'F')    \
+  X(WALLET_DECLINED, 422, 'F')          \
+  X(HOLD_EXPIRED, 422, 'F')             \
+  X(COMPLIANCE_REJECTED, 422, 'F')      \
+  X(PAYMENT_PROCESSING, 202, 'U')
 
 enum class ErrorCode : uint16_t {
 #define MERIDIAN_ERROR_ENUM(name, http, outcome) k##name,

@@ -15,7 +15,12 @@ constexpr std::array<std::string_view, kMaxEventType + 1> kEventNames = {
     "ledger.transfer.created",
     "compliance.case.opened",
     "compliance.case.released",
-    "compliance.case.rejected"};
+    "compliance.case.rejected",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.cancelled",
+    "refund.succeeded",
+    "payment.held"};
 
 Error NotFound(std::string param, std::string message) {
   return MakeError(ErrorCode::kNOT_FOUND, std::move(param), std::move(message));

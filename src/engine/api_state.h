@@ -44,8 +44,16 @@ enum class EventType : uint16_t {
   kComplianceCaseOpened = 4,
   kComplianceCaseReleased = 5,
   kComplianceCaseRejected = 6,
+  // The wallet interconnect (spec/network.md): a payment record
+  // (network/network_commands.h) as the payload, a refund record for
+  // refund.succeeded.
+  kPaymentSucceeded = 7,
+  kPaymentFailed = 8,
+  kPaymentCancelled = 9,
+  kRefundSucceeded = 10,
+  kPaymentHeld = 11,
 };
-inline constexpr uint16_t kMaxEventType = 6;
+inline constexpr uint16_t kMaxEventType = 11;
 std::string_view EventTypeName(EventType type);  // "webhook.test", …
 std::optional<EventType> EventTypeFromName(std::string_view name);
 inline uint64_t EventMaskBit(EventType type) {

@@ -50,7 +50,7 @@ bool IsApiCommand(CommandType type) {
       return true;
     default:
       return IsFxCommand(type) || IsComplianceCommand(type) ||
-             IsRiskCommand(type);
+             IsRiskCommand(type) || IsNetworkCommand(type);
   }
 }
 
@@ -65,6 +65,12 @@ bool IsRiskCommand(CommandType type) {
          type == CommandType::kSetRiskModel ||
          type == CommandType::kAssessPayment ||
          type == CommandType::kReportRiskOutcome;
+}
+
+bool IsNetworkCommand(CommandType type) {
+  const auto t = static_cast<uint16_t>(type);
+  return t >= static_cast<uint16_t>(CommandType::kCreateParticipant) &&
+         t <= static_cast<uint16_t>(CommandType::kSetPayerLimits);
 }
 
 bool IsFxCommand(CommandType type) {

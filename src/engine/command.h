@@ -61,6 +61,20 @@ enum class CommandType : uint16_t {
   kSetRiskModel = 22,
   kAssessPayment = 23,
   kReportRiskOutcome = 24,
+  // Network (network/network_commands.h documents their bodies).
+  kCreateParticipant = 25,
+  kCreateMerchant = 26,
+  kCreateOrder = 27,
+  kCreateNetQuote = 28,
+  kPayMpm = 29,
+  kPayCpm = 30,
+  kResolveCpm = 31,
+  kRefundPayment = 32,
+  kCancelPayment = 33,
+  kCloseWindow = 34,
+  kCreatePromotion = 35,
+  kEndPromotion = 36,
+  kSetPayerLimits = 37,
 };
 
 // True for the variable-length API commands (count is always 1).
@@ -71,6 +85,8 @@ bool IsFxCommand(CommandType type);
 bool IsComplianceCommand(CommandType type);
 // True for the risk commands among them.
 bool IsRiskCommand(CommandType type);
+// True for the network commands among them.
+bool IsNetworkCommand(CommandType type);
 inline constexpr uint32_t kMaxApiCommandBodyBytes = 256 << 10;
 
 inline constexpr uint16_t kCommandVersion = 1;

@@ -7,6 +7,7 @@
 #include "core/bytes.h"
 #include "engine/api_commands.h"
 #include "engine/command.h"
+#include "engine/internal/engine_util.h"
 #include "fx/fx_commands.h"
 
 namespace meridian::engine {
@@ -20,27 +21,12 @@ constexpr uint32_t kStateMagic = 0x4D53524D;
 // appends the compliance cases (compliance/cases.cc); version 5 appends the
 // AML section: u64 alerts dropped, then the monitor
 // (compliance/aml/monitor.cc); version 6 appends the risk section
-// (risk/risk_book.cc). Older snapshots still load.
-constexpr uint32_t kStateVersion = 6;
+// (risk/risk_book.cc); version 7 the network section
+// (network/network_book.cc). Older snapshots still load.
+constexpr uint32_t kStateVersion = 7;
 
-// The first result that is not LINKED_EVENT_FAILED: why a chain failed.
-ledger::LedgerResult FirstReason(std::span<const ledger::EventResult> r) {
-  for (const ledger::EventResult& e : r) {
-    if (e.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) return e.result;
-  }
-  return r.empty() ? ledger::LedgerResult::kOK : r[0].result;
-}
-
-u128 DeriveId(std::string_view domain, u128 id, uint32_t n) {
-  Sha256Hasher h;
-  h.Update(domain);
-  h.Update(std::string_view(reinterpret_cast<const char*>(&id), sizeof id));
-  h.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
-  Sha256Digest d = h.Finish();
-  u128 out = 0;
-  std::memcpy(&out, d.data(), sizeof out);
-  return out == 0 ? 1 : out;
-}
+using internal::DeriveId;
+using internal::FirstReason;
 
 }  // namespace
 
@@ -50,7 +36,8 @@ StateMachine::StateMachine(StateMachineOptions options)
       api_(options.api_limits),
       fx_(options.fx_limits),
       cases_(options.case_limits),
-      aml_(std::make_unique<compliance::aml::Monitor>()) {
+      aml_(std::make_unique<compliance::aml::Monitor>()),
+      network_(options.network_limits) {
   ledger_.Reserve(options.reserve_accounts, options.reserve_transfers);
 }
 
@@ -76,6 +63,8 @@ void StateMachine::Apply(const journal::BatchHeader& header,
   }
   api_.ExpireRequests(header.time_ns);
   fx_.ExpireQuotes(header.time_ns);
+  network_.Expire(header.time_ns);
+  ExpireNetwork(header.time_ns);
   for (size_t i = 0; i < commands.size(); ++i) {
     CommandReply reply;
     reply.batch_seq = header.seq;
@@ -126,6 +115,13 @@ void StateMachine::ApplyCommand(std::span<const uint8_t> bytes, u128 principal,
   if (IsComplianceCommand(type)) {
     const uint64_t used =
         ApplyComplianceCommand(type, view->body, principal, reply);
+    next_timestamp_ = ts + used;
+    events_applied_ += 1;
+    return;
+  }
+  if (IsNetworkCommand(type)) {
+    const uint64_t used =
+        ApplyNetworkCommand(type, view->body, principal, reply);
     next_timestamp_ = ts + used;
     events_applied_ += 1;
     return;
@@ -690,6 +686,7 @@ uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
         (i + 1 < decided->held_transfers.size() ? ledger::kTransferLinked : 0);
     resolve.push_back(t);
   }
+  PrepareNetworkCaseDecision(*decided, release);
   ledger_.CreateTransfers(resolve, ts, &reply->results);
   if (!reply->results.empty()) {
     // A hold resolved some other way (the operator through the ledger
@@ -707,6 +704,7 @@ uint64_t StateMachine::ApplyComplianceCommand(CommandType type,
                         : EventType::kComplianceCaseRejected,
                 c);
   if (output_ != nullptr) output_->cases.push_back(c);
+  OnNetworkCaseDecided(c, release, now);
   return std::max<size_t>(resolve.size(), 1);
 }
 
@@ -783,29 +781,16 @@ uint64_t StateMachine::ApplyRiskCommand(CommandType type,
       if (!q.ok()) return fail(q.error());
       if (auto e = same_caller(q->principal)) return fail(*e);
       // Every amount feature is in US dollars at the book's mid rate.
-      static const Currency kUsd = *Currency::FromCode("USD");
-      int64_t usd_minor = q->attempt.amount_minor;
-      if (q->attempt.currency != kUsd) {
-        Result<fx::Decimal> mid =
-            fx_.Mid(q->attempt.currency, kUsd, now, /*allow_stale=*/true);
-        if (!mid.ok()) {
-          return fail(MakeError(mid.status().code(), "amount.currency",
-                                "no FX rate converts " +
-                                    std::string(q->attempt.currency.code()) +
-                                    " to USD for risk scoring; post one"));
-        }
-        // minor(from) * mid * 10^(usd minor - from minor), half-even.
-        i128 num = static_cast<i128>(q->attempt.amount_minor) * mid->scaled();
-        i128 den = fx::Decimal::kScale;
-        int shift = kUsd.minor_units() - q->attempt.currency.minor_units();
-        for (; shift > 0; --shift) num *= 10;
-        for (; shift < 0; ++shift) den *= 10;
-        std::optional<i128> v = fx::MulDiv(num, 1, den, fx::Rounding::kHalfEven);
-        usd_minor = !v || *v > INT64_MAX ? INT64_MAX
-                                         : static_cast<int64_t>(*v);
+      std::optional<int64_t> usd_minor =
+          UsdMinor(q->attempt.currency, q->attempt.amount_minor, now);
+      if (!usd_minor) {
+        return fail(MakeError(ErrorCode::kRATE_UNAVAILABLE, "amount.currency",
+                              "no FX rate converts " +
+                                  std::string(q->attempt.currency.code()) +
+                                  " to USD for risk scoring; post one"));
       }
       Result<const risk::AssessmentRecord*> r =
-          risk_.Assess(*q, usd_minor, now);
+          risk_.Assess(*q, *usd_minor, now);
       if (!r.ok()) return fail(r.error());
       if ((*r)->assessment.decision == risk::Decision::kReview) {
         OpenRiskReviewCase(**r, now);
@@ -852,6 +837,7 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   w.U64(aml_alerts_dropped_);
   aml_->Serialize(&w);
   risk_.Serialize(&w);
+  network_.Serialize(&w);
   return out;
 }
 
@@ -900,6 +886,11 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
   }
   if (version >= 6) {
     MERIDIAN_ASSIGN_OR_RETURN(state.risk_, risk::RiskBook::Deserialize(&r));
+  }
+  if (version >= 7) {
+    MERIDIAN_ASSIGN_OR_RETURN(
+        state.network_,
+        network::NetworkBook::Deserialize(&r, options.network_limits));
   }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

@@ -33,6 +33,7 @@
 #include "fx/fx_state.h"
 #include "journal/journal.h"
 #include "ledger/ledger.h"
+#include "network/network_book.h"
 #include "risk/risk_book.h"
 
 namespace meridian::engine {
@@ -68,8 +69,12 @@ struct BatchOutput {
   ApiOutput api;
   std::vector<fx::Conversion> conversions;  // made
   std::vector<compliance::Case> cases;      // opened or decided
+  std::vector<network::Payment> payments;   // made or changed (last state)
+  std::vector<network::Refund> refunds;     // made
   void Clear() {
     cases.clear();
+    payments.clear();
+    refunds.clear();
     accounts.clear();
     transfers.clear();
     api.Clear();
@@ -88,6 +93,7 @@ struct StateMachineOptions {
   ApiLimits api_limits;
   fx::FxLimits fx_limits;
   compliance::CaseLimits case_limits;
+  network::NetworkLimits network_limits;
 };
 
 class StateMachine {
@@ -114,6 +120,8 @@ class StateMachine {
   uint64_t aml_alerts_dropped() const { return aml_alerts_dropped_; }
   // Fraud risk: the scorer, recent assessments, merchants' figures.
   const risk::RiskBook& risk() const { return risk_; }
+  // The wallet interconnect: participants, merchants, payments.
+  const network::NetworkBook& network() const { return network_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -143,6 +151,46 @@ class StateMachine {
   uint64_t ApplyRiskCommand(CommandType type, std::span<const uint8_t> body,
                             u128 principal, CommandReply* reply);
   void OpenRiskReviewCase(const risk::AssessmentRecord& r, int64_t now_ns);
+  // The wallet interconnect (network_engine.cc).
+  uint64_t ApplyNetworkCommand(CommandType type, std::span<const uint8_t> body,
+                               u128 principal, CommandReply* reply);
+  uint64_t PayMpm(std::span<const uint8_t> body, u128 principal,
+                  CommandReply* reply);
+  uint64_t PayCpm(std::span<const uint8_t> body, u128 principal,
+                  CommandReply* reply);
+  uint64_t ResolveCpm(std::span<const uint8_t> body, u128 principal,
+                      CommandReply* reply);
+  uint64_t RefundPayment(std::span<const uint8_t> body, u128 principal,
+                         CommandReply* reply);
+  uint64_t CancelPayment(std::span<const uint8_t> body, u128 principal,
+                         CommandReply* reply);
+  // What paying `amount_minor` to `merchant` costs the wallet now; with
+  // `fx_quote` set the FX quote is remembered under that id (a network
+  // quote), else priced only.
+  Result<network::Pricing> PriceNetworkPayment(
+      const network::Participant& wallet, const network::Merchant& merchant,
+      int64_t amount_minor, u128 user, u128 fx_quote, u128 reservation,
+      int64_t reservation_expires_ns, int64_t now_ns);
+  // The amount in US dollar minor units at mid (stale rates allowed);
+  // nullopt without a rate.
+  std::optional<int64_t> UsdMinor(Currency c, int64_t amount_minor,
+                                  int64_t now_ns) const;
+  // CPM holds that lapsed: the payment fails and both sides hear of it.
+  void ExpireNetwork(int64_t now_ns);
+  // A case that holds a network payment was decided: before the ledger
+  // resolves the holds (Prepare), and after.
+  void PrepareNetworkCaseDecision(const compliance::Case& c, bool release);
+  void OnNetworkCaseDecided(const compliance::Case& c, bool release,
+                            int64_t now_ns);
+  // Posts or voids a payment's holds; false when the ledger refused.
+  bool ResolveHolds(network::Payment& p, bool post, uint64_t ts);
+  // The payment settles in the books after its chain posted: FX book,
+  // promotion, status; emits `type` to the sides asked.
+  void FinishPayment(network::Payment& p, bool success, ErrorCode why,
+                     int64_t now_ns, bool tell_wallet, bool tell_acquirer);
+  void EmitPayment(EventType type, const network::Payment& p,
+                   bool tell_wallet, bool tell_acquirer);
+  void RecordPayment(network::Payment p);
   // Emits `type` with the case record to its subject, if subscribed.
   void EmitCaseEvent(EventType type, const compliance::Case& c);
   void EmitLedgerEvents(u128 principal, size_t accounts_before,
@@ -161,6 +209,7 @@ class StateMachine {
   std::unique_ptr<compliance::aml::Monitor> aml_;
   uint64_t aml_alerts_dropped_ = 0;
   risk::RiskBook risk_;
+  network::NetworkBook network_;
   std::vector<compliance::aml::Alert> alerts_scratch_;
   // The batch being applied.
   int64_t batch_time_ns_ = 0;

@@ -666,7 +666,12 @@ FxState::BookEntry FxState::Synced(Currency c, i128 actual_minor,
 
 void FxState::SyncBook(const ConversionPlan& plan, const ledger::Ledger& ledger,
                        int64_t now_ns) {
-  for (Currency c : {plan.conversion.sell, plan.conversion.buy}) {
+  SyncCurrencies({{plan.conversion.sell, plan.conversion.buy}}, ledger, now_ns);
+}
+
+void FxState::SyncCurrencies(std::span<const Currency> currencies,
+                             const ledger::Ledger& ledger, int64_t now_ns) {
+  for (Currency c : currencies) {
     const i128 actual =
         Balance(ledger.FindAccount(HubAccountId(c, HubAccount::kLiquidity)));
     book_[c.numeric()] = Synced(c, actual, now_ns);
@@ -679,12 +684,17 @@ void FxState::CommitConversion(const ConversionPlan& plan, int64_t now_ns) {
   MERIDIAN_CHECK(q.state == QuoteState::kOpen);
   q.state = QuoteState::kUsed;
   q.conversion_id = c.id;
+  BookTrade(c.sell, c.sell_minor, c.buy, c.buy_minor, now_ns);
+}
+
+void FxState::BookTrade(Currency received, int64_t received_minor,
+                        Currency given, int64_t given_minor, int64_t now_ns) {
   // Both legs at the traded price: what the hub received, valued at mid,
   // is what it paid for the currency it gave. The spread is then the gap
   // between the legs' value at mid and their cost.
-  const i128 traded = ValuePico(c.sell, c.sell_minor, now_ns).value_or(0);
-  BookLeg(c.sell.numeric(), c.sell_minor, traded);
-  BookLeg(c.buy.numeric(), -static_cast<i128>(c.buy_minor), -traded);
+  const i128 traded = ValuePico(received, received_minor, now_ns).value_or(0);
+  BookLeg(received.numeric(), received_minor, traded);
+  BookLeg(given.numeric(), -static_cast<i128>(given_minor), -traded);
 }
 
 std::vector<Position> FxState::Positions(const ledger::Ledger& ledger,

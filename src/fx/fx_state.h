@@ -293,6 +293,14 @@ class FxState {
                 int64_t now_ns);
   // After the ledger posted the plan: the quote is used, the book updated.
   void CommitConversion(const ConversionPlan& plan, int64_t now_ns);
+  // The same two steps for a trade another product posts (a network
+  // payment, its refund or cancel): sync the currencies' liquidity
+  // accounts before posting, book the trade after. The hub received
+  // `received_minor` of `received` and gave `given_minor` of `given`.
+  void SyncCurrencies(std::span<const Currency> currencies,
+                      const ledger::Ledger& ledger, int64_t now_ns);
+  void BookTrade(Currency received, int64_t received_minor, Currency given,
+                 int64_t given_minor, int64_t now_ns);
   // Forgets quotes past expiry plus the grace; called before each batch.
   void ExpireQuotes(int64_t now_ns);
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/auth_cache.h"
+#include "api/cpm_worker.h"
 #include "api/http/server.h"
 #include "api/json/json_reader.h"
 #include "api/json/json_writer.h"
@@ -143,6 +144,13 @@ class ApiService::Impl {
   std::optional<Error> Authenticate(const http::Request& req, Caller* out);
   void Submit(Ctx& ctx, std::vector<uint8_t> command,
               std::optional<std::string_view> request_key, Renderer render);
+  // The same, handing the reply and the responder to `then` (on the
+  // journal thread; it must hand long work off) instead of rendering.
+  void SubmitThen(
+      Ctx& ctx, std::vector<uint8_t> command,
+      std::optional<std::string_view> request_key,
+      std::function<void(CommandReply, std::shared_ptr<http::Responder>)>
+          then);
   void ReadEngine(Ctx& ctx,
                   std::function<http::Response(const StateMachine&)> fn);
   // The Idempotency-Key header, if sent and well formed.
@@ -207,6 +215,40 @@ class ApiService::Impl {
   void GetMerchantRisk(Ctx& ctx);
   void GetRiskRules(Ctx& ctx);
   void PutRiskRules(Ctx& ctx);
+  // Network (network_routes.cc).
+  void AddNetworkRoutes(http::Router& router);
+  void CreateParticipant(Ctx& ctx);
+  void ListParticipants(Ctx& ctx);
+  void GetParticipant(Ctx& ctx);
+  void CreateMerchant(Ctx& ctx);
+  void GetMerchant(Ctx& ctx);
+  void GetMerchantQrPng(Ctx& ctx);
+  void GetMerchantQrSvg(Ctx& ctx);
+  void MerchantQr(Ctx& ctx, bool png);
+  void CreateOrder(Ctx& ctx);
+  void IdentifyCode(Ctx& ctx);
+  void CreateNetQuote(Ctx& ctx);
+  void PayMpm(Ctx& ctx);
+  void PayCpm(Ctx& ctx);
+  void FindNetPayment(Ctx& ctx);
+  void GetNetPayment(Ctx& ctx);
+  void ConfirmNetPayment(Ctx& ctx);
+  void CancelNetPayment(Ctx& ctx);
+  void CreateRefund(Ctx& ctx);
+  void GetRefund(Ctx& ctx);
+  void CloseWindow(Ctx& ctx);
+  void SandboxAuthorize(Ctx& ctx);
+  std::unique_ptr<CpmWorker> cpm_;
+  struct SandboxSleeper {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::mutex sandbox_mu_;
+  std::condition_variable sandbox_cv_;
+  std::vector<SandboxSleeper> sandbox_threads_;  // GUARDED_BY(sandbox_mu_)
+  bool sandbox_stopping_ = false;                // GUARDED_BY(sandbox_mu_)
+  u128 operator_id_ = 0;
+
   // The parties of a payment screened; a hold-for-review command instead of
   // `transfers` when one hits, else nullopt (the payment goes on).
   std::optional<std::vector<uint8_t>> HoldIfListed(
