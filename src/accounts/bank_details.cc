@@ -65,8 +65,8 @@ constexpr std::array<std::string_view, 249> kIso3166 = {
 
 struct IbanCountry {
   std::string_view country;
-  uint8_t length;            // of the whole IBAN
-  std::string_view bban;     // layout: runs of "<count>!<n|a|c>"
+  uint8_t length;         // of the whole IBAN
+  std::string_view bban;  // layout: runs of "<count>!<n|a|c>"
 };
 
 // Source: the SWIFT IBAN Registry (ISO 13616), "IBAN structure" and "BBAN
@@ -171,9 +171,11 @@ constexpr IbanCountry kIbanCountries[] = {
 
 const IbanCountry* FindIbanCountry(std::string_view country) {
   const auto* end = std::end(kIbanCountries);
-  const auto* it = std::lower_bound(
-      std::begin(kIbanCountries), end, country,
-      [](const IbanCountry& c, std::string_view key) { return c.country < key; });
+  const auto* it =
+      std::lower_bound(std::begin(kIbanCountries), end, country,
+                       [](const IbanCountry& c, std::string_view key) {
+                         return c.country < key;
+                       });
   return it != end && it->country == country ? it : nullptr;
 }
 
@@ -327,10 +329,10 @@ Status ValidateIban(std::string_view iban) {
                                "local bank code and account number");
   }
   if (!IsDigit(iban[2]) || !IsDigit(iban[3])) {
-    return Invalid("iban", "characters 3 and 4 of an IBAN are the check "
-                           "digits; '" +
-                               std::string(iban.substr(2, 2)) +
-                               "' are not two digits");
+    return Invalid("iban",
+                   "characters 3 and 4 of an IBAN are the check "
+                   "digits; '" +
+                       std::string(iban.substr(2, 2)) + "' are not two digits");
   }
   if (iban.size() != spec->length) {
     return Invalid("iban", "a " + std::string(country) + " IBAN has " +
@@ -365,9 +367,10 @@ Status ValidateIban(std::string_view iban) {
 
 Result<std::string> NormalizeIban(std::string_view input) {
   if (input.size() > kMaxBankDetailInput) {
-    return Invalid("iban", "an IBAN has at most 34 characters (42 with "
-                           "spaces); this input has " +
-                               std::to_string(input.size()));
+    return Invalid("iban",
+                   "an IBAN has at most 34 characters (42 with "
+                   "spaces); this input has " +
+                       std::to_string(input.size()));
   }
   std::string out;
   out.reserve(input.size());
@@ -444,11 +447,10 @@ Result<std::string> MakeIban(std::string_view country,
                    "position " + std::to_string(i + 1) + " of a " +
                        std::string(country) + " account part (layout " +
                        std::string(spec->bban) + ") must be " +
-                       std::string(ClassName(cls)) + ", not " +
-                       Shown(bban[i]));
+                       std::string(ClassName(cls)) + ", not " + Shown(bban[i]));
   }
-  std::string iban = std::string(country) + IbanCheckDigits(country, bban) +
-                     bban;
+  std::string iban =
+      std::string(country) + IbanCheckDigits(country, bban) + bban;
   MERIDIAN_CHECK(ValidateIban(iban).ok()) << iban;
   return iban;
 }
@@ -460,18 +462,18 @@ Status ValidateBic(std::string_view bic) {
   }
   for (size_t i = 0; i < 4; ++i) {
     if (!IsUpper(bic[i])) {
-      return Invalid("bic", "characters 1-4 of a BIC are upper-case letters "
-                            "(the institution); " +
-                                Shown(bic[i]) + " at position " +
-                                std::to_string(i + 1) + " is not one");
+      return Invalid("bic",
+                     "characters 1-4 of a BIC are upper-case letters "
+                     "(the institution); " +
+                         Shown(bic[i]) + " at position " +
+                         std::to_string(i + 1) + " is not one");
     }
   }
-  if (!IsUpper(bic[4]) || !IsUpper(bic[5]) ||
-      !IsBicCountry(bic.substr(4, 2))) {
-    return Invalid("bic", "characters 5-6 of a BIC are an ISO 3166 country "
-                          "code; '" +
-                              std::string(bic.substr(4, 2)) +
-                              "' is not one");
+  if (!IsUpper(bic[4]) || !IsUpper(bic[5]) || !IsBicCountry(bic.substr(4, 2))) {
+    return Invalid("bic",
+                   "characters 5-6 of a BIC are an ISO 3166 country "
+                   "code; '" +
+                       std::string(bic.substr(4, 2)) + "' is not one");
   }
   for (size_t i = 6; i < bic.size(); ++i) {
     if (!IsUpperAlnum(bic[i])) {
@@ -592,11 +594,10 @@ Status ValidateClabe(std::string_view clabe) {
 Status CheckAlnum(std::string_view param, std::string_view value,
                   size_t max_length, std::string_view what) {
   if (value.empty() || value.size() > max_length) {
-    return Invalid(std::string(param),
-                   "the " + std::string(what) + " has 1 to " +
-                       std::to_string(max_length) +
-                       " letters or digits, this one has " +
-                       std::to_string(value.size()));
+    return Invalid(
+        std::string(param),
+        "the " + std::string(what) + " has 1 to " + std::to_string(max_length) +
+            " letters or digits, this one has " + std::to_string(value.size()));
   }
   for (size_t i = 0; i < value.size(); ++i) {
     if (!IsUpperAlnum(value[i])) {
@@ -647,8 +648,8 @@ Status ValidateLocalAccount(std::string_view country,
                        "Australian account number");
   }
   if (country == "NZ") {
-    MERIDIAN_RETURN_IF_ERROR(CheckDigits(
-        "bank_code", bank_code, 6, 6, "NZ bank and branch (2 + 4 digits)"));
+    MERIDIAN_RETURN_IF_ERROR(CheckDigits("bank_code", bank_code, 6, 6,
+                                         "NZ bank and branch (2 + 4 digits)"));
     return CheckDigits("account_number", account_number, 9, 10,
                        "NZ account number with its suffix");
   }

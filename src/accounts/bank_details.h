@@ -11,7 +11,8 @@
 //       MakeIban("DE", "37040044", "532013000"));  // "DE89370400440532013000"
 //   MERIDIAN_RETURN_IF_ERROR(ValidateBic("DEUTDEFF500"));
 //   MERIDIAN_RETURN_IF_ERROR(ValidateAbaRoutingNumber("021000021"));
-//   MERIDIAN_ASSIGN_OR_RETURN(std::string aba, MakeAbaRoutingNumber("02100002"));
+//   MERIDIAN_ASSIGN_OR_RETURN(std::string aba,
+//   MakeAbaRoutingNumber("02100002"));
 //
 // Contract: every function is pure (no clock, no I/O, no allocation beyond
 // its result) and deterministic, so the engine may call it. Validators take
@@ -133,7 +134,8 @@ Status ValidateSortCode(std::string_view sort_code);
 // 8 digits. Shape only: no Vocalink modulus check (see the file comment).
 Status ValidateUkAccountNumber(std::string_view account_number);
 
-// --- Local account numbers ----------------------------------------------------
+// --- Local account numbers
+// ----------------------------------------------------
 
 // The bank code and account number of a domestic account in a country
 // without IBANs, in electronic form (digits and letters only):

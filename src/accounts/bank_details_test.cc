@@ -11,35 +11,58 @@ namespace {
 // Examples from the SWIFT IBAN registry and bank publications, one or more
 // per country: each passes mod 97 and its country's layout.
 const char* const kGoodIbans[] = {
-    "DE89370400440532013000",          "GB29NWBK60161331926819",
-    "FR1420041010050500013M02606",     "NL91ABNA0417164300",
-    "CH9300762011623852957",           "SA0380000000608010167519",
-    "BR1800360305000010009795493C1",   "BE68539007547034",
-    "AT611904300234573201",            "ES9121000418450200051332",
-    "IT60X0542811101000000123456",     "PL61109010140000071219812874",
-    "SE4550000000058398257466",        "NO9386011117947",
-    "DK5000400440116243",              "FI2112345600000785",
-    "IE29AIBK93115212345678",          "PT50000201231234567890154",
-    "LU280019400644750000",            "CY17002001280000001200527600",
-    "MT84MALT011000012345MTLCAST001S", "KW81CBKU0000000000001234560101",
-    "BH67BMAG00001299123456",          "QA58DOHB00001234567890ABCDEFG",
-    "AE070331234567890123456",         "TR330006100519786457841326",
-    "IL620108000000099999999",         "MU17BOMM0101101030300200000MUR",
-    "SC18SSCB11010000000000001497USD", "LC55HEMM000100010012001200023015",
-    "GI75NWBK000000007099453",         "HU42117730161111101800000000",
-    "RO49AAAA1B31007593840000",        "BG80BNBG96611020345678",
-    "HR1210010051863000160",           "CZ6508000000192000145399",
-    "SK3112000000198742637541",        "SI56263300012039086",
-    "EE382200221020145685",            "LT121000011101001000",
-    "LV80BANK0000435195001",           "GR1601101250000000012300695",
-    "XK051212012345678906",            "UA213223130000026007233566001",
-    "EG380019000500000000263180002",   "CH2909000000250094239",
+    "DE89370400440532013000",
+    "GB29NWBK60161331926819",
+    "FR1420041010050500013M02606",
+    "NL91ABNA0417164300",
+    "CH9300762011623852957",
+    "SA0380000000608010167519",
+    "BR1800360305000010009795493C1",
+    "BE68539007547034",
+    "AT611904300234573201",
+    "ES9121000418450200051332",
+    "IT60X0542811101000000123456",
+    "PL61109010140000071219812874",
+    "SE4550000000058398257466",
+    "NO9386011117947",
+    "DK5000400440116243",
+    "FI2112345600000785",
+    "IE29AIBK93115212345678",
+    "PT50000201231234567890154",
+    "LU280019400644750000",
+    "CY17002001280000001200527600",
+    "MT84MALT011000012345MTLCAST001S",
+    "KW81CBKU0000000000001234560101",
+    "BH67BMAG00001299123456",
+    "QA58DOHB00001234567890ABCDEFG",
+    "AE070331234567890123456",
+    "TR330006100519786457841326",
+    "IL620108000000099999999",
+    "MU17BOMM0101101030300200000MUR",
+    "SC18SSCB11010000000000001497USD",
+    "LC55HEMM000100010012001200023015",
+    "GI75NWBK000000007099453",
+    "HU42117730161111101800000000",
+    "RO49AAAA1B31007593840000",
+    "BG80BNBG96611020345678",
+    "HR1210010051863000160",
+    "CZ6508000000192000145399",
+    "SK3112000000198742637541",
+    "SI56263300012039086",
+    "EE382200221020145685",
+    "LT121000011101001000",
+    "LV80BANK0000435195001",
+    "GR1601101250000000012300695",
+    "XK051212012345678906",
+    "UA213223130000026007233566001",
+    "EG380019000500000000263180002",
+    "CH2909000000250094239",
 };
 
 TEST(IbanTest, KnownGoodIbansValidate) {
   for (const char* iban : kGoodIbans) {
-    EXPECT_TRUE(ValidateIban(iban).ok()) << iban << ": "
-                                         << ValidateIban(iban).ToString();
+    EXPECT_TRUE(ValidateIban(iban).ok())
+        << iban << ": " << ValidateIban(iban).ToString();
     EXPECT_EQ(IbanLength(std::string_view(iban).substr(0, 2)),
               std::string_view(iban).size())
         << iban;
@@ -133,23 +156,25 @@ TEST(IbanTest, MessagesSayWhatIsWrong) {
     EXPECT_FALSE(s.ok()) << iban;
     return s.ok() ? std::string() : s.error().message;
   };
-  EXPECT_NE(message("DE8937040044053201300").find(
-                "a DE IBAN has 22 characters, this one has 21"),
+  EXPECT_NE(message("DE8937040044053201300")
+                .find("a DE IBAN has 22 characters, this one has 21"),
             std::string::npos);
   EXPECT_NE(message("GB29NWBK6016133192681").find("22 characters"),
             std::string::npos);
-  EXPECT_NE(message("DE89 3704 0044 0532 0130 00").find("a space at position 5"),
-            std::string::npos);
+  EXPECT_NE(
+      message("DE89 3704 0044 0532 0130 00").find("a space at position 5"),
+      std::string::npos);
   EXPECT_NE(message("de89370400440532013000").find("'d' at position 1"),
             std::string::npos);
-  EXPECT_NE(message("US12345678901234567890").find("US is not a country with "
-                                                   "IBANs"),
+  EXPECT_NE(message("US12345678901234567890")
+                .find("US is not a country with "
+                      "IBANs"),
             std::string::npos);
   EXPECT_NE(message("DEXX370400440532013000").find("check digits"),
             std::string::npos);
   // A letter where the German layout has digits.
-  EXPECT_NE(message("DE89370400440532013A00").find(
-                "character 20 of a DE IBAN must be a digit"),
+  EXPECT_NE(message("DE89370400440532013A00")
+                .find("character 20 of a DE IBAN must be a digit"),
             std::string::npos);
   // GB: positions 5-8 are the bank's letters.
   EXPECT_NE(message("GB29NW1K60161331926819").find("upper-case letter"),
@@ -177,8 +202,7 @@ TEST(IbanTest, NormalizeAndFormat) {
 }
 
 TEST(IbanTest, MakeIbanComputesCheckDigits) {
-  EXPECT_EQ(*MakeIban("DE", "37040044", "532013000"),
-            "DE89370400440532013000");
+  EXPECT_EQ(*MakeIban("DE", "37040044", "532013000"), "DE89370400440532013000");
   EXPECT_EQ(*MakeIban("GB", "NWBK601613", "31926819"),
             "GB29NWBK60161331926819");
   EXPECT_EQ(*MakeIban("NL", "ABNA", "417164300"), "NL91ABNA0417164300");
@@ -189,7 +213,8 @@ TEST(IbanTest, MakeIbanComputesCheckDigits) {
   EXPECT_EQ(*MakeIban("LT", "10000", "1101001000"),
             *MakeIban("LT", "10000", "1101001000"));
   for (int account = 1; account < 2000; account += 7) {
-    Result<std::string> iban = MakeIban("DE", "10010010", std::to_string(account));
+    Result<std::string> iban =
+        MakeIban("DE", "10010010", std::to_string(account));
     ASSERT_TRUE(iban.ok());
     EXPECT_TRUE(ValidateIban(*iban).ok()) << *iban;
   }
@@ -245,7 +270,8 @@ TEST(CountryTest, Iso3166) {
   EXPECT_FALSE(IsIso3166Country(""));
   int count = 0;
   for (char a = 'A'; a <= 'Z'; ++a) {
-    for (char b = 'A'; b <= 'Z'; ++b) count += IsIso3166Country(std::string{a, b});
+    for (char b = 'A'; b <= 'Z'; ++b)
+      count += IsIso3166Country(std::string{a, b});
   }
   EXPECT_EQ(count, 249);
 }
@@ -256,20 +282,23 @@ TEST(AbaTest, ValidateAndMake) {
     EXPECT_TRUE(ValidateAbaRoutingNumber(aba).ok())
         << aba << ValidateAbaRoutingNumber(aba).ToString();
   }
-  EXPECT_NE(ValidateAbaRoutingNumber("021000022").error().message.find(
-                "check digit"),
+  EXPECT_NE(
+      ValidateAbaRoutingNumber("021000022").error().message.find("check digit"),
+      std::string::npos);
+  EXPECT_NE(
+      ValidateAbaRoutingNumber("012000021").error().message.find("check digit"),
+      std::string::npos);  // transposed
+  EXPECT_NE(ValidateAbaRoutingNumber("02100002")
+                .error()
+                .message.find("has 9 digits, this one has 8"),
             std::string::npos);
-  EXPECT_NE(ValidateAbaRoutingNumber("012000021").error().message.find(
-                "check digit"),
-            std::string::npos);  // transposed
-  EXPECT_NE(ValidateAbaRoutingNumber("02100002").error().message.find(
-                "has 9 digits, this one has 8"),
+  EXPECT_NE(ValidateAbaRoutingNumber("02100002X")
+                .error()
+                .message.find("'X' at position 9"),
             std::string::npos);
-  EXPECT_NE(ValidateAbaRoutingNumber("02100002X").error().message.find(
-                "'X' at position 9"),
-            std::string::npos);
-  EXPECT_NE(ValidateAbaRoutingNumber("501000019").error().message.find(
-                "Federal Reserve range"),
+  EXPECT_NE(ValidateAbaRoutingNumber("501000019")
+                .error()
+                .message.find("Federal Reserve range"),
             std::string::npos);
   EXPECT_EQ(ValidateAbaRoutingNumber("").error().param, "routing_number");
 
@@ -298,8 +327,7 @@ TEST(UkTest, SortCodeAndAccount) {
   EXPECT_TRUE(ValidateSortCode("601613").ok());
   EXPECT_EQ(ValidateSortCode("60161").error().param, "sort_code");
   EXPECT_TRUE(ValidateUkAccountNumber("31926819").ok());
-  EXPECT_EQ(ValidateUkAccountNumber("3192681").error().param,
-            "account_number");
+  EXPECT_EQ(ValidateUkAccountNumber("3192681").error().param, "account_number");
   EXPECT_FALSE(ValidateUkAccountNumber("3192681A").ok());
 }
 
@@ -315,24 +343,22 @@ TEST(LocalAccountTest, PerCountry) {
   EXPECT_TRUE(ValidateLocalAccount("NZ", "123456", "123456700").ok());
   EXPECT_TRUE(ValidateLocalAccount("JP", "0001001", "1234567").ok());
   EXPECT_TRUE(ValidateLocalAccount("IN", "SBIN0000300", "12345678901").ok());
-  EXPECT_EQ(ValidateLocalAccount("IN", "SBIN1000300", "12345678901")
-                .error()
-                .param,
-            "bank_code");
+  EXPECT_EQ(
+      ValidateLocalAccount("IN", "SBIN1000300", "12345678901").error().param,
+      "bank_code");
   EXPECT_TRUE(ValidateLocalAccount("SG", "7171001", "1234567890").ok());
   EXPECT_TRUE(ValidateLocalAccount("HK", "004123", "123456789").ok());
   EXPECT_TRUE(ValidateLocalAccount("MX", "", "032180000118359719").ok());
   EXPECT_TRUE(ValidateLocalAccount("MX", "032", "032180000118359719").ok());
-  EXPECT_EQ(ValidateLocalAccount("MX", "002", "032180000118359719")
-                .error()
-                .param,
-            "bank_code");
+  EXPECT_EQ(
+      ValidateLocalAccount("MX", "002", "032180000118359719").error().param,
+      "bank_code");
   EXPECT_NE(ValidateLocalAccount("MX", "", "032180000118359718")
                 .error()
                 .message.find("check digit"),
             std::string::npos);
-  EXPECT_TRUE(ValidateLocalAccount("CN", "102100099996", "6222021234567890")
-                  .ok());
+  EXPECT_TRUE(
+      ValidateLocalAccount("CN", "102100099996", "6222021234567890").ok());
   EXPECT_TRUE(ValidateLocalAccount("KE", "01", "1234567890").ok());
   EXPECT_FALSE(ValidateLocalAccount("KE", "", "1234567890").ok());
   EXPECT_FALSE(ValidateLocalAccount("KE", "01", "12-34").ok());

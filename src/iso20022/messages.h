@@ -37,8 +37,8 @@
 namespace meridian::iso20022 {
 
 // Schema limits the writers apply.
-inline constexpr size_t kMaxIdChars = 35;        // Max35Text
-inline constexpr size_t kMaxNameChars = 140;     // Max140Text
+inline constexpr size_t kMaxIdChars = 35;     // Max35Text
+inline constexpr size_t kMaxNameChars = 140;  // Max140Text
 inline constexpr size_t kMaxRemittanceChars = 140;
 inline constexpr size_t kMaxEntryInfoChars = 500;  // Max500Text
 // Entries in one camt.053 the writer accepts (a day of a busy settlement
@@ -57,9 +57,9 @@ enum class SettlementMethod : uint8_t {
 
 // ChargeBearerType1Code.
 enum class ChargeBearer : uint8_t {
-  kDebtor,     // DEBT (OUR)
-  kCreditor,   // CRED (BEN)
-  kShared,     // SHAR (SHA)
+  kDebtor,                 // DEBT (OUR)
+  kCreditor,               // CRED (BEN)
+  kShared,                 // SHAR (SHA)
   kFollowingServiceLevel,  // SLEV (SEPA)
 };
 
@@ -67,14 +67,14 @@ enum class ChargeBearer : uint8_t {
 // CBPR+'s structured-address rules want. Empty strings are left out; when
 // any field is set, town_name and country are required.
 struct PostalAddress {
-  std::string department;       // Dept, <= 70
-  std::string street_name;      // StrtNm, <= 70
-  std::string building_number;  // BldgNb, <= 16
-  std::string building_name;    // BldgNm, <= 35
-  std::string post_code;        // PstCd, <= 16
-  std::string town_name;        // TwnNm, <= 35
+  std::string department;            // Dept, <= 70
+  std::string street_name;           // StrtNm, <= 70
+  std::string building_number;       // BldgNb, <= 16
+  std::string building_name;         // BldgNm, <= 35
+  std::string post_code;             // PstCd, <= 16
+  std::string town_name;             // TwnNm, <= 35
   std::string country_sub_division;  // CtrySubDvsn, <= 35
-  std::string country;          // Ctry, ISO 3166 alpha-2
+  std::string country;               // Ctry, ISO 3166 alpha-2
 
   bool empty() const {
     return department.empty() && street_name.empty() &&
@@ -93,13 +93,13 @@ struct Party {
   // place of birth and/or national id. At most one of organisation /
   // person is set.
   std::string lei;
-  std::string organisation_id;  // OrgId/Othr/Id, <= 35
-  std::string organisation_id_scheme;  // OrgId/Othr/SchmeNm/Cd, <= 4
+  std::string organisation_id;           // OrgId/Othr/Id, <= 35
+  std::string organisation_id_scheme;    // OrgId/Othr/SchmeNm/Cd, <= 4
   std::optional<int64_t> birth_date_ns;  // PrvtId/DtAndPlcOfBirth
   std::string birth_city;                // required with a birth date
   std::string birth_country;             // required with a birth date
-  std::string person_id;         // PrvtId/Othr/Id (passport, national id)
-  std::string person_id_scheme;  // PrvtId/Othr/SchmeNm/Cd (CCPT, NIDN ...)
+  std::string person_id;             // PrvtId/Othr/Id (passport, national id)
+  std::string person_id_scheme;      // PrvtId/Othr/SchmeNm/Cd (CCPT, NIDN ...)
   std::string country_of_residence;  // CtryOfRes
 };
 
@@ -141,11 +141,11 @@ struct CustomerCreditTransfer {
   AccountId settlement_account;  // SttlmAcct (optional)
   std::string clearing_system;   // SttlmInf/ClrSys/Cd with CLRG (<= 5)
   // The transaction.
-  std::string instruction_id;   // InstrId (optional)
-  std::string end_to_end_id;    // EndToEndId, required
-  std::string transaction_id;   // TxId (optional)
-  std::string uetr;             // UETR, UUIDv4 lower case (optional)
-  int64_t amount_minor = 0;     // IntrBkSttlmAmt, > 0
+  std::string instruction_id;  // InstrId (optional)
+  std::string end_to_end_id;   // EndToEndId, required
+  std::string transaction_id;  // TxId (optional)
+  std::string uetr;            // UETR, UUIDv4 lower case (optional)
+  int64_t amount_minor = 0;    // IntrBkSttlmAmt, > 0
   Currency currency;
   int64_t settlement_date_ns = 0;  // IntrBkSttlmDt: the UTC date of this
   // InstdAmt: what the debtor instructed, when it differs in currency or
@@ -158,13 +158,13 @@ struct CustomerCreditTransfer {
   Party ultimate_debtor;    // UltmtDbtr (optional: name set)
   Party debtor;             // Dbtr: name and, for the travel rule, address
   AccountId debtor_account;
-  Agent debtor_agent;       // DbtrAgt, required
-  Agent creditor_agent;     // CdtrAgt, required
-  Party creditor;           // Cdtr
+  Agent debtor_agent;    // DbtrAgt, required
+  Agent creditor_agent;  // CdtrAgt, required
+  Party creditor;        // Cdtr
   AccountId creditor_account;
-  Party ultimate_creditor;  // UltmtCdtr (optional)
-  std::string purpose_code;      // Purp/Cd, ExternalPurpose1Code (<= 4)
-  std::string remittance;        // RmtInf/Ustrd, <= 140
+  Party ultimate_creditor;         // UltmtCdtr (optional)
+  std::string purpose_code;        // Purp/Cd, ExternalPurpose1Code (<= 4)
+  std::string remittance;          // RmtInf/Ustrd, <= 140
   std::string creditor_reference;  // RmtInf/Strd/CdtrRefInf/Ref, <= 35
 };
 
@@ -199,9 +199,9 @@ struct PaymentReturn {
   // RtrRsnInf: ExternalReturnReason1Code (AC01 wrong account, AC04 closed
   // account, AM05 duplicate, BE04 missing creditor address, MS03 not
   // specified, RR04 regulatory ...) or a proprietary reason.
-  std::string reason_code;         // Rsn/Cd (<= 4), or
-  std::string reason_proprietary;  // Rsn/Prtry (<= 35)
-  std::string reason_originator;   // Orgtr/Nm (optional)
+  std::string reason_code;                   // Rsn/Cd (<= 4), or
+  std::string reason_proprietary;            // Rsn/Prtry (<= 35)
+  std::string reason_originator;             // Orgtr/Nm (optional)
   std::vector<std::string> additional_info;  // AddtlInf, each <= 105, <= 2
 };
 
@@ -224,9 +224,9 @@ struct FiCreditTransfer {
   Agent instructed_agent;
   Agent debtor;  // Dbtr: the paying institution, required
   AccountId debtor_account;
-  Agent debtor_agent;  // optional
+  Agent debtor_agent;    // optional
   Agent creditor_agent;  // optional
-  Agent creditor;  // Cdtr: the receiving institution, required
+  Agent creditor;        // Cdtr: the receiving institution, required
   AccountId creditor_account;
   std::string purpose_code;  // Purp/Cd (optional)
   std::string remittance;    // RmtInf/Ustrd (optional, <= 140)
@@ -236,7 +236,7 @@ struct FiCreditTransfer {
 struct StatementEntry {
   int64_t amount_minor = 0;  // > 0, in the statement's currency
   CreditDebit credit_debit = CreditDebit::kCredit;
-  bool reversal = false;     // RvslInd
+  bool reversal = false;  // RvslInd
   int64_t booking_date_ns = 0;
   std::optional<int64_t> value_date_ns;
   std::string entry_ref;             // NtryRef
@@ -261,14 +261,14 @@ struct StatementEntry {
 struct Statement {
   std::string message_id;
   int64_t created_ns = 0;
-  std::string statement_id;     // Stmt/Id
+  std::string statement_id;      // Stmt/Id
   uint64_t sequence_number = 0;  // ElctrncSeqNb; 0 = left out
-  int64_t from_ns = 0;          // FrToDt/FrDtTm
-  int64_t to_ns = 0;            // FrToDt/ToDtTm, >= from_ns
-  AccountId account;            // required
-  Currency currency;            // Acct/Ccy and every amount's
-  std::string owner_name;       // Acct/Ownr/Nm (optional)
-  Agent servicer;               // Acct/Svcr (optional)
+  int64_t from_ns = 0;           // FrToDt/FrDtTm
+  int64_t to_ns = 0;             // FrToDt/ToDtTm, >= from_ns
+  AccountId account;             // required
+  Currency currency;             // Acct/Ccy and every amount's
+  std::string owner_name;        // Acct/Ownr/Nm (optional)
+  Agent servicer;                // Acct/Svcr (optional)
   // OPBD on the date of from_ns, CLBD on the date of to_ns; negative is a
   // debit balance.
   int64_t opening_balance_minor = 0;

@@ -3,10 +3,9 @@
 // names the element ("Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/Amt").
 #include "iso20022/reader.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <cstring>
+#include <pugixml.hpp>
 
 #include "iso20022/internal/text.h"
 
@@ -60,9 +59,7 @@ std::string Sub(const std::string& path, std::string_view local) {
   return path + "/" + std::string(local);
 }
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // The element's text (its text and CDATA children joined), trimmed, as
 // well-formed UTF-8 of at most max_chars characters.
@@ -104,8 +101,7 @@ Result<std::string> OptionalText(pugi::xml_node parent, const std::string& path,
   return TextOf(n, Sub(path, local), max_chars);
 }
 
-Result<std::string> RequiredText(pugi::xml_node parent,
-                                 const std::string& path,
+Result<std::string> RequiredText(pugi::xml_node parent, const std::string& path,
                                  std::string_view local, size_t max_chars) {
   const std::string p = Sub(path, local);
   pugi::xml_node n = First(parent, local);
@@ -157,8 +153,7 @@ Result<std::string> ReadDate(pugi::xml_node parent, const std::string& path,
     return text;
   }
   if (pugi::xml_node dt = First(n, "DtTm")) {
-    MERIDIAN_ASSIGN_OR_RETURN(std::string text,
-                              TextOf(dt, Sub(p, "DtTm"), 40));
+    MERIDIAN_ASSIGN_OR_RETURN(std::string text, TextOf(dt, Sub(p, "DtTm"), 40));
     std::string date = internal::DateOfDateTime(text);
     if (date.empty()) {
       return At(Sub(p, "DtTm"), "'" + text + "' is not an ISO 8601 date-time");
@@ -194,8 +189,8 @@ Status ReadReferences(pugi::xml_node refs, const std::string& path,
 // RmtInf: Ustrd lines joined by "\n"; the first Strd/CdtrRefInf/Ref.
 Status ReadRemittance(pugi::xml_node rmt, const std::string& path,
                       std::string* text, std::string* creditor_reference) {
-  MERIDIAN_RETURN_IF_ERROR(ForEach(
-      rmt, "Ustrd", [&](pugi::xml_node u, size_t i) -> Status {
+  MERIDIAN_RETURN_IF_ERROR(
+      ForEach(rmt, "Ustrd", [&](pugi::xml_node u, size_t i) -> Status {
         const std::string p = Indexed(path, "Ustrd", i);
         MERIDIAN_ASSIGN_OR_RETURN(std::string line,
                                   TextOf(u, p, kMaxUstrdChars));
@@ -242,13 +237,11 @@ Result<CashTransaction> ReadTransaction(pugi::xml_node tx,
                               ReadCreditDebit(ind, Sub(path, "CdtDbtInd")));
   }
   if (pugi::xml_node rmt = First(tx, "RmtInf")) {
-    MERIDIAN_RETURN_IF_ERROR(ReadRemittance(rmt, Sub(path, "RmtInf"),
-                                            &out.remittance,
-                                            &out.creditor_reference));
+    MERIDIAN_RETURN_IF_ERROR(ReadRemittance(
+        rmt, Sub(path, "RmtInf"), &out.remittance, &out.creditor_reference));
   }
   MERIDIAN_ASSIGN_OR_RETURN(
-      out.additional_info,
-      OptionalText(tx, path, "AddtlTxInf", kMaxInfoChars));
+      out.additional_info, OptionalText(tx, path, "AddtlTxInf", kMaxInfoChars));
   return out;
 }
 
@@ -289,8 +282,8 @@ Result<CashEntry> ReadEntry(pugi::xml_node n, const std::string& path,
   MERIDIAN_ASSIGN_OR_RETURN(
       e.account_servicer_ref,
       OptionalText(n, path, "AcctSvcrRef", kMaxIdChars35));
-  MERIDIAN_RETURN_IF_ERROR(ForEach(
-      n, "NtryDtls", [&](pugi::xml_node details, size_t i) -> Status {
+  MERIDIAN_RETURN_IF_ERROR(
+      ForEach(n, "NtryDtls", [&](pugi::xml_node details, size_t i) -> Status {
         const std::string dp = Indexed(path, "NtryDtls", i);
         return ForEach(
             details, "TxDtls", [&](pugi::xml_node tx, size_t j) -> Status {
@@ -333,8 +326,8 @@ Result<CashReport> ReadReport(pugi::xml_node n, const std::string& path,
   const std::string ip = Sub(ap, "Id");
   if (!id) return At(ip, "missing");
   if (pugi::xml_node iban = First(id, "IBAN")) {
-    MERIDIAN_ASSIGN_OR_RETURN(r.account_id,
-                              TextOf(iban, Sub(ip, "IBAN"), kMaxAccountIdChars));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        r.account_id, TextOf(iban, Sub(ip, "IBAN"), kMaxAccountIdChars));
     r.account_is_iban = true;
   } else if (pugi::xml_node othr = First(id, "Othr")) {
     MERIDIAN_ASSIGN_OR_RETURN(
@@ -345,8 +338,7 @@ Result<CashReport> ReadReport(pugi::xml_node n, const std::string& path,
     return At(ip, "has neither an IBAN nor Othr/Id");
   }
   if (pugi::xml_node ccy = First(acct, "Ccy")) {
-    MERIDIAN_ASSIGN_OR_RETURN(std::string code,
-                              TextOf(ccy, Sub(ap, "Ccy"), 8));
+    MERIDIAN_ASSIGN_OR_RETURN(std::string code, TextOf(ccy, Sub(ap, "Ccy"), 8));
     Result<Currency> c = Currency::FromCode(code);
     if (!c.ok()) {
       return At(Sub(ap, "Ccy"),
@@ -359,8 +351,8 @@ Result<CashReport> ReadReport(pugi::xml_node n, const std::string& path,
         const std::string bp = Indexed(path, "Bal", i);
         pugi::xml_node cd = First(First(First(bal, "Tp"), "CdOrPrtry"), "Cd");
         if (!cd) return Status::Ok();  // proprietary types: not ours
-        MERIDIAN_ASSIGN_OR_RETURN(
-            std::string code, TextOf(cd, Sub(bp, "Tp/CdOrPrtry/Cd"), 4));
+        MERIDIAN_ASSIGN_OR_RETURN(std::string code,
+                                  TextOf(cd, Sub(bp, "Tp/CdOrPrtry/Cd"), 4));
         std::optional<CashBalance>* target = nullptr;
         if (code == "OPBD" || code == "PRCD") target = &r.opening_booked;
         if (code == "CLBD") target = &r.closing_booked;
@@ -373,8 +365,8 @@ Result<CashReport> ReadReport(pugi::xml_node n, const std::string& path,
         MERIDIAN_ASSIGN_OR_RETURN(CreditDebit cd_ind,
                                   ReadCreditDebit(ind, Sub(bp, "CdtDbtInd")));
         CashBalance b;
-        b.amount_minor = cd_ind == CreditDebit::kDebit ? -m.amount_minor
-                                                       : m.amount_minor;
+        b.amount_minor =
+            cd_ind == CreditDebit::kDebit ? -m.amount_minor : m.amount_minor;
         b.currency = m.currency;
         MERIDIAN_ASSIGN_OR_RETURN(b.date, ReadDate(bal, bp, "Dt"));
         *target = b;
@@ -401,21 +393,20 @@ Result<CashReport> ReadReport(pugi::xml_node n, const std::string& path,
 std::string MessageName(pugi::xml_node element) {
   const std::string_view name = element.name();
   const size_t colon = name.rfind(':');
-  const std::string attr =
-      colon == std::string_view::npos
-          ? std::string("xmlns")
-          : "xmlns:" + std::string(name.substr(0, colon));
+  const std::string attr = colon == std::string_view::npos
+                               ? std::string("xmlns")
+                               : "xmlns:" + std::string(name.substr(0, colon));
   for (pugi::xml_node n = element; n; n = n.parent()) {
     pugi::xml_attribute a = n.attribute(attr.c_str());
     if (!a) continue;
     std::string_view uri = a.value();
     const size_t last = uri.rfind(':');
     if (last != std::string_view::npos) uri.remove_prefix(last + 1);
-    const bool ok = !uri.empty() && uri.size() <= 35 &&
-                    std::all_of(uri.begin(), uri.end(), [](char c) {
-                      return (c >= 'a' && c <= 'z') ||
-                             (c >= '0' && c <= '9') || c == '.';
-                    });
+    const bool ok =
+        !uri.empty() && uri.size() <= 35 &&
+        std::all_of(uri.begin(), uri.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.';
+        });
     return ok ? std::string(uri) : std::string();
   }
   return "";
@@ -433,15 +424,13 @@ Result<CashDocument> ReadCashDocument(std::string_view xml) {
                          "pages");
   }
   pugi::xml_document doc;
-  const pugi::xml_parse_result parsed =
-      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default,
-                      pugi::encoding_auto);
+  const pugi::xml_parse_result parsed = doc.load_buffer(
+      xml.data(), xml.size(), pugi::parse_default, pugi::encoding_auto);
   if (!parsed) {
-    const size_t offset = std::min(static_cast<size_t>(parsed.offset),
-                                   xml.size());
-    const size_t line =
-        1 + static_cast<size_t>(std::count(xml.begin(), xml.begin() + offset,
-                                           '\n'));
+    const size_t offset =
+        std::min(static_cast<size_t>(parsed.offset), xml.size());
+    const size_t line = 1 + static_cast<size_t>(std::count(
+                                xml.begin(), xml.begin() + offset, '\n'));
     return MakeError(ErrorCode::kINVALID_PARAMETER, "xml",
                      "xml: not well-formed XML (line " + std::to_string(line) +
                          "): " + parsed.description());
@@ -468,8 +457,9 @@ Result<CashDocument> ReadCashDocument(std::string_view xml) {
     }
   }
   if (!document) {
-    return At(path, "no ISO 20022 Document element here (expected a "
-                    "camt.052, camt.053 or camt.054 message)");
+    return At(path,
+              "no ISO 20022 Document element here (expected a "
+              "camt.052, camt.053 or camt.054 message)");
   }
   CashDocument out;
   out.message_name = MessageName(document);
@@ -505,11 +495,11 @@ Result<CashDocument> ReadCashDocument(std::string_view xml) {
       out.message_id,
       RequiredText(header, Sub(path, "GrpHdr"), "MsgId", kMaxIdChars35));
   MERIDIAN_ASSIGN_OR_RETURN(
-      out.created, OptionalText(header, Sub(path, "GrpHdr"), "CreDtTm",
-                                kMaxCreatedChars));
+      out.created,
+      OptionalText(header, Sub(path, "GrpHdr"), "CreDtTm", kMaxCreatedChars));
   Budget budget;
-  MERIDIAN_RETURN_IF_ERROR(ForEach(
-      message, report_tag, [&](pugi::xml_node n, size_t i) -> Status {
+  MERIDIAN_RETURN_IF_ERROR(
+      ForEach(message, report_tag, [&](pugi::xml_node n, size_t i) -> Status {
         const std::string rp = Indexed(path, report_tag, i);
         if (i > kMaxCashReports) {
           return At(rp, "more than " + std::to_string(kMaxCashReports) +
@@ -520,8 +510,8 @@ Result<CashDocument> ReadCashDocument(std::string_view xml) {
         return Status::Ok();
       }));
   if (out.reports.empty()) {
-    return At(Sub(path, report_tag), "missing: the message holds no " +
-                                         std::string(report_tag));
+    return At(Sub(path, report_tag),
+              "missing: the message holds no " + std::string(report_tag));
   }
   return out;
 }

@@ -95,11 +95,11 @@ struct CashEntry {
   int64_t amount_minor = 0;  // >= 0; the direction is credit_debit
   Currency currency;
   CreditDebit credit_debit = CreditDebit::kCredit;
-  bool reversal = false;       // RvslInd
-  std::string status;          // BOOK, PDNG, INFO ... (Sts or Sts/Cd)
-  std::string booking_date;    // "YYYY-MM-DD" (date part of a DtTm), or ""
-  std::string value_date;      // "YYYY-MM-DD", or ""
-  std::string entry_ref;       // NtryRef
+  bool reversal = false;     // RvslInd
+  std::string status;        // BOOK, PDNG, INFO ... (Sts or Sts/Cd)
+  std::string booking_date;  // "YYYY-MM-DD" (date part of a DtTm), or ""
+  std::string value_date;    // "YYYY-MM-DD", or ""
+  std::string entry_ref;     // NtryRef
   std::string account_servicer_ref;
   std::string end_to_end_id;
   std::string instruction_id;

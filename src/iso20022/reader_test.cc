@@ -11,8 +11,7 @@ namespace meridian::iso20022 {
 namespace {
 
 std::string SamplesDir() {
-  return std::string(MERIDIAN_SOURCE_ROOT) +
-         "/../shared/data/iso20022/samples";
+  return std::string(MERIDIAN_SOURCE_ROOT) + "/../shared/data/iso20022/samples";
 }
 
 std::string ReadFile(const std::string& path) {
@@ -36,15 +35,12 @@ TEST(ReaderTest, EverySampleImports) {
     const char* currency;
   };
   const Expect expected[] = {
-      {"postfinance_camt.053.001.04_statement.xml",
-       CashMessageKind::kStatement, "camt.053.001.04",
-       "CH2909000000250094239", 5, 450, "CHF"},
-      {"postfinance_camt.054.001.04_credit.xml",
-       CashMessageKind::kNotification, "camt.054.001.04",
-       "CH2909000000250094239", 1, 150000, "CHF"},
-      {"camt054_credit_notification_sample.xml",
-       CashMessageKind::kNotification, "camt.054.001.08", "K41287530", 1,
-       184375000, "MXN"},
+      {"postfinance_camt.053.001.04_statement.xml", CashMessageKind::kStatement,
+       "camt.053.001.04", "CH2909000000250094239", 5, 450, "CHF"},
+      {"postfinance_camt.054.001.04_credit.xml", CashMessageKind::kNotification,
+       "camt.054.001.04", "CH2909000000250094239", 1, 150000, "CHF"},
+      {"camt054_credit_notification_sample.xml", CashMessageKind::kNotification,
+       "camt.054.001.08", "K41287530", 1, 184375000, "MXN"},
       {"cbprplus2026_camt.054.max.xml", CashMessageKind::kNotification,
        "camt.054.001.08", "EXId", 1, 100000, "EUR"},
       {"cbprplus2026_camt.054.min.xml", CashMessageKind::kNotification,
@@ -130,7 +126,8 @@ TEST(ReaderTest, NotificationReferences) {
   EXPECT_EQ(e.status, "BOOK");
   EXPECT_EQ(e.booking_date, "");
 
-  doc = ReadCashDocument(ReadFile(SamplesDir() + "/cbprplus2026_camt.054.max.xml"));
+  doc = ReadCashDocument(
+      ReadFile(SamplesDir() + "/cbprplus2026_camt.054.max.xml"));
   ASSERT_TRUE(doc.ok()) << doc.error().ToString();
   const CashEntry& m = doc->reports[0].entries[0];
   EXPECT_EQ(m.booking_date, "2026-01-01");  // from BookgDt/DtTm
@@ -211,17 +208,17 @@ TEST(ReaderTest, GarbageIsRefusedWithThePath) {
        "not an amount"},
       {Replace(s, "5000</c:Amt>", "1e3</c:Amt>"), (ntry + "/Amt"),
        "not an amount"},
-      {Replace(s, "Ccy=\"JPY\">5000", "Ccy=\"XYZ\">5000"),
-       (ntry + "/Amt"), "not a current ISO 4217 currency"},
-      {Replace(s, "<c:Amt Ccy=\"JPY\">5000", "<c:Amt>5000"),
-       (ntry + "/Amt"), "no Ccy"},
+      {Replace(s, "Ccy=\"JPY\">5000", "Ccy=\"XYZ\">5000"), (ntry + "/Amt"),
+       "not a current ISO 4217 currency"},
+      {Replace(s, "<c:Amt Ccy=\"JPY\">5000", "<c:Amt>5000"), (ntry + "/Amt"),
+       "no Ccy"},
       {Replace(s, "<c:CdtDbtInd>DBIT", "<c:CdtDbtInd>DEBIT"),
        (ntry + "/CdtDbtInd"), "neither CRDT nor DBIT"},
-      {Replace(s, "2026-02-03", "2026-02-30"),
-       (ntry + "/BookgDt/Dt"), "not a date"},
-      {Replace(s, "<c:EndToEndId>A<", "<c:EndToEndId>" + std::string(36, 'A') + "<"),
-       (ntry + "/NtryDtls[1]/TxDtls[1]/Refs/EndToEndId"),
-       "35 characters"},
+      {Replace(s, "2026-02-03", "2026-02-30"), (ntry + "/BookgDt/Dt"),
+       "not a date"},
+      {Replace(s, "<c:EndToEndId>A<",
+               "<c:EndToEndId>" + std::string(36, 'A') + "<"),
+       (ntry + "/NtryDtls[1]/TxDtls[1]/Refs/EndToEndId"), "35 characters"},
       {Replace(s, "<c:Ustrd>one<", "<c:Ustrd>\xC3\x28<"),
        (ntry + "/NtryDtls[1]/TxDtls[1]/RmtInf/Ustrd[1]"), "UTF-8"},
       {Replace(s, "<c:Id>ACC-1</c:Id>", ""),
@@ -257,8 +254,8 @@ TEST(ReaderTest, EnvelopesAndEntitiesAndLimits) {
   Result<CashDocument> doc = ReadCashDocument(wrapped);
   ASSERT_TRUE(doc.ok()) << doc.error().ToString();
   EXPECT_EQ(doc->reports.size(), 2u);
-  doc = ReadCashDocument(Replace(kStatement, "<c:Ustrd>one<",
-                                 "<c:Ustrd>&b;&a;<"));
+  doc = ReadCashDocument(
+      Replace(kStatement, "<c:Ustrd>one<", "<c:Ustrd>&b;&a;<"));
   ASSERT_TRUE(doc.ok()) << doc.error().ToString();
   EXPECT_EQ(doc->reports[0].entries[0].transactions[0].remittance,
             "&b;&a;\ntwo");

@@ -96,9 +96,9 @@ Result<std::shared_ptr<const CompiledSchema>> LoadSchema(
   compiled->schema = xmlSchemaParse(parser);
   xmlSchemaFreeParserCtxt(parser);
   if (compiled->schema == nullptr) {
-    return MakeError(ErrorCode::kINVALID_PARAMETER, "xsd_path",
-                     BaseName(xsd_path) +
-                         " is not a usable XML schema: " + errors.Join());
+    return MakeError(
+        ErrorCode::kINVALID_PARAMETER, "xsd_path",
+        BaseName(xsd_path) + " is not a usable XML schema: " + errors.Join());
   }
   std::lock_guard<std::mutex> lock(cache_mu);
   auto it = Cache().find(xsd_path);
@@ -116,8 +116,7 @@ Status ValidateAgainstSchema(std::string_view xml,
     return MakeError(ErrorCode::kBODY_TOO_LARGE, "xml",
                      "the document has " + std::to_string(xml.size()) +
                          " bytes; at most " +
-                         std::to_string(kMaxValidatedBytes) +
-                         " are validated");
+                         std::to_string(kMaxValidatedBytes) + " are validated");
   }
   MERIDIAN_ASSIGN_OR_RETURN(std::shared_ptr<const CompiledSchema> compiled,
                             LoadSchema(xsd_path));
@@ -129,8 +128,8 @@ Status ValidateAgainstSchema(std::string_view xml,
                      "libxml2 could not start a parser");
   }
   xmlDocPtr doc = xmlCtxtReadMemory(
-      parser, xml.data(), static_cast<int>(xml.size()), "message.xml",
-      nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      parser, xml.data(), static_cast<int>(xml.size()), "message.xml", nullptr,
+      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (doc == nullptr) {
     ErrorList errors;
     xmlErrorPtr e = xmlCtxtGetLastError(parser);

@@ -15,8 +15,7 @@ namespace meridian::iso20022 {
 namespace {
 
 std::string Data(const std::string& rest) {
-  return std::string(MERIDIAN_SOURCE_ROOT) + "/../shared/data/iso20022/" +
-         rest;
+  return std::string(MERIDIAN_SOURCE_ROOT) + "/../shared/data/iso20022/" + rest;
 }
 
 std::string ReadFile(const std::string& path) {
@@ -39,14 +38,16 @@ FiCreditTransfer Transfer(int i) {
 }
 
 TEST(SchemaTest, BankSamplesValidate) {
-  EXPECT_TRUE(ValidateAgainstSchema(
-                  ReadFile(Data("samples/postfinance_camt.053.001.04_statement.xml")),
-                  Data("xsd/camt.053.001.04.xsd"))
-                  .ok());
-  EXPECT_TRUE(ValidateAgainstSchema(
-                  ReadFile(Data("samples/postfinance_camt.054.001.04_credit.xml")),
-                  Data("xsd/camt.054.001.04.xsd"))
-                  .ok());
+  EXPECT_TRUE(
+      ValidateAgainstSchema(
+          ReadFile(Data("samples/postfinance_camt.053.001.04_statement.xml")),
+          Data("xsd/camt.053.001.04.xsd"))
+          .ok());
+  EXPECT_TRUE(
+      ValidateAgainstSchema(
+          ReadFile(Data("samples/postfinance_camt.054.001.04_credit.xml")),
+          Data("xsd/camt.054.001.04.xsd"))
+          .ok());
 }
 
 TEST(SchemaTest, ErrorsNameLinesAndTheSchema) {
@@ -71,14 +72,13 @@ TEST(SchemaTest, ErrorsNameLinesAndTheSchema) {
   EXPECT_NE(wrong.error().message.find("line 2"), std::string::npos)
       << wrong.error().message;
 
-  const Status broken = ValidateAgainstSchema(
-      "<Document>\n<a></b>", Data("xsd/pacs.009.001.08.xsd"));
+  const Status broken = ValidateAgainstSchema("<Document>\n<a></b>",
+                                              Data("xsd/pacs.009.001.08.xsd"));
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.error().message.find("not well-formed"), std::string::npos);
   EXPECT_NE(broken.error().message.find("line 2"), std::string::npos)
       << broken.error().message;
-  EXPECT_FALSE(
-      ValidateAgainstSchema("", Data("xsd/pacs.009.001.08.xsd")).ok());
+  EXPECT_FALSE(ValidateAgainstSchema("", Data("xsd/pacs.009.001.08.xsd")).ok());
 }
 
 TEST(SchemaTest, SchemaFileProblems) {
@@ -103,8 +103,7 @@ TEST(SchemaTest, ManyThreadsShareCompiledSchemas) {
     threads.emplace_back([t, &failures] {
       for (int i = 0; i < 25; ++i) {
         const std::string xml = *WritePacs009(Transfer(t * 100 + i));
-        if (!ValidateAgainstSchema(xml, Data("xsd/pacs.009.001.08.xsd"))
-                 .ok()) {
+        if (!ValidateAgainstSchema(xml, Data("xsd/pacs.009.001.08.xsd")).ok()) {
           ++failures;
         }
         std::string broken = xml;

@@ -5,7 +5,6 @@
 #include "iso20022/writer.h"
 
 #include <pugixml.hpp>
-
 #include <sstream>
 #include <string_view>
 
@@ -33,9 +32,10 @@ Status CheckCountry(const std::string& param, std::string_view country,
                     bool required) {
   if (country.empty() && !required) return Status::Ok();
   if (country.size() != 2 || !IsUpper(country[0]) || !IsUpper(country[1])) {
-    return Invalid(param, "an ISO 3166 alpha-2 country code (two upper-case "
-                          "letters), not '" +
-                              std::string(country.substr(0, 8)) + "'");
+    return Invalid(param,
+                   "an ISO 3166 alpha-2 country code (two upper-case "
+                   "letters), not '" +
+                       std::string(country.substr(0, 8)) + "'");
   }
   return Status::Ok();
 }
@@ -47,9 +47,10 @@ Status CheckBic(const std::string& param, std::string_view bic) {
     ok = (i == 4 || i == 5) ? IsUpper(bic[i]) : IsUpperAlnum(bic[i]);
   }
   if (!ok) {
-    return Invalid(param, "a BIC of 8 or 11 upper-case letters and digits "
-                          "(bank 4, country 2, location 2, branch 3), not '" +
-                              std::string(bic.substr(0, 16)) + "'");
+    return Invalid(param,
+                   "a BIC of 8 or 11 upper-case letters and digits "
+                   "(bank 4, country 2, location 2, branch 3), not '" +
+                       std::string(bic.substr(0, 16)) + "'");
   }
   return Status::Ok();
 }
@@ -61,8 +62,9 @@ Status CheckLei(const std::string& param, std::string_view lei) {
     ok = i < 18 ? IsUpperAlnum(lei[i]) : IsDigit(lei[i]);
   }
   if (!ok) {
-    return Invalid(param, "an LEI of 20 characters (18 letters or digits, "
-                          "then 2 digits)");
+    return Invalid(param,
+                   "an LEI of 20 characters (18 letters or digits, "
+                   "then 2 digits)");
   }
   return Status::Ok();
 }
@@ -75,8 +77,9 @@ Status CheckIbanShape(const std::string& param, std::string_view iban) {
     ok = IsUpperAlnum(iban[i]) || (iban[i] >= 'a' && iban[i] <= 'z');
   }
   if (!ok) {
-    return Invalid(param, "an IBAN in electronic form (country, 2 check "
-                          "digits, up to 30 letters or digits; no spaces)");
+    return Invalid(param,
+                   "an IBAN in electronic form (country, 2 check "
+                   "digits, up to 30 letters or digits; no spaces)");
   }
   return Status::Ok();
 }
@@ -98,18 +101,19 @@ Status CheckUetr(const std::string& param, std::string_view uetr) {
     }
   }
   if (!ok) {
-    return Invalid(param, "a UETR is a lower-case UUID version 4 "
-                          "(xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx); see "
-                          "UetrFromId");
+    return Invalid(param,
+                   "a UETR is a lower-case UUID version 4 "
+                   "(xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx); see "
+                   "UetrFromId");
   }
   return Status::Ok();
 }
 
 Status CheckPositive(const std::string& param, int64_t amount_minor) {
   if (amount_minor <= 0) {
-    return MakeError(ErrorCode::kINVALID_AMOUNT, param,
-                     "the amount must be positive, not " +
-                         std::to_string(amount_minor));
+    return MakeError(
+        ErrorCode::kINVALID_AMOUNT, param,
+        "the amount must be positive, not " + std::to_string(amount_minor));
   }
   return Status::Ok();
 }
@@ -157,10 +161,11 @@ class Node {
     if (!value.empty()) Text(name, value);
   }
   // <name Ccy="EUR">12.34</name>
-  Status Amount(std::string_view name, int64_t amount_minor,
-                Currency currency, const std::string& param) {
+  Status Amount(std::string_view name, int64_t amount_minor, Currency currency,
+                const std::string& param) {
     MERIDIAN_ASSIGN_OR_RETURN(
-        std::string text, internal::FormatAmount(amount_minor, currency, param));
+        std::string text,
+        internal::FormatAmount(amount_minor, currency, param));
     pugi::xml_node n = node_.append_child(std::string(name).c_str());
     n.append_attribute("Ccy").set_value(std::string(currency.code()).c_str());
     n.text().set(text.c_str());
@@ -233,8 +238,9 @@ Status WriteParty(Node parent, std::string_view tag, const Party& p,
   const bool org = !p.lei.empty() || !p.organisation_id.empty();
   const bool person = p.birth_date_ns.has_value() || !p.person_id.empty();
   if (org && person) {
-    return Invalid(param, "a party is an organisation (LEI, organisation id) "
-                          "or a person (birth, person id), not both");
+    return Invalid(param,
+                   "a party is an organisation (LEI, organisation id) "
+                   "or a person (birth, person id), not both");
   }
   if (!p.lei.empty()) MERIDIAN_RETURN_IF_ERROR(CheckLei(param + ".lei", p.lei));
   MERIDIAN_RETURN_IF_ERROR(CheckId(param + ".organisation_id",
@@ -243,8 +249,8 @@ Status WriteParty(Node parent, std::string_view tag, const Party& p,
                                      p.organisation_id_scheme, 4, false));
   MERIDIAN_RETURN_IF_ERROR(
       CheckId(param + ".person_id", p.person_id, kMaxIdChars, false));
-  MERIDIAN_RETURN_IF_ERROR(CheckCode(param + ".person_id_scheme",
-                                     p.person_id_scheme, 4, false));
+  MERIDIAN_RETURN_IF_ERROR(
+      CheckCode(param + ".person_id_scheme", p.person_id_scheme, 4, false));
   if (p.birth_date_ns.has_value()) {
     MERIDIAN_RETURN_IF_ERROR(
         CheckText(param + ".birth_city", p.birth_city, 35, true));
@@ -290,8 +296,9 @@ Status WriteParty(Node parent, std::string_view tag, const Party& p,
 Status WriteAgent(Node parent, std::string_view tag, const Agent& a,
                   const std::string& param) {
   if (a.empty()) {
-    return Invalid(param, "identify the bank: a BIC, a clearing-system "
-                          "member id or a name");
+    return Invalid(param,
+                   "identify the bank: a BIC, a clearing-system "
+                   "member id or a name");
   }
   if (!a.bic.empty()) MERIDIAN_RETURN_IF_ERROR(CheckBic(param + ".bic", a.bic));
   MERIDIAN_RETURN_IF_ERROR(
@@ -323,8 +330,9 @@ Status WriteAgent(Node parent, std::string_view tag, const Agent& a,
 Status WriteAccountId(Node account, const AccountId& a,
                       const std::string& param) {
   if (a.iban.empty() == a.other.empty()) {
-    return Invalid(param, "give the account's IBAN or its other id (one of "
-                          "the two)");
+    return Invalid(param,
+                   "give the account's IBAN or its other id (one of "
+                   "the two)");
   }
   Node id = account.Child("Id");
   if (!a.iban.empty()) {
@@ -408,15 +416,13 @@ Status WriteOptionalAgent(Node parent, std::string_view tag, const Agent& a,
 Result<std::string> WritePacs008(const CustomerCreditTransfer& m) {
   Document d("pacs.008.001.08");
   Node root = d.root.Child("FIToFICstmrCdtTrf");
-  MERIDIAN_RETURN_IF_ERROR(WriteGroupHeader(root, m.message_id, m.created_ns,
-                                            m.settlement_method,
-                                            m.settlement_account,
-                                            m.clearing_system));
+  MERIDIAN_RETURN_IF_ERROR(
+      WriteGroupHeader(root, m.message_id, m.created_ns, m.settlement_method,
+                       m.settlement_account, m.clearing_system));
   // CreditTransferTransaction39.
   Node tx = root.Child("CdtTrfTxInf");
-  MERIDIAN_RETURN_IF_ERROR(WritePaymentId(tx, m.instruction_id,
-                                          m.end_to_end_id, m.transaction_id,
-                                          m.uetr));
+  MERIDIAN_RETURN_IF_ERROR(WritePaymentId(tx, m.instruction_id, m.end_to_end_id,
+                                          m.transaction_id, m.uetr));
   MERIDIAN_RETURN_IF_ERROR(CheckPositive("amount_minor", m.amount_minor));
   MERIDIAN_RETURN_IF_ERROR(
       tx.Amount("IntrBkSttlmAmt", m.amount_minor, m.currency, "amount_minor"));
@@ -448,16 +454,15 @@ Result<std::string> WritePacs008(const CustomerCreditTransfer& m) {
   MERIDIAN_RETURN_IF_ERROR(
       WriteAccount(tx, "CdtrAcct", m.creditor_account, "creditor_account"));
   if (!m.ultimate_creditor.name.empty()) {
-    MERIDIAN_RETURN_IF_ERROR(WriteParty(tx, "UltmtCdtr", m.ultimate_creditor,
-                                        "ultimate_creditor"));
+    MERIDIAN_RETURN_IF_ERROR(
+        WriteParty(tx, "UltmtCdtr", m.ultimate_creditor, "ultimate_creditor"));
   }
-  MERIDIAN_RETURN_IF_ERROR(
-      CheckCode("purpose_code", m.purpose_code, 4, false));
+  MERIDIAN_RETURN_IF_ERROR(CheckCode("purpose_code", m.purpose_code, 4, false));
   if (!m.purpose_code.empty()) tx.Child("Purp").Text("Cd", m.purpose_code);
   MERIDIAN_RETURN_IF_ERROR(
       CheckText("remittance", m.remittance, kMaxRemittanceChars, false));
-  MERIDIAN_RETURN_IF_ERROR(CheckId("creditor_reference", m.creditor_reference,
-                                   kMaxIdChars, false));
+  MERIDIAN_RETURN_IF_ERROR(
+      CheckId("creditor_reference", m.creditor_reference, kMaxIdChars, false));
   if (!m.remittance.empty() || !m.creditor_reference.empty()) {
     Node rmt = tx.Child("RmtInf");
     rmt.TextIf("Ustrd", m.remittance);
@@ -475,14 +480,13 @@ Result<std::string> WritePacs004(const PaymentReturn& m) {
       root, m.message_id, m.created_ns, m.settlement_method, AccountId{}, ""));
   // PaymentTransaction112.
   Node tx = root.Child("TxInf");
-  MERIDIAN_RETURN_IF_ERROR(CheckId("return_id", m.return_id, kMaxIdChars,
-                                   false));
+  MERIDIAN_RETURN_IF_ERROR(
+      CheckId("return_id", m.return_id, kMaxIdChars, false));
   tx.TextIf("RtrId", m.return_id);
-  MERIDIAN_RETURN_IF_ERROR(CheckId("original_message_id",
-                                   m.original_message_id, kMaxIdChars, true));
+  MERIDIAN_RETURN_IF_ERROR(
+      CheckId("original_message_id", m.original_message_id, kMaxIdChars, true));
   MERIDIAN_RETURN_IF_ERROR(CheckId("original_message_name",
-                                   m.original_message_name, kMaxIdChars,
-                                   true));
+                                   m.original_message_name, kMaxIdChars, true));
   Node group = tx.Child("OrgnlGrpInf");
   group.Text("OrgnlMsgId", m.original_message_id);
   group.Text("OrgnlMsgNmId", m.original_message_name);
@@ -493,9 +497,8 @@ Result<std::string> WritePacs004(const PaymentReturn& m) {
   MERIDIAN_RETURN_IF_ERROR(CheckId("original_instruction_id",
                                    m.original_instruction_id, kMaxIdChars,
                                    false));
-  MERIDIAN_RETURN_IF_ERROR(CheckId("original_end_to_end_id",
-                                   m.original_end_to_end_id, kMaxIdChars,
-                                   true));
+  MERIDIAN_RETURN_IF_ERROR(CheckId(
+      "original_end_to_end_id", m.original_end_to_end_id, kMaxIdChars, true));
   MERIDIAN_RETURN_IF_ERROR(CheckId("original_transaction_id",
                                    m.original_transaction_id, kMaxIdChars,
                                    false));
@@ -509,10 +512,9 @@ Result<std::string> WritePacs004(const PaymentReturn& m) {
   if (m.original_amount_minor.has_value()) {
     MERIDIAN_RETURN_IF_ERROR(
         CheckPositive("original_amount_minor", *m.original_amount_minor));
-    MERIDIAN_RETURN_IF_ERROR(tx.Amount("OrgnlIntrBkSttlmAmt",
-                                       *m.original_amount_minor,
-                                       m.original_currency,
-                                       "original_amount_minor"));
+    MERIDIAN_RETURN_IF_ERROR(
+        tx.Amount("OrgnlIntrBkSttlmAmt", *m.original_amount_minor,
+                  m.original_currency, "original_amount_minor"));
   }
   if (m.original_settlement_date_ns.has_value()) {
     tx.Text("OrgnlIntrBkSttlmDt",
@@ -541,18 +543,20 @@ Result<std::string> WritePacs004(const PaymentReturn& m) {
   }
   // PaymentReturnReason6.
   if (m.reason_code.empty() == m.reason_proprietary.empty()) {
-    return Invalid("reason_code", "give the return reason: an ISO code "
-                                  "(AC04, AM05, MS03 ...) or a proprietary "
-                                  "one, not both");
+    return Invalid("reason_code",
+                   "give the return reason: an ISO code "
+                   "(AC04, AM05, MS03 ...) or a proprietary "
+                   "one, not both");
   }
   MERIDIAN_RETURN_IF_ERROR(CheckCode("reason_code", m.reason_code, 4, false));
-  MERIDIAN_RETURN_IF_ERROR(CheckText("reason_proprietary",
-                                     m.reason_proprietary, 35, false));
+  MERIDIAN_RETURN_IF_ERROR(
+      CheckText("reason_proprietary", m.reason_proprietary, 35, false));
   MERIDIAN_RETURN_IF_ERROR(CheckText("reason_originator", m.reason_originator,
                                      kMaxNameChars, false));
   if (m.additional_info.size() > 2) {
-    return Invalid("additional_info", "at most 2 lines of additional "
-                                      "return information");
+    return Invalid("additional_info",
+                   "at most 2 lines of additional "
+                   "return information");
   }
   Node reason = tx.Child("RtrRsnInf");
   if (!m.reason_originator.empty()) {
@@ -576,15 +580,13 @@ Result<std::string> WritePacs004(const PaymentReturn& m) {
 Result<std::string> WritePacs009(const FiCreditTransfer& m) {
   Document d("pacs.009.001.08");
   Node root = d.root.Child("FICdtTrf");
-  MERIDIAN_RETURN_IF_ERROR(WriteGroupHeader(root, m.message_id, m.created_ns,
-                                            m.settlement_method,
-                                            m.settlement_account,
-                                            m.clearing_system));
+  MERIDIAN_RETURN_IF_ERROR(
+      WriteGroupHeader(root, m.message_id, m.created_ns, m.settlement_method,
+                       m.settlement_account, m.clearing_system));
   // CreditTransferTransaction36.
   Node tx = root.Child("CdtTrfTxInf");
-  MERIDIAN_RETURN_IF_ERROR(WritePaymentId(tx, m.instruction_id,
-                                          m.end_to_end_id, m.transaction_id,
-                                          m.uetr));
+  MERIDIAN_RETURN_IF_ERROR(WritePaymentId(tx, m.instruction_id, m.end_to_end_id,
+                                          m.transaction_id, m.uetr));
   MERIDIAN_RETURN_IF_ERROR(CheckPositive("amount_minor", m.amount_minor));
   MERIDIAN_RETURN_IF_ERROR(
       tx.Amount("IntrBkSttlmAmt", m.amount_minor, m.currency, "amount_minor"));
@@ -603,8 +605,7 @@ Result<std::string> WritePacs009(const FiCreditTransfer& m) {
   MERIDIAN_RETURN_IF_ERROR(WriteAgent(tx, "Cdtr", m.creditor, "creditor"));
   MERIDIAN_RETURN_IF_ERROR(
       WriteAccount(tx, "CdtrAcct", m.creditor_account, "creditor_account"));
-  MERIDIAN_RETURN_IF_ERROR(
-      CheckCode("purpose_code", m.purpose_code, 4, false));
+  MERIDIAN_RETURN_IF_ERROR(CheckCode("purpose_code", m.purpose_code, 4, false));
   if (!m.purpose_code.empty()) tx.Child("Purp").Text("Cd", m.purpose_code);
   MERIDIAN_RETURN_IF_ERROR(
       CheckText("remittance", m.remittance, kMaxRemittanceChars, false));
@@ -625,8 +626,7 @@ Result<std::string> WriteCamt053(const Statement& m) {
   i128 running = m.opening_balance_minor;
   for (size_t i = 0; i < m.entries.size(); ++i) {
     const StatementEntry& e = m.entries[i];
-    const std::string param =
-        "entries[" + std::to_string(i) + "].amount_minor";
+    const std::string param = "entries[" + std::to_string(i) + "].amount_minor";
     MERIDIAN_RETURN_IF_ERROR(CheckPositive(param, e.amount_minor));
     running += e.credit_debit == CreditDebit::kCredit ? i128{e.amount_minor}
                                                       : -i128{e.amount_minor};
@@ -638,12 +638,11 @@ Result<std::string> WriteCamt053(const Statement& m) {
     }
   }
   if (running != m.closing_balance_minor) {
-    return MakeError(
-        ErrorCode::kINVALID_AMOUNT, "closing_balance_minor",
-        "opening balance + credits - debits is " + I128ToString(running) +
-            ", not the closing balance " +
-            std::to_string(m.closing_balance_minor) +
-            ": the entries do not add up");
+    return MakeError(ErrorCode::kINVALID_AMOUNT, "closing_balance_minor",
+                     "opening balance + credits - debits is " +
+                         I128ToString(running) + ", not the closing balance " +
+                         std::to_string(m.closing_balance_minor) +
+                         ": the entries do not add up");
   }
 
   Document d("camt.053.001.08");
@@ -668,11 +667,12 @@ Result<std::string> WriteCamt053(const Statement& m) {
   period.Text("ToDtTm", internal::FormatDateTime(m.to_ns));
   // CashAccount39.
   if (m.account.empty()) {
-    return Invalid("account", "give the statement's account (IBAN or other "
-                              "id)");
+    return Invalid("account",
+                   "give the statement's account (IBAN or other "
+                   "id)");
   }
-  MERIDIAN_RETURN_IF_ERROR(CheckText("account.name", m.account.name, 70,
-                                     false));
+  MERIDIAN_RETURN_IF_ERROR(
+      CheckText("account.name", m.account.name, 70, false));
   MERIDIAN_RETURN_IF_ERROR(
       CheckText("owner_name", m.owner_name, kMaxNameChars, false));
   Node acct = st.Child("Acct");
@@ -691,11 +691,10 @@ Result<std::string> WriteCamt053(const Statement& m) {
     int64_t date_ns;
     const char* param;
   };
-  for (const BalanceRow& b :
-       {BalanceRow{"OPBD", m.opening_balance_minor, m.from_ns,
-                   "opening_balance_minor"},
-        BalanceRow{"CLBD", m.closing_balance_minor, m.to_ns,
-                   "closing_balance_minor"}}) {
+  for (const BalanceRow& b : {BalanceRow{"OPBD", m.opening_balance_minor,
+                                         m.from_ns, "opening_balance_minor"},
+                              BalanceRow{"CLBD", m.closing_balance_minor,
+                                         m.to_ns, "closing_balance_minor"}}) {
     if (b.amount < -internal::kMaxAmountMinor) {
       return MakeError(ErrorCode::kINVALID_AMOUNT, b.param,
                        "ISO 20022 amounts have at most 18 digits");
@@ -720,27 +719,26 @@ Result<std::string> WriteCamt053(const Statement& m) {
     const bool default_code = e.bank_tx_domain.empty() &&
                               e.bank_tx_family.empty() &&
                               e.bank_tx_subfamily.empty();
-    MERIDIAN_RETURN_IF_ERROR(CheckCode(p + ".bank_tx_domain",
-                                       e.bank_tx_domain, 4, !default_code));
-    MERIDIAN_RETURN_IF_ERROR(CheckCode(p + ".bank_tx_family",
-                                       e.bank_tx_family, 4, !default_code));
+    MERIDIAN_RETURN_IF_ERROR(
+        CheckCode(p + ".bank_tx_domain", e.bank_tx_domain, 4, !default_code));
+    MERIDIAN_RETURN_IF_ERROR(
+        CheckCode(p + ".bank_tx_family", e.bank_tx_family, 4, !default_code));
     MERIDIAN_RETURN_IF_ERROR(CheckCode(p + ".bank_tx_subfamily",
-                                       e.bank_tx_subfamily, 4,
-                                       !default_code));
+                                       e.bank_tx_subfamily, 4, !default_code));
     MERIDIAN_RETURN_IF_ERROR(
         CheckId(p + ".message_id", e.message_id, kMaxIdChars, false));
     MERIDIAN_RETURN_IF_ERROR(
         CheckId(p + ".instruction_id", e.instruction_id, kMaxIdChars, false));
     MERIDIAN_RETURN_IF_ERROR(
         CheckId(p + ".end_to_end_id", e.end_to_end_id, kMaxIdChars, false));
-    MERIDIAN_RETURN_IF_ERROR(CheckId(p + ".transaction_id", e.transaction_id,
-                                     kMaxIdChars, false));
-    if (!e.uetr.empty()) MERIDIAN_RETURN_IF_ERROR(CheckUetr(p + ".uetr", e.uetr));
-    MERIDIAN_RETURN_IF_ERROR(CheckText(p + ".remittance", e.remittance,
-                                       kMaxRemittanceChars, false));
-    MERIDIAN_RETURN_IF_ERROR(CheckText(p + ".additional_info",
-                                       e.additional_info, kMaxEntryInfoChars,
-                                       false));
+    MERIDIAN_RETURN_IF_ERROR(
+        CheckId(p + ".transaction_id", e.transaction_id, kMaxIdChars, false));
+    if (!e.uetr.empty())
+      MERIDIAN_RETURN_IF_ERROR(CheckUetr(p + ".uetr", e.uetr));
+    MERIDIAN_RETURN_IF_ERROR(
+        CheckText(p + ".remittance", e.remittance, kMaxRemittanceChars, false));
+    MERIDIAN_RETURN_IF_ERROR(CheckText(
+        p + ".additional_info", e.additional_info, kMaxEntryInfoChars, false));
     Node n = st.Child("Ntry");
     n.TextIf("NtryRef", e.entry_ref);
     MERIDIAN_RETURN_IF_ERROR(

@@ -1,11 +1,11 @@
 #include "iso20022/writer.h"
 
 #include <gtest/gtest.h>
-#include <pugixml.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
 
@@ -95,14 +95,12 @@ TEST(WriterTest, Pacs008ValidatesInManyCurrencies) {
     int64_t amount;
     const char* text;
   };
-  for (const Case& c : {Case{"EUR", 125000, "1250.00"},
-                        Case{"USD", 1, "0.01"},
-                        Case{"JPY", 125000, "125000"},
-                        Case{"KRW", 99, "99"},
-                        Case{"KWD", 1250, "1.250"},
-                        Case{"BHD", 1234567, "1234.567"},
-                        Case{"GBP", 999999999999999999, "9999999999999999.99"},
-                        Case{"CLF", 12345, "1.2345"}}) {
+  for (const Case& c :
+       {Case{"EUR", 125000, "1250.00"}, Case{"USD", 1, "0.01"},
+        Case{"JPY", 125000, "125000"}, Case{"KRW", 99, "99"},
+        Case{"KWD", 1250, "1.250"}, Case{"BHD", 1234567, "1234.567"},
+        Case{"GBP", 999999999999999999, "9999999999999999.99"},
+        Case{"CLF", 12345, "1.2345"}}) {
     SCOPED_TRACE(c.currency);
     Result<std::string> xml = WritePacs008(Transfer(c.currency, c.amount));
     ASSERT_TRUE(xml.ok()) << xml.error().ToString();
@@ -208,8 +206,9 @@ TEST(WriterTest, MaximumLengthsFitAndOneMoreIsRefused) {
                   m.debtor.address.town_name = std::string(36, 'T');
                 },
                 "debtor.address.town_name"},
-           Over{[](auto& m) { m.creditor_account.other = std::string(35, '7'); },
-                "creditor_account.other"},
+           Over{
+               [](auto& m) { m.creditor_account.other = std::string(35, '7'); },
+               "creditor_account.other"},
        }) {
     CustomerCreditTransfer bad = Transfer("EUR", 100);
     o.apply(bad);
@@ -579,8 +578,8 @@ TEST(WriterTest, XmllintAgrees) {
     ASSERT_TRUE(d.xml.ok()) << d.name;
     const std::string file = dir.path() + "/" + d.name;
     std::ofstream(file, std::ios::binary) << *d.xml;
-    const std::string command = "xmllint --noout --schema '" + Xsd(d.xsd) +
-                                "' '" + file + "' 2>&1";
+    const std::string command =
+        "xmllint --noout --schema '" + Xsd(d.xsd) + "' '" + file + "' 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);
     std::string output;

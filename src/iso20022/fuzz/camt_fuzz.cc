@@ -19,17 +19,17 @@ void CheckDate(std::string_view date) {
 }
 
 void CheckAmount(int64_t amount_minor, Currency currency) {
-  MERIDIAN_CHECK(amount_minor >= 0 &&
-                 amount_minor <= internal::kMaxAmountMinor)
+  MERIDIAN_CHECK(amount_minor >= 0 && amount_minor <= internal::kMaxAmountMinor)
       << amount_minor;
   MERIDIAN_CHECK(currency != Currency());
 }
 
 void CheckRefs(const CashReferences& r) {
   for (std::string_view s :
-       {std::string_view(r.message_id), std::string_view(r.account_servicer_ref),
-        std::string_view(r.payment_info_id),
-        std::string_view(r.instruction_id), std::string_view(r.end_to_end_id),
+       {std::string_view(r.message_id),
+        std::string_view(r.account_servicer_ref),
+        std::string_view(r.payment_info_id), std::string_view(r.instruction_id),
+        std::string_view(r.end_to_end_id),
         std::string_view(r.transaction_id)}) {
     CheckText(s, 35, false);
   }
@@ -97,7 +97,8 @@ void CheckCashDocument(const CashDocument& doc) {
       for (const CashTransaction& t : e.transactions) {
         ++transactions;
         CheckRefs(t.refs);
-        if (t.amount_minor.has_value()) CheckAmount(*t.amount_minor, t.currency);
+        if (t.amount_minor.has_value())
+          CheckAmount(*t.amount_minor, t.currency);
         MERIDIAN_CHECK(internal::IsXmlUtf8(t.remittance));
         MERIDIAN_CHECK(t.remittance.size() <= kMaxRemittanceBytes);
         CheckText(t.creditor_reference, 35, false);

@@ -50,8 +50,8 @@ std::string WrittenStatement() {
 
 std::vector<std::string> Seeds() {
   std::vector<std::string> seeds;
-  const std::filesystem::path dir = std::string(MERIDIAN_SOURCE_ROOT) +
-                                    "/../shared/data/iso20022/samples";
+  const std::filesystem::path dir =
+      std::string(MERIDIAN_SOURCE_ROOT) + "/../shared/data/iso20022/samples";
   std::vector<std::filesystem::path> files;
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
     if (f.path().filename().string().find("camt") != std::string::npos) {
@@ -66,32 +66,102 @@ std::vector<std::string> Seeds() {
   return seeds;
 }
 
-const char* const kTokens[] = {
-    "<Ntry>", "</Ntry>", "<Amt Ccy=\"EUR\">", "<Amt Ccy=\"JPY\">", "</Amt>",
-    "<Amt>", "CRDT", "DBIT", "<CdtDbtInd>", "1000.00", "0.001", "-1", ".",
-    "99999999999999999999", "<Dt>", "2026-02-30", "<DtTm>", "T25:00:00",
-    "<TxDtls>", "<NtryDtls>", "<Refs>", "<EndToEndId>", "<Ustrd>", "<Stmt>",
-    "<Ntfctn>", "<Rpt>", "<Acct>", "<Id>", "<IBAN>", "<Othr>", "<Ccy>",
-    "<Bal>", "OPBD", "CLBD", "<Document>", "</Document>", "camt:", "xmlns=\"x\"",
-    "&amp;", "&#x0;", "&#xD800;", "&unknown;", "<![CDATA[", "]]>", "<!--",
-    "-->", "<?pi x?>", "<!DOCTYPE d [<!ENTITY e \"ee\">]>", "\xC3", "\xFF",
-    "\xEF\xBB\xBF", "<", ">", "\"", "/"};
+const char* const kTokens[] = {"<Ntry>",
+                               "</Ntry>",
+                               "<Amt Ccy=\"EUR\">",
+                               "<Amt Ccy=\"JPY\">",
+                               "</Amt>",
+                               "<Amt>",
+                               "CRDT",
+                               "DBIT",
+                               "<CdtDbtInd>",
+                               "1000.00",
+                               "0.001",
+                               "-1",
+                               ".",
+                               "99999999999999999999",
+                               "<Dt>",
+                               "2026-02-30",
+                               "<DtTm>",
+                               "T25:00:00",
+                               "<TxDtls>",
+                               "<NtryDtls>",
+                               "<Refs>",
+                               "<EndToEndId>",
+                               "<Ustrd>",
+                               "<Stmt>",
+                               "<Ntfctn>",
+                               "<Rpt>",
+                               "<Acct>",
+                               "<Id>",
+                               "<IBAN>",
+                               "<Othr>",
+                               "<Ccy>",
+                               "<Bal>",
+                               "OPBD",
+                               "CLBD",
+                               "<Document>",
+                               "</Document>",
+                               "camt:",
+                               "xmlns=\"x\"",
+                               "&amp;",
+                               "&#x0;",
+                               "&#xD800;",
+                               "&unknown;",
+                               "<![CDATA[",
+                               "]]>",
+                               "<!--",
+                               "-->",
+                               "<?pi x?>",
+                               "<!DOCTYPE d [<!ENTITY e \"ee\">]>",
+                               "\xC3",
+                               "\xFF",
+                               "\xEF\xBB\xBF",
+                               "<",
+                               ">",
+                               "\"",
+                               "/"};
 
 // Key places in a large sample (so mutants reach the fields the reader
 // uses, not only the card data it skips).
-const char* const kAnchors[] = {"<Amt", "CdtDbtInd", "<Ntry>", "<TxDtls>",
-                                "<Refs>", "BookgDt", "<Acct>", "<Bal>",
-                                "<Ustrd>", "Ccy=", "GrpHdr", "Document"};
+const char* const kAnchors[] = {"<Amt",    "CdtDbtInd", "<Ntry>", "<TxDtls>",
+                                "<Refs>",  "BookgDt",   "<Acct>", "<Bal>",
+                                "<Ustrd>", "Ccy=",      "GrpHdr", "Document"};
 
 // Element values that keep the XML well formed but test the reader's
 // value checks.
-const char* const kValues[] = {
-    "", "0", "1000.00", "1000.001", "12.3.4", "-5", "1e3", " 7 ", "CRDT",
-    "DBIT", "crdt", "true", "false", "yes", "2026-01-01", "2026-02-30",
-    "2026-01-01T10:00:00+00:00", "2026-01-01T10:00:00+0000", "BOOK", "XXX",
-    "EUR", "JPY", "XYZ", "999999999999999999", "9999999999999999999",
-    "0.00001", "a&amp;b", "&#xD;", "\xC3\xA9", "\xC3", "\xFF",
-    "0123456789012345678901234567890123456789"};
+const char* const kValues[] = {"",
+                               "0",
+                               "1000.00",
+                               "1000.001",
+                               "12.3.4",
+                               "-5",
+                               "1e3",
+                               " 7 ",
+                               "CRDT",
+                               "DBIT",
+                               "crdt",
+                               "true",
+                               "false",
+                               "yes",
+                               "2026-01-01",
+                               "2026-02-30",
+                               "2026-01-01T10:00:00+00:00",
+                               "2026-01-01T10:00:00+0000",
+                               "BOOK",
+                               "XXX",
+                               "EUR",
+                               "JPY",
+                               "XYZ",
+                               "999999999999999999",
+                               "9999999999999999999",
+                               "0.00001",
+                               "a&amp;b",
+                               "&#xD;",
+                               "\xC3\xA9",
+                               "\xC3",
+                               "\xFF",
+                               "0123456789012345678901234567890123456789"};
 
 std::string Mutate(std::string s, std::mt19937_64& rng) {
   if (!s.empty() && rng() % 2 == 0) {

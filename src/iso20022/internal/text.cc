@@ -75,8 +75,8 @@ Result<int64_t> ParseAmount(std::string_view text, Currency currency,
   const std::string_view shown = text.substr(0, 40);
   if (text.empty()) return AtPath(path, "the amount is empty");
   if (text.size() > 40) {
-    return AtPath(path, "'" + std::string(shown) +
-                            "...' is too long for an amount");
+    return AtPath(path,
+                  "'" + std::string(shown) + "...' is too long for an amount");
   }
   const int decimals = currency.minor_units();
   int64_t value = 0;
@@ -100,7 +100,8 @@ Result<int64_t> ParseAmount(std::string_view text, Currency currency,
       ++fraction;
       if (fraction > decimals) {
         if (c != '0') {
-          return AtPath(path, "'" + std::string(shown) + "' has more "
+          return AtPath(path, "'" + std::string(shown) +
+                                  "' has more "
                                   "decimals than " +
                                   std::string(currency.code()) + " allows (" +
                                   std::to_string(decimals) + ")");
@@ -158,11 +159,12 @@ bool IsIsoDate(std::string_view text) {
   }
   const int y = (text[0] - '0') * 1000 + (text[1] - '0') * 100 +
                 (text[2] - '0') * 10 + (text[3] - '0');
-  const unsigned m = static_cast<unsigned>((text[5] - '0') * 10 + (text[6] - '0'));
-  const unsigned d = static_cast<unsigned>((text[8] - '0') * 10 + (text[9] - '0'));
+  const unsigned m =
+      static_cast<unsigned>((text[5] - '0') * 10 + (text[6] - '0'));
+  const unsigned d =
+      static_cast<unsigned>((text[8] - '0') * 10 + (text[9] - '0'));
   return std::chrono::year_month_day(std::chrono::year(y),
-                                     std::chrono::month(m),
-                                     std::chrono::day(d))
+                                     std::chrono::month(m), std::chrono::day(d))
       .ok();
 }
 
@@ -249,8 +251,9 @@ Status CheckText(std::string_view param, std::string_view value,
                               " characters");
   }
   if (!IsXmlUtf8(value)) {
-    return Invalid(param, "not well-formed UTF-8 text (or holds a control "
-                          "character XML cannot carry)");
+    return Invalid(param,
+                   "not well-formed UTF-8 text (or holds a control "
+                   "character XML cannot carry)");
   }
   for (char c : value) {
     if (c == '\t' || c == '\n' || c == '\r') {
@@ -260,29 +263,28 @@ Status CheckText(std::string_view param, std::string_view value,
   const size_t chars = CountChars(value);
   if (chars > max_chars) {
     return Invalid(param, "at most " + std::to_string(max_chars) +
-                              " characters, this has " +
-                              std::to_string(chars));
+                              " characters, this has " + std::to_string(chars));
   }
   return Status::Ok();
 }
 
-Status CheckId(std::string_view param, std::string_view value,
-               size_t max_chars, bool required) {
+Status CheckId(std::string_view param, std::string_view value, size_t max_chars,
+               bool required) {
   if (value.empty()) {
     if (!required) return Status::Ok();
     return Invalid(param, "required: give an identifier of 1 to " +
                               std::to_string(max_chars) + " characters");
   }
   if (value.size() > max_chars) {
-    return Invalid(param, "an identifier of at most " +
-                              std::to_string(max_chars) +
-                              " characters; this has " +
-                              std::to_string(value.size()));
+    return Invalid(param,
+                   "an identifier of at most " + std::to_string(max_chars) +
+                       " characters; this has " + std::to_string(value.size()));
   }
   for (char c : value) {
     if (c < 0x20 || c > 0x7e) {
-      return Invalid(param, "identifiers are printable ASCII (letters, "
-                            "digits, punctuation)");
+      return Invalid(param,
+                     "identifiers are printable ASCII (letters, "
+                     "digits, punctuation)");
     }
   }
   if (value.front() == ' ' || value.back() == ' ') {

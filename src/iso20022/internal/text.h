@@ -60,8 +60,8 @@ Status CheckText(std::string_view param, std::string_view value,
                  size_t max_chars, bool required);
 // An identifier (message id, end-to-end id ...): 1..max_chars printable
 // ASCII characters, no leading or trailing space.
-Status CheckId(std::string_view param, std::string_view value,
-               size_t max_chars, bool required);
+Status CheckId(std::string_view param, std::string_view value, size_t max_chars,
+               bool required);
 // An external code (purpose, return reason, bank transaction code parts):
 // 1..max_chars upper-case letters or digits.
 Status CheckCode(std::string_view param, std::string_view value,

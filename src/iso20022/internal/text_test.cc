@@ -45,8 +45,9 @@ TEST(TextTest, ParseAmount) {
     EXPECT_TRUE(r.error().message.starts_with("Stmt/Ntry[1]/Amt: "))
         << r.error().message;
   }
-  EXPECT_NE(ParseAmount("1.5", C("JPY"), "p").error().message.find(
-                "more decimals than JPY allows (0)"),
+  EXPECT_NE(ParseAmount("1.5", C("JPY"), "p")
+                .error()
+                .message.find("more decimals than JPY allows (0)"),
             std::string::npos);
 }
 
