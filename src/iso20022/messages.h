@@ -8,7 +8,7 @@
 //   ct.message_id = "MRDN-PO-0001";
 //   ct.created_ns = batch_time_ns;
 //   ct.end_to_end_id = "E2E-0001";
-//   ct.amount_minor = 1'250'00;
+//   ct.amount_minor = 125000;  // EUR 1,250.00
 //   ct.currency = *Currency::FromCode("EUR");
 //   ct.debtor.name = "Acme GmbH";
 //   ct.debtor.address = {.street_name = "Hauptstr.", .building_number = "1",

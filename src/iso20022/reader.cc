@@ -403,7 +403,7 @@ std::string MessageName(pugi::xml_node element) {
     const size_t last = uri.rfind(':');
     if (last != std::string_view::npos) uri.remove_prefix(last + 1);
     const bool ok =
-        !uri.empty() && uri.size() <= 35 &&
+        uri.starts_with("camt.") && uri.size() <= 35 &&
         std::all_of(uri.begin(), uri.end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.';
         });

@@ -132,7 +132,8 @@ struct CashReport {
 
 struct CashDocument {
   CashMessageKind kind = CashMessageKind::kStatement;
-  // "camt.053.001.04", from the Document's namespace; "" when it has none.
+  // "camt.053.001.04", from the Document's namespace; "" when it has no
+  // camt namespace.
   std::string message_name;
   std::string message_id;  // GrpHdr/MsgId
   std::string created;     // GrpHdr/CreDtTm as written
