@@ -29,9 +29,9 @@ Error Malformed(std::string_view what) {
 }
 
 Error Corrupted(std::string_view what) {
-  return MakeError(ErrorCode::kDATA_CORRUPTED, "",
-                   "engine state: network limits section: " +
-                       std::string(what));
+  return MakeError(
+      ErrorCode::kDATA_CORRUPTED, "",
+      "engine state: network limits section: " + std::string(what));
 }
 
 // "1500.00 USD".
@@ -214,7 +214,12 @@ Status LimitBook::Check(const LimitContext& ctx) const {
   const std::string paid = "the payment of " + Usd(ctx.usd_minor);
   const std::string tier = "KYC tier " + std::to_string(ctx.tier);
   const TierLimits& t = config_.tiers[ctx.tier];
-  if (ctx.usd_minor > t.per_payment_usd_minor) {
+  // A limit of 0 allows nothing, not even a payment that converted to 0
+  // cents.
+  auto over = [&](int64_t limit, int64_t room) {
+    return limit == 0 || ctx.usd_minor > room;
+  };
+  if (over(t.per_payment_usd_minor, t.per_payment_usd_minor)) {
     return MakeError(ErrorCode::kLIMIT_EXCEEDED, "payer.kycTier",
                      paid + " is over the per-payment limit of " +
                          Usd(t.per_payment_usd_minor) + " for " + tier +
@@ -224,13 +229,12 @@ Status LimitBook::Check(const LimitContext& ctx) const {
   }
   auto mcc = config_.mcc_per_payment_usd_minor.find(ctx.mcc);
   if (mcc != config_.mcc_per_payment_usd_minor.end() &&
-      ctx.usd_minor > mcc->second) {
-    const std::string category =
-        "merchant category " + std::to_string(ctx.mcc);
+      over(mcc->second, mcc->second)) {
+    const std::string category = "merchant category " + std::to_string(ctx.mcc);
     if (mcc->second == 0) {
-      return MakeError(ErrorCode::kLIMIT_EXCEEDED, "mcc",
-                       "payments to " + category +
-                           " are not allowed through the network");
+      return MakeError(
+          ErrorCode::kLIMIT_EXCEEDED, "mcc",
+          "payments to " + category + " are not allowed through the network");
     }
     return MakeError(ErrorCode::kLIMIT_EXCEEDED, "mcc",
                      paid + " is over the per-payment limit of " +
@@ -240,19 +244,18 @@ Status LimitBook::Check(const LimitContext& ctx) const {
   // Room left under a daily limit, never negative (a limit lowered today).
   auto daily = [&](int64_t limit, int64_t used, const std::string& what,
                    const std::string& param, const std::string& also) {
-    if (ctx.usd_minor <= limit - used) return Status::Ok();
+    if (!over(limit, limit - used)) return Status::Ok();
     const int64_t left = std::max<int64_t>(limit - used, 0);
-    return Status(MakeError(
-        ErrorCode::kLIMIT_EXCEEDED, param,
-        paid + " is over the daily limit of " + Usd(limit) + " for " + what +
-            ": " + Usd(used) + " paid today (UTC), " + Usd(left) +
-            " left; pay at most " + Usd(left) + ", wait for the next UTC day" +
-            also));
+    return Status(MakeError(ErrorCode::kLIMIT_EXCEEDED, param,
+                            paid + " is over the daily limit of " + Usd(limit) +
+                                " for " + what + ": " + Usd(used) +
+                                " paid today (UTC), " + Usd(left) +
+                                " left; pay at most " + Usd(left) +
+                                ", wait for the next UTC day" + also));
   };
-  MERIDIAN_RETURN_IF_ERROR(
-      daily(t.per_day_usd_minor, UsedToday(ctx.wallet, ctx.user, ctx.now_ns),
-            tier, "payer.kycTier",
-            ", or the wallet verifies the user for a higher tier"));
+  MERIDIAN_RETURN_IF_ERROR(daily(
+      t.per_day_usd_minor, UsedToday(ctx.wallet, ctx.user, ctx.now_ns), tier,
+      "payer.kycTier", ", or the wallet verifies the user for a higher tier"));
   const CountryCode p = ctx.payer_country;
   const CountryCode m = ctx.merchant_country;
   // Most specific first; when a country is 0 some of the four coincide.
@@ -271,9 +274,9 @@ Status LimitBook::Check(const LimitContext& ctx) const {
       return MakeError(ErrorCode::kLIMIT_EXCEEDED, "corridor",
                        what + " are not allowed through the network");
     }
-    MERIDIAN_RETURN_IF_ERROR(daily(
-        it->second, UsedTodayIn(ctx.wallet, ctx.user, rule, ctx.now_ns), what,
-        "corridor", ""));
+    MERIDIAN_RETURN_IF_ERROR(
+        daily(it->second, UsedTodayIn(ctx.wallet, ctx.user, rule, ctx.now_ns),
+              what, "corridor", ""));
   }
   const CounterKey key{UtcDay(ctx.now_ns), ctx.wallet, ctx.user, p, m};
   if (payments_.size() >= bounds_.max_payments ||
@@ -398,7 +401,8 @@ Result<LimitConfig> DecodeLimitConfig(std::span<const uint8_t> body) {
   ByteReader r(body);
   LimitConfig c;
   if (!ReadConfig(r, &c)) return Malformed("set network limits");
-  if (r.remaining() != 0) return Malformed("set network limits: trailing bytes");
+  if (r.remaining() != 0)
+    return Malformed("set network limits: trailing bytes");
   return c;
 }
 

@@ -21,7 +21,8 @@
 //   4. each corridor rule's per-user daily maximum, most specific first:
 //      (payer, merchant), (payer, any), (any, merchant), (any, any)
 //                                           param "corridor"
-// A limit of 0 allows nothing (a blocked category, tier or corridor). The
+// A limit of 0 allows nothing, not even a payment that converts to 0 cents
+// (a blocked category, tier or corridor). The
 // message says what the limit is, how much room is left today and what to
 // do; the tests hold the exact texts.
 //
@@ -99,6 +100,8 @@ inline constexpr int64_t kMaxLimitUsdMinor = 100'000'000'000'000;
 struct TierLimits {
   int64_t per_payment_usd_minor = 0;
   int64_t per_day_usd_minor = 0;
+
+  friend bool operator==(const TierLimits&, const TierLimits&) = default;
 };
 
 // (payer country, merchant country); 0 for "any".
@@ -120,8 +123,8 @@ struct LimitConfig {
 Status ValidateLimitConfig(const LimitConfig& config);
 
 struct LimitContext {
-  u128 wallet = 0;  // participant id
-  u128 user = 0;    // the engine's wallet-user hash
+  u128 wallet = 0;   // participant id
+  u128 user = 0;     // the engine's wallet-user hash
   uint8_t tier = 0;  // as the wallet declares it, 0..3
   CountryCode payer_country = 0;
   CountryCode merchant_country = 0;

@@ -9,8 +9,7 @@
 //       in (day, promotion, user) order
 //   u64 n payment records x (u128 payment | u128 promotion | u128 user |
 //       i64 day | i64 discount minor | i64 time ns), in payment id order
-//   u64 capacity misses | i64 swept until ns (the latest time the book
-//   moved promotions past their end out of the live index)
+//   u64 capacity misses
 // Reserved budget and reserved uses are not written: they are the sums of
 // the reservations, and Deserialize recomputes them. The indexes (buckets,
 // ends, expiries) are rebuilt the same way, so equal states write equal
@@ -371,7 +370,8 @@ void PromotionBook::Index(const Promotion& p) {
   if (p.spec.wallets.empty()) {
     buckets_[{p.spec.currency, 0}].insert(p.spec.id);
   }
-  for (u128 w : p.spec.wallets) buckets_[{p.spec.currency, w}].insert(p.spec.id);
+  for (u128 w : p.spec.wallets)
+    buckets_[{p.spec.currency, w}].insert(p.spec.id);
   live_by_end_.emplace(p.end_ns(), p.spec.id);
 }
 
@@ -387,7 +387,6 @@ void PromotionBook::Unindex(const Promotion& p) {
 }
 
 void PromotionBook::SweepEnded(int64_t now_ns) {
-  swept_until_ns_ = std::max(swept_until_ns_, now_ns);
   while (!live_by_end_.empty() && live_by_end_.begin()->first <= now_ns) {
     const auto [end, id] = *live_by_end_.begin();
     live_by_end_.erase(live_by_end_.begin());
@@ -508,8 +507,7 @@ std::optional<Offer> PromotionBook::BestIgnoringRoom(
 }
 
 bool PromotionBook::HasRoom() const {
-  return reservations_.size() + payments_.size() <
-         bounds_.max_open_discounts;
+  return reservations_.size() + payments_.size() < bounds_.max_open_discounts;
 }
 
 std::optional<Offer> PromotionBook::Best(const PaymentContext& ctx) const {
@@ -542,8 +540,7 @@ void PromotionBook::RemoveUse(u128 promotion_id, u128 user, int64_t day) {
 Result<Offer> PromotionBook::Reserve(const PaymentContext& ctx,
                                      u128 reservation_id, int64_t expires_ns) {
   if (reservation_id == 0 || reservations_.contains(reservation_id)) {
-    return Invalid("quoteId",
-                   "a promotion reservation needs a new quote id");
+    return Invalid("quoteId", "a promotion reservation needs a new quote id");
   }
   if (expires_ns <= ctx.now_ns || expires_ns - ctx.now_ns > kMaxReservationNs) {
     return Invalid("expiresAt",
@@ -685,6 +682,15 @@ std::vector<Promotion> PromotionBook::Expire(int64_t now_ns) {
   return forgotten;
 }
 
+size_t PromotionBook::live(int64_t now_ns) const {
+  size_t n = 0;
+  for (auto it = live_by_end_.rbegin();
+       it != live_by_end_.rend() && it->first > now_ns; ++it) {
+    ++n;
+  }
+  return n;
+}
+
 const Promotion* PromotionBook::Find(u128 id) const {
   auto it = promotions_.find(id);
   return it == promotions_.end() ? nullptr : &it->second;
@@ -744,11 +750,10 @@ void PromotionBook::Serialize(ByteWriter* w) const {
     w->I64(r.time_ns);
   }
   w->U64(capacity_misses_);
-  w->I64(swept_until_ns_);
 }
 
 Result<PromotionBook> PromotionBook::Deserialize(ByteReader* r,
-                                                PromotionBookBounds bounds) {
+                                                 PromotionBookBounds bounds) {
   PromotionBook book(bounds);
   uint32_t version = 0;
   uint64_t n = 0;
@@ -833,14 +838,13 @@ Result<PromotionBook> PromotionBook::Deserialize(ByteReader* r,
     book.payment_times_.emplace(d.time_ns, d.payment_id);
     book.payments_.emplace(d.payment_id, d);
   }
-  if (!r->U64(&book.capacity_misses_) || !r->I64(&book.swept_until_ns_)) {
-    return Corrupted("trailer");
-  }
-  // Indexes: the live promotions by end and in their buckets, the ended ones
-  // (by End, or swept past their end) by end.
+  if (!r->U64(&book.capacity_misses_)) return Corrupted("trailer");
+  // Indexes: the promotions ended by End by end; the others as live, even
+  // if their end has passed: the next sweep (Create, Expire) moves them, as
+  // it would have in the original, and every query checks the time itself.
+  // So the section carries no trace of when the book last swept.
   for (const auto& [id, p] : book.promotions_) {
-    if (p.ended_ns != Promotion::kNotEnded ||
-        p.end_ns() <= book.swept_until_ns_) {
+    if (p.ended_ns != Promotion::kNotEnded) {
       book.ended_by_end_.emplace(p.end_ns(), id);
     } else {
       book.Index(p);

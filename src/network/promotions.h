@@ -64,10 +64,11 @@
 //   kMaxPromotionsPerBucket live promotions per (currency, wallet) and per
 //   (currency, all wallets), which bounds the work of Best. Reservations plus
 //   payment records at most kMaxOpenDiscounts; per-user day counters at most
-//   kMaxPromotionUseCounters (PromotionBookBounds). When a bound on reservations, payment records
-//   or counters is reached, the affected payments simply get no discount
-//   (capacity_misses() counts them): a payment never fails because a
-//   promotion could not be counted, and nothing already counted is forgotten.
+//   kMaxPromotionUseCounters (PromotionBookBounds). When a bound on
+//   reservations, payment records or counters is reached, the affected payments
+//   simply get no discount (capacity_misses() counts them): a payment never
+//   fails because a promotion could not be counted, and nothing already counted
+//   is forgotten.
 // - Cost. Create, End, Reserve, Commit, Release, Apply, Reverse and Find are
 //   O(log n) map operations (Create and End also touch one index entry per
 //   listed wallet, at most 256). Best is O(log n + k): k is the number of
@@ -163,10 +164,10 @@ struct PromotionSpec {
   std::string name;     // 1..64 bytes of UTF-8, no control characters
   // The merchant currency it applies to; discounts and budget count in it.
   Currency currency;
-  std::vector<u128> wallets;               // participant ids; empty = all
+  std::vector<u128> wallets;                    // participant ids; empty = all
   std::vector<CountryCode> merchant_countries;  // empty = all
-  std::vector<uint16_t> mccs;              // 0..9999; empty = all
-  int64_t min_amount_minor = 0;            // >= 0
+  std::vector<uint16_t> mccs;                   // 0..9999; empty = all
+  int64_t min_amount_minor = 0;                 // >= 0
   DiscountType discount_type = DiscountType::kPercent;
   uint32_t percent_bps = 0;       // PERCENT: 1..10,000; FIXED: 0
   int64_t cap_minor = 0;          // PERCENT: 0 (no cap) or > 0; FIXED: 0
@@ -222,7 +223,7 @@ struct PaymentContext {
   u128 user = 0;    // the wallet user (the engine's hash)
   CountryCode merchant_country = 0;
   uint16_t mcc = 0;
-  Currency currency;  // the merchant's
+  Currency currency;         // the merchant's
   int64_t amount_minor = 0;  // the payment amount, merchant currency
   // The most any discount may be (the hub's fee and the payer's minimum).
   int64_t max_discount_minor = 0;
@@ -320,8 +321,8 @@ class PromotionBook {
   const DiscountRecord* FindPayment(u128 payment_id) const;
   // Reserved and committed uses of `user` on `promotion_id` on now's day.
   uint32_t UsesToday(u128 promotion_id, u128 user, int64_t now_ns) const;
-  // Live (not yet ended) promotions.
-  size_t live() const { return live_by_end_.size(); }
+  // Promotions not yet ended at now_ns (scheduled or active).
+  size_t live(int64_t now_ns) const;
   size_t reservations() const { return reservations_.size(); }
   size_t payment_records() const { return payments_.size(); }
   size_t use_counters() const { return uses_.size(); }
@@ -359,7 +360,6 @@ class PromotionBook {
   std::map<u128, DiscountRecord> payments_;
   std::map<UseKey, uint32_t> uses_;
   uint64_t capacity_misses_ = 0;
-  int64_t swept_until_ns_ = std::numeric_limits<int64_t>::min();
 
   // Derived (rebuilt by Deserialize, never serialised):
   std::map<BucketKey, std::set<u128>> buckets_;      // live promotions

@@ -150,8 +150,7 @@ TEST(PromotionValidationTest, EveryFieldNamesItself) {
       {"truncated UTF-8", [](PromotionSpec& s) { s.name = "\xe0\xb8"; },
        "name"},
       {"overlong", [](PromotionSpec& s) { s.name = "\xc0\xaf"; }, "name"},
-      {"surrogate", [](PromotionSpec& s) { s.name = "\xed\xa0\x80"; },
-       "name"},
+      {"surrogate", [](PromotionSpec& s) { s.name = "\xed\xa0\x80"; }, "name"},
       {"C1 control", [](PromotionSpec& s) { s.name = "\xc2\x85"; }, "name"},
       {"no currency", [](PromotionSpec& s) { s.currency = Currency(); },
        "currency"},
@@ -160,10 +159,15 @@ TEST(PromotionValidationTest, EveryFieldNamesItself) {
          for (u128 w = 1; w <= 257; ++w) s.wallets.push_back(w);
        },
        "eligibleWallets"},
-      {"wallet 0", [](PromotionSpec& s) { s.wallets = {kWalletA, 0}; },
+      {"wallet 0",
+       [](PromotionSpec& s) {
+         s.wallets = {kWalletA, 0};
+       },
        "eligibleWallets"},
       {"wallet twice",
-       [](PromotionSpec& s) { s.wallets = {kWalletA, kWalletB, kWalletA}; },
+       [](PromotionSpec& s) {
+         s.wallets = {kWalletA, kWalletB, kWalletA};
+       },
        "eligibleWallets"},
       {"country lower case",
        [](PromotionSpec& s) { s.merchant_countries = {Country("th")}; },
@@ -178,14 +182,21 @@ TEST(PromotionValidationTest, EveryFieldNamesItself) {
       {"257 countries",
        [](PromotionSpec& s) {
          for (int i = 0; i < 257; ++i) {
-           s.merchant_countries.push_back(static_cast<CountryCode>(
-               ('A' + i / 26) << 8 | ('A' + i % 26)));
+           s.merchant_countries.push_back(
+               static_cast<CountryCode>(('A' + i / 26) << 8 | ('A' + i % 26)));
          }
        },
        "merchantCountries"},
-      {"mcc 10000", [](PromotionSpec& s) { s.mccs = {5812, 10'000}; },
+      {"mcc 10000",
+       [](PromotionSpec& s) {
+         s.mccs = {5812, 10'000};
+       },
        "mccs"},
-      {"mcc twice", [](PromotionSpec& s) { s.mccs = {5812, 5812}; }, "mccs"},
+      {"mcc twice",
+       [](PromotionSpec& s) {
+         s.mccs = {5812, 5812};
+       },
+       "mccs"},
       {"257 mccs",
        [](PromotionSpec& s) {
          for (uint16_t m = 0; m < 257; ++m) s.mccs.push_back(m);
@@ -194,7 +205,9 @@ TEST(PromotionValidationTest, EveryFieldNamesItself) {
       {"negative minimum", [](PromotionSpec& s) { s.min_amount_minor = -1; },
        "minAmount"},
       {"huge minimum",
-       [](PromotionSpec& s) { s.min_amount_minor = Amount::kMaxMinorUnits + 1; },
+       [](PromotionSpec& s) {
+         s.min_amount_minor = Amount::kMaxMinorUnits + 1;
+       },
        "minAmount"},
       {"0 bps", [](PromotionSpec& s) { s.percent_bps = 0; },
        "discount.percentBps"},
@@ -252,9 +265,7 @@ TEST(PromotionValidationTest, EveryFieldNamesItself) {
        },
        "endsAt"},
       {"end too far",
-       [](PromotionSpec& s) {
-         s.ends_ns = kT0 + kMaxPromotionHorizonNs + 1;
-       },
+       [](PromotionSpec& s) { s.ends_ns = kT0 + kMaxPromotionHorizonNs + 1; },
        "endsAt"},
   };
   for (const Case& c : cases) {
@@ -268,7 +279,7 @@ TEST(PromotionValidationTest, EveryFieldNamesItself) {
     PromotionBook book;
     EXPECT_EQ(book.Create(s, kT0).code(), ErrorCode::kINVALID_PARAMETER)
         << c.what;
-    EXPECT_EQ(book.live(), 0u) << c.what;
+    EXPECT_EQ(book.live(kT0), 0u) << c.what;
   }
 }
 
@@ -284,7 +295,9 @@ TEST(PromotionValidationTest, EdgesThatAreAllowed) {
       [](PromotionSpec& s) {
         for (u128 w = 1; w <= 256; ++w) s.wallets.push_back(w);
       },
-      [](PromotionSpec& s) { s.mccs = {0, 9999}; },
+      [](PromotionSpec& s) {
+        s.mccs = {0, 9999};
+      },
       [](PromotionSpec& s) { s.starts_ns = kT0 + kNsPerDay; },  // scheduled
       [](PromotionSpec& s) { s.ends_ns = kT0 + kMaxPromotionHorizonNs; },
       [](PromotionSpec& s) { s.ends_ns = kT0 + 1; },
@@ -374,7 +387,7 @@ TEST(PromotionBoundsTest, AtMostTenThousandLive) {
   s.starts_ns = later;
   s.ends_ns = later + kNsPerDay;
   EXPECT_TRUE(book.Create(s, later).ok());
-  EXPECT_EQ(book.live(), 1u);
+  EXPECT_EQ(book.live(later), 1u);
   EXPECT_EQ(book.promotions().size(), kMaxLivePromotions + 1);
 }
 
@@ -529,8 +542,7 @@ TEST(PromotionReserveTest, BadIds) {
   ASSERT_TRUE(book.Apply(Ctx(7, 100), 5'000).ok());
   EXPECT_EQ(book.Commit(900, 5'000, kT0).error().param, "paymentId");
   EXPECT_EQ(book.Commit(900, 0, kT0).error().param, "paymentId");
-  EXPECT_EQ(book.Apply(Ctx(7, 100), 5'000).status().error().param,
-            "paymentId");
+  EXPECT_EQ(book.Apply(Ctx(7, 100), 5'000).status().error().param, "paymentId");
   EXPECT_EQ(book.Apply(Ctx(7, 100), 0).status().error().param, "paymentId");
   // The failed commit left the reservation as it was.
   EXPECT_NE(book.FindReservation(900), nullptr);
@@ -608,8 +620,7 @@ TEST(PromotionBudgetTest, PerUserPerDayAcrossMidnight) {
   const int64_t expires = late + 60 * kSecond;       // after midnight
   EXPECT_EQ(book.Apply(Ctx(7, 10'000, kT0), 1)->promotion_id, 1u);
   // The reserved use counts: the third payment of the day gets the other.
-  EXPECT_EQ(book.Reserve(Ctx(7, 10'000, late), 900, expires)->promotion_id,
-            1u);
+  EXPECT_EQ(book.Reserve(Ctx(7, 10'000, late), 900, expires)->promotion_id, 1u);
   EXPECT_EQ(book.UsesToday(1, 7, late), 2u);
   EXPECT_EQ(book.Apply(Ctx(7, 10'000, late), 2)->promotion_id, 2u);
   // Another user is not affected.
@@ -663,9 +674,9 @@ TEST(PromotionEndTest, CreatorOrOperatorOnly) {
   EXPECT_EQ(other.code(), ErrorCode::kNOT_FOUND);
   EXPECT_EQ(other.error().param, "id");
   EXPECT_EQ(book.End(2, kWalletA, false, kT0).code(), ErrorCode::kNOT_FOUND);
-  EXPECT_EQ(book.live(), 1u);
+  EXPECT_EQ(book.live(kT0), 1u);
   EXPECT_TRUE(book.End(1, kWalletA, false, kT0).ok());
-  EXPECT_EQ(book.live(), 0u);
+  EXPECT_EQ(book.live(kT0), 0u);
   EXPECT_EQ(book.Find(1)->ended_ns, kT0);
   EXPECT_EQ(book.Find(1)->end_ns(), kT0);
   EXPECT_TRUE(book.End(1, kWalletA, false, kT0 + 5).ok());  // no change
@@ -698,8 +709,10 @@ TEST(PromotionExpireTest, EndedPromotionsAreForgottenAfterRetention) {
   ASSERT_TRUE(book.Apply(Ctx(7, 10'000), 1).ok());  // id 1 wins the tie
   EXPECT_EQ(book.FindPayment(1)->promotion_id, 1u);
 
+  EXPECT_EQ(book.live(s.ends_ns - 1), 2u);
+  EXPECT_EQ(book.live(s.ends_ns), 1u);
   EXPECT_TRUE(book.Expire(s.ends_ns).empty());
-  EXPECT_EQ(book.live(), 1u);
+  EXPECT_EQ(book.live(s.ends_ns), 1u);
   // Payments are kept for cancels until the retention passes.
   EXPECT_TRUE(book.Expire(kT0 + kPromotionRetentionNs - 1).empty());
   EXPECT_NE(book.FindPayment(1), nullptr);
@@ -759,14 +772,14 @@ PromotionSpec FullSpec() {
 }
 
 bool SameSpec(const PromotionSpec& a, const PromotionSpec& b) {
-  return a.id == b.id && a.created_by == b.created_by &&
-         a.funder == b.funder && a.name == b.name &&
-         a.currency == b.currency && a.wallets == b.wallets &&
+  return a.id == b.id && a.created_by == b.created_by && a.funder == b.funder &&
+         a.name == b.name && a.currency == b.currency &&
+         a.wallets == b.wallets &&
          a.merchant_countries == b.merchant_countries && a.mccs == b.mccs &&
          a.min_amount_minor == b.min_amount_minor &&
-         a.discount_type == b.discount_type &&
-         a.percent_bps == b.percent_bps && a.cap_minor == b.cap_minor &&
-         a.fixed_minor == b.fixed_minor && a.budget_minor == b.budget_minor &&
+         a.discount_type == b.discount_type && a.percent_bps == b.percent_bps &&
+         a.cap_minor == b.cap_minor && a.fixed_minor == b.fixed_minor &&
+         a.budget_minor == b.budget_minor &&
          a.per_user_per_day == b.per_user_per_day &&
          a.starts_ns == b.starts_ns && a.ends_ns == b.ends_ns;
 }
@@ -842,6 +855,26 @@ TEST(PromotionSnapshotTest, CanonicalWhateverTheHistory) {
   ASSERT_TRUE(b.Reserve(Ctx(7, 10'000), 900, kT0 + kSecond).ok());
   b.Reverse(77, kT0);
   EXPECT_EQ(Bytes(a), Bytes(b));
+}
+
+TEST(PromotionSnapshotTest, NoTraceOfWhenTheBookLastSwept) {
+  PromotionBook a;
+  PromotionSpec s = Spec(1);
+  s.ends_ns = kT0 + kHour;
+  ASSERT_TRUE(a.Create(s, kT0).ok());
+  ASSERT_TRUE(a.Create(Spec(2), kT0).ok());
+  PromotionBook b = Restored(a);
+  a.Expire(kT0 + 2 * kHour);  // moves 1 out of the live index; b did not
+  EXPECT_EQ(Bytes(a), Bytes(b));
+  PromotionBook c = Restored(a);
+  EXPECT_EQ(c.live(kT0 + 2 * kHour), 1u);
+  EXPECT_EQ(
+      c.Expire(s.ends_ns + kPromotionRetentionNs + kMaxReservationNs).size(),
+      1u);
+  EXPECT_EQ(
+      b.Expire(s.ends_ns + kPromotionRetentionNs + kMaxReservationNs).size(),
+      1u);
+  EXPECT_EQ(Bytes(b), Bytes(c));
 }
 
 TEST(PromotionSnapshotTest, TruncatedOrDamagedSectionsAreRefused) {
@@ -938,9 +971,8 @@ std::optional<Offer> ReferenceBest(const PromotionBook& book,
     if (s.currency != c.currency || c.amount_minor < s.min_amount_minor) {
       continue;
     }
-    if (!in(s.wallets, c.wallet) || !in(s.merchant_countries,
-                                        c.merchant_country) ||
-        !in(s.mccs, c.mcc)) {
+    if (!in(s.wallets, c.wallet) ||
+        !in(s.merchant_countries, c.merchant_country) || !in(s.mccs, c.mcc)) {
       continue;
     }
     if (s.per_user_per_day != 0 &&
@@ -1053,8 +1085,8 @@ TEST_P(PromotionPropertyTest, RandomOperationsKeepTheArithmetic) {
       PaymentContext c = random_ctx();
       std::optional<Offer> expected = ReferenceBest(book, c);
       const u128 q = next_id++;
-      const int64_t expires = now + (1 + static_cast<int64_t>(pick(120))) *
-                                        kSecond;
+      const int64_t expires =
+          now + (1 + static_cast<int64_t>(pick(120))) * kSecond;
       Result<Offer> o = book.Reserve(c, q, expires);
       ASSERT_TRUE(o.ok());
       check_offer(c, *o, expected);
@@ -1078,8 +1110,7 @@ TEST_P(PromotionPropertyTest, RandomOperationsKeepTheArithmetic) {
         mp.reserved -= it->second.discount;
         mp.spent += it->second.discount;
         ++mp.uses;
-        model.payments[pay] = {it->second.promotion, it->second.discount,
-                               now};
+        model.payments[pay] = {it->second.promotion, it->second.discount, now};
         model.reservations.erase(it);
         paid.push_back(pay);
       }
@@ -1128,6 +1159,7 @@ TEST_P(PromotionPropertyTest, RandomOperationsKeepTheArithmetic) {
       // exactly like the original (checked below by running both).
       PromotionBook copy = Restored(book);
       EXPECT_EQ(Bytes(copy), Bytes(book));
+      EXPECT_EQ(copy.live(now), book.live(now));
       PaymentContext c = random_ctx();
       EXPECT_EQ(copy.Best(c), book.Best(c));
       Result<Offer> x = copy.Apply(c, next_id);
