@@ -546,10 +546,16 @@ Result<Offer> PromotionBook::Reserve(const PaymentContext& ctx,
     return Invalid("expiresAt",
                    "a reservation expires after now and within an hour");
   }
+  auto open = open_by_user_.find(ctx.user);
+  if (open != open_by_user_.end() &&
+      open->second >= kMaxOpenReservationsPerUser) {
+    return Offer{};  // quotes without paying do not lock up budgets
+  }
   std::optional<Offer> best = BestWithRoom(ctx);
   if (!best) return Offer{};
   Promotion& p = promotions_.at(best->promotion_id);
   const int64_t day = UtcDay(ctx.now_ns);
+  ++open_by_user_[ctx.user];
   p.budget_reserved_minor += best->discount_minor;
   ++p.reserved_uses;
   AddUse(p, ctx.user, day);
@@ -588,8 +594,7 @@ Status PromotionBook::Commit(u128 reservation_id, u128 payment_id,
                     DiscountRecord{payment_id, r.promotion_id, r.user, r.day,
                                    r.discount_minor, now_ns});
   payment_times_.emplace(now_ns, payment_id);
-  reservation_expiry_.erase({r.expires_ns, reservation_id});
-  reservations_.erase(it);
+  CloseReservation(it);
   CheckBudget(p);
   return Status::Ok();
 }
@@ -601,9 +606,17 @@ void PromotionBook::ReleaseReservation(
   p.budget_reserved_minor -= r.discount_minor;
   --p.reserved_uses;
   RemoveUse(r.promotion_id, r.user, r.day);
+  CloseReservation(it);
+  CheckBudget(p);
+}
+
+void PromotionBook::CloseReservation(std::map<u128, Reservation>::iterator it) {
+  const Reservation& r = it->second;
+  auto open = open_by_user_.find(r.user);
+  MERIDIAN_CHECK(open != open_by_user_.end() && open->second > 0);
+  if (--open->second == 0) open_by_user_.erase(open);
   reservation_expiry_.erase({r.expires_ns, r.id});
   reservations_.erase(it);
-  CheckBudget(p);
 }
 
 void PromotionBook::Release(u128 reservation_id) {
@@ -801,6 +814,9 @@ Result<PromotionBook> PromotionBook::Deserialize(ByteReader* r,
     }
     p->second.budget_reserved_minor += v.discount_minor;
     ++p->second.reserved_uses;
+    if (++book.open_by_user_[v.user] > kMaxOpenReservationsPerUser) {
+      return Corrupted("open reservations of a user");
+    }
     book.reservation_expiry_.emplace(v.expires_ns, v.id);
     book.reservations_.emplace(v.id, v);
   }

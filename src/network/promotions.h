@@ -49,32 +49,39 @@
 //   when its commit comes after midnight.
 // - A reservation is a promise: End stops new offers but a reservation made
 //   before still commits. Reservations live while now < expires_ns; Expire
-//   releases the rest, and Commit refuses them with QUOTE_EXPIRED.
+//   releases the rest, and Commit refuses them with QUOTE_EXPIRED. Because
+//   quotes reserve, two payments can never both be promised the budget's
+//   last unit ("never below zero, even under concurrent payments"); and so
+//   that one user's unpaid quotes cannot lock a budget up, a user with
+//   kMaxOpenReservationsPerUser open reservations gets quotes without a
+//   discount until one closes (a payment without a quote still gets it).
 // - Reverse (a cancelled payment, or one that failed after the discount was
 //   applied) gives the discount back to the budget and the use back to the
-//   user's day (if that day is still today). Refunds do not: a refunded
+//   user's day (while Expire has not dropped that day's counters, i.e. on
+//   the same UTC day). Refunds do not: a refunded
 //   purchase still happened, the funder paid for it, and the discount is the
 //   funder's cost of that purchase. The engine therefore calls Reverse only
 //   for cancels and failures, never for refunds.
-// - Bounds. At most kMaxLivePromotions live (not ended) promotions, and at
-//   most kMaxStoredPromotions kept (ended ones stay readable for
-//   kPromotionRetentionNs after their end, so cancels in the same settlement
-//   window still find them; then Expire forgets them and returns their final
-//   figures for the engine to publish to the read model). At most
-//   kMaxPromotionsPerBucket live promotions per (currency, wallet) and per
-//   (currency, all wallets), which bounds the work of Best. Reservations plus
-//   payment records at most kMaxOpenDiscounts; per-user day counters at most
-//   kMaxPromotionUseCounters (PromotionBookBounds). When a bound on
-//   reservations, payment records or counters is reached, the affected payments
-//   simply get no discount (capacity_misses() counts them): a payment never
-//   fails because a promotion could not be counted, and nothing already counted
-//   is forgotten.
+// - Bounds. At most kMaxLivePromotions live (scheduled or active)
+//   promotions, and at most kMaxStoredPromotions kept: ended ones stay
+//   readable for kPromotionRetentionNs + kMaxReservationNs after their end,
+//   so that cancels in the same settlement window still find them and every
+//   payment record of theirs has gone first; then Expire forgets them and
+//   returns their final figures for the engine to publish to the read
+//   model. At most kMaxPromotionsPerBucket live promotions per (currency,
+//   wallet) and per (currency, all wallets), which bounds the work of Best.
+//   Reservations plus payment records at most kMaxOpenDiscounts; per-user day
+//   counters at most kMaxPromotionUseCounters (PromotionBookBounds). When a
+//   bound on reservations, payment records or counters is reached, the affected
+//   payments simply get no discount (capacity_misses() counts them): a payment
+//   never fails because a promotion could not be counted, and nothing already
+//   counted is forgotten.
 // - Cost. Create, End, Reserve, Commit, Release, Apply, Reverse and Find are
 //   O(log n) map operations (Create and End also touch one index entry per
 //   listed wallet, at most 256). Best is O(log n + k): k is the number of
 //   live promotions in the payment's currency that list its wallet or list
 //   no wallets (at most 2 x kMaxPromotionsPerBucket). Expire is O(log n) per
-//   item it drops.
+//   item it drops; live(now) is O(live promotions).
 // - After every change the touched promotion satisfies 0 <= spent,
 //   0 <= reserved, spent + reserved <= budget (MERIDIAN_CHECK).
 //
@@ -137,6 +144,8 @@ inline constexpr int64_t kPromotionRetentionNs = 7 * kNsPerDay;
 // A reservation may be asked to live at most this long.
 inline constexpr int64_t kMaxReservationNs = 3'600'000'000'000;
 inline constexpr size_t kMaxOpenDiscounts = 5'000'000;
+// Open reservations (quotes with a discount) per wallet user.
+inline constexpr uint32_t kMaxOpenReservationsPerUser = 4;
 inline constexpr size_t kMaxPromotionUseCounters = 5'000'000;
 
 // The UTC day of a sequencer time (floor division).
@@ -351,7 +360,10 @@ class PromotionBook {
   void Unindex(const Promotion& p);
   // Moves promotions whose end has come out of the live index.
   void SweepEnded(int64_t now_ns);
+  // Gives the reservation's budget and use back, then closes it.
   void ReleaseReservation(std::map<u128, Reservation>::iterator it);
+  // Drops the reservation and its index entries.
+  void CloseReservation(std::map<u128, Reservation>::iterator it);
   void CheckBudget(const Promotion& p) const;
 
   PromotionBookBounds bounds_;
@@ -366,6 +378,7 @@ class PromotionBook {
   std::set<std::pair<int64_t, u128>> live_by_end_;   // (end, id)
   std::set<std::pair<int64_t, u128>> ended_by_end_;  // (end, id)
   std::set<std::pair<int64_t, u128>> reservation_expiry_;
+  std::map<u128, uint32_t> open_by_user_;  // user -> open reservations
   std::set<std::pair<int64_t, u128>> payment_times_;
 };
 

@@ -548,6 +548,32 @@ TEST(PromotionReserveTest, BadIds) {
   EXPECT_NE(book.FindReservation(900), nullptr);
 }
 
+TEST(PromotionReserveTest, OneUsersUnpaidQuotesCannotLockTheBudget) {
+  PromotionBook book;
+  ASSERT_TRUE(book.Create(Spec(1), kT0).ok());
+  const int64_t expires = kT0 + 60 * kSecond;
+  for (u128 q = 1; q <= kMaxOpenReservationsPerUser; ++q) {
+    EXPECT_EQ(book.Reserve(Ctx(7, 10'000), q, expires)->discount_minor, 1'000);
+  }
+  EXPECT_EQ(*book.Reserve(Ctx(7, 10'000), 10, expires), Offer{});
+  EXPECT_EQ(book.Reserve(Ctx(8, 10'000), 11, expires)->discount_minor, 1'000);
+  // Paying without a quote is not affected.
+  EXPECT_EQ(book.Apply(Ctx(7, 10'000), 100)->discount_minor, 1'000);
+  // A quote closing (paid, released or expired) makes room.
+  ASSERT_TRUE(book.Commit(1, 101, kT0).ok());
+  EXPECT_EQ(book.Reserve(Ctx(7, 10'000), 12, expires)->discount_minor, 1'000);
+  book.Release(2);
+  EXPECT_EQ(book.Reserve(Ctx(7, 10'000), 13, expires)->discount_minor, 1'000);
+  EXPECT_EQ(*book.Reserve(Ctx(7, 10'000), 14, expires), Offer{});
+  // The count survives a snapshot.
+  PromotionBook copy = Restored(book);
+  EXPECT_EQ(*copy.Reserve(Ctx(7, 10'000), 14, expires), Offer{});
+  copy.Expire(expires);
+  EXPECT_EQ(
+      copy.Reserve(Ctx(7, 10'000), 15, expires + 60 * kSecond)->discount_minor,
+      1'000);
+}
+
 TEST(PromotionReserveTest, AReservationIsAPromiseEvenAfterEnd) {
   PromotionBook book;
   ASSERT_TRUE(book.Create(Spec(1), kT0).ok());
@@ -921,6 +947,7 @@ struct ModelHold {
   u128 promotion = 0;
   int64_t discount = 0;
   int64_t expires = 0;  // reservations: expiry; payments: commit time
+  u128 user = 0;        // reservations
 };
 
 class PromotionModel {
@@ -1084,6 +1111,9 @@ TEST_P(PromotionPropertyTest, RandomOperationsKeepTheArithmetic) {
     } else if (op < 35) {
       PaymentContext c = random_ctx();
       std::optional<Offer> expected = ReferenceBest(book, c);
+      size_t open = 0;
+      for (const auto& [id, h] : model.reservations) open += h.user == c.user;
+      if (open >= kMaxOpenReservationsPerUser) expected.reset();
       const u128 q = next_id++;
       const int64_t expires =
           now + (1 + static_cast<int64_t>(pick(120))) * kSecond;
@@ -1092,7 +1122,8 @@ TEST_P(PromotionPropertyTest, RandomOperationsKeepTheArithmetic) {
       check_offer(c, *o, expected);
       if (o->discount_minor > 0) {
         model.promotions[o->promotion_id].reserved += o->discount_minor;
-        model.reservations[q] = {o->promotion_id, o->discount_minor, expires};
+        model.reservations[q] = {o->promotion_id, o->discount_minor, expires,
+                                 c.user};
         quotes.push_back(q);
       }
     } else if (op < 55 && !quotes.empty()) {
