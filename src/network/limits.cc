@@ -10,6 +10,7 @@
 #include "network/limits.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "core/amount.h"
@@ -186,7 +187,7 @@ Status LimitBook::SetConfig(const LimitConfig& config) {
 int64_t LimitBook::UsedTodayIn(u128 wallet, u128 user, Corridor rule,
                                int64_t now_ns) const {
   const int64_t day = UtcDay(now_ns);
-  int64_t sum = 0;
+  i128 sum = 0;  // saturated below; counters are at most 10^18 each
   for (auto it = counters_.lower_bound({day, wallet, user, 0, 0});
        it != counters_.end() && std::get<0>(it->first) == day &&
        std::get<1>(it->first) == wallet && std::get<2>(it->first) == user;
@@ -195,7 +196,8 @@ int64_t LimitBook::UsedTodayIn(u128 wallet, u128 user, Corridor rule,
       sum += it->second;
     }
   }
-  return sum;
+  return static_cast<int64_t>(
+      std::min<i128>(sum, std::numeric_limits<int64_t>::max()));
 }
 
 int64_t LimitBook::UsedToday(u128 wallet, u128 user, int64_t now_ns) const {
@@ -370,19 +372,30 @@ Result<LimitBook> LimitBook::Deserialize(ByteReader* r,
     CounterKey k;
     int64_t usd = 0;
     if (!read_key(&k) || !r->I64(&usd) || usd < 0 ||
+        usd > Amount::kMaxMinorUnits ||
         (!book.counters_.empty() && book.counters_.rbegin()->first >= k)) {
       return Corrupted("counter");
     }
     book.counters_.emplace_hint(book.counters_.end(), k, usd);
   }
   if (!r->U64(&n) || n > kMaxSerializedItems) return Corrupted("payments");
+  std::map<CounterKey, i128> recorded;
   for (uint64_t i = 0; i < n; ++i) {
     u128 id = 0;
     PaymentRecord rec;
     if (!r->U128(&id) || !read_key(&rec.key) || !r->I64(&rec.usd_minor) ||
         id == 0 || rec.usd_minor < 0 ||
+        rec.usd_minor > Amount::kMaxMinorUnits ||
         (!book.payments_.empty() && book.payments_.rbegin()->first >= id)) {
       return Corrupted("payment record");
+    }
+    // Reverse takes a record's amount back from its counter: it must be
+    // there (a counter of a past day may be gone, its records with it).
+    i128& sum = recorded[rec.key];
+    sum += rec.usd_minor;
+    auto c = book.counters_.find(rec.key);
+    if (c != book.counters_.end() && sum > c->second) {
+      return Corrupted("payment records beyond their counter");
     }
     book.payment_days_.emplace(std::get<0>(rec.key), id);
     book.payments_.emplace_hint(book.payments_.end(), id, rec);

@@ -370,8 +370,9 @@ void PromotionBook::Index(const Promotion& p) {
   if (p.spec.wallets.empty()) {
     buckets_[{p.spec.currency, 0}].insert(p.spec.id);
   }
-  for (u128 w : p.spec.wallets)
+  for (u128 w : p.spec.wallets) {
     buckets_[{p.spec.currency, w}].insert(p.spec.id);
+  }
   live_by_end_.emplace(p.end_ns(), p.spec.id);
 }
 
@@ -842,6 +843,7 @@ Result<PromotionBook> PromotionBook::Deserialize(ByteReader* r,
   if (!r->U64(&n) || n > kMaxSerializedItems) {
     return Corrupted("payment record count");
   }
+  std::map<u128, std::pair<i128, uint64_t>> recorded;  // promotion -> sums
   for (uint64_t i = 0; i < n; ++i) {
     DiscountRecord d;
     if (!r->U128(&d.payment_id) || !r->U128(&d.promotion_id) ||
@@ -850,6 +852,17 @@ Result<PromotionBook> PromotionBook::Deserialize(ByteReader* r,
         (!book.payments_.empty() &&
          book.payments_.rbegin()->first >= d.payment_id)) {
       return Corrupted("payment record");
+    }
+    // Reverse takes a record's discount and use back from its promotion:
+    // they must be there.
+    auto p = book.promotions_.find(d.promotion_id);
+    if (p != book.promotions_.end()) {
+      auto& [sum, count] = recorded[d.promotion_id];
+      sum += d.discount_minor;
+      ++count;
+      if (sum > p->second.budget_spent_minor || count > p->second.uses) {
+        return Corrupted("payment records beyond their promotion's figures");
+      }
     }
     book.payment_times_.emplace(d.time_ns, d.payment_id);
     book.payments_.emplace(d.payment_id, d);

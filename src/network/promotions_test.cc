@@ -925,11 +925,19 @@ TEST(PromotionSnapshotTest, TruncatedOrDamagedSectionsAreRefused) {
     ByteReader r(junk);
     Result<PromotionBook> maybe = PromotionBook::Deserialize(&r);
     if (maybe.ok()) {
-      // Whatever loads satisfies the budget invariant (CheckBudget ran).
+      // Whatever loads satisfies the budget invariant (CheckBudget ran) and
+      // carries on without tripping a CHECK.
       for (const auto& [id, p] : maybe->promotions()) {
         EXPECT_LE(p.budget_spent_minor + p.budget_reserved_minor,
                   p.spec.budget_minor);
       }
+      PromotionBook& b = *maybe;
+      (void)b.Apply(Ctx(7, 10'000), 6);
+      b.Reverse(5, kT0);
+      b.Reverse(6, kT0);
+      b.Release(900);
+      (void)b.Reserve(Ctx(7, 10'000), 901, kT0 + kSecond);
+      b.Expire(kT0 + 400 * kNsPerDay);
     }
   }
 }
