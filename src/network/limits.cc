@@ -200,6 +200,18 @@ int64_t LimitBook::UsedTodayIn(u128 wallet, u128 user, Corridor rule,
       std::min<i128>(sum, std::numeric_limits<int64_t>::max()));
 }
 
+size_t LimitBook::CorridorsToday(u128 wallet, u128 user, int64_t now_ns) const {
+  const int64_t day = UtcDay(now_ns);
+  size_t n = 0;
+  for (auto it = counters_.lower_bound({day, wallet, user, 0, 0});
+       it != counters_.end() && std::get<0>(it->first) == day &&
+       std::get<1>(it->first) == wallet && std::get<2>(it->first) == user;
+       ++it) {
+    ++n;
+  }
+  return n;
+}
+
 int64_t LimitBook::UsedToday(u128 wallet, u128 user, int64_t now_ns) const {
   return UsedTodayIn(wallet, user, {0, 0}, now_ns);
 }
@@ -281,6 +293,14 @@ Status LimitBook::Check(const LimitContext& ctx) const {
               what, "corridor", ""));
   }
   const CounterKey key{UtcDay(ctx.now_ns), ctx.wallet, ctx.user, p, m};
+  if (!counters_.contains(key) &&
+      CorridorsToday(ctx.wallet, ctx.user, ctx.now_ns) >=
+          kMaxCorridorsPerUserPerDay) {
+    return MakeError(ErrorCode::kLIMIT_EXCEEDED, "corridor",
+                     "the user has paid in 64 corridors (payer and merchant "
+                     "country) today (UTC); pay in one of them or wait for "
+                     "the next UTC day");
+  }
   if (payments_.size() >= bounds_.max_payments ||
       (counters_.size() >= bounds_.max_counters && !counters_.contains(key))) {
     return MakeError(ErrorCode::kRATE_LIMITED, "",

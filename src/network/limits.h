@@ -21,6 +21,9 @@
 //   4. each corridor rule's per-user daily maximum, most specific first:
 //      (payer, merchant), (payer, any), (any, merchant), (any, any)
 //                                           param "corridor"
+//   5. at most kMaxCorridorsPerUserPerDay distinct (payer country, merchant
+//      country) pairs per user per day (bounds the work of every check)
+//                                           param "corridor"
 // A limit of 0 allows nothing, not even a payment that converts to 0 cents
 // (a blocked category, tier or corridor). The
 // message says what the limit is, how much room is left today and what to
@@ -34,7 +37,8 @@
 //   payment's declared tier sets the limit it is checked against.
 // - One counter per (day, wallet, user, payer country, merchant country),
 //   i.e. per user per corridor actually used. The daily total is the sum
-//   over the user's corridors of the day (a handful), and a corridor rule
+//   over the user's corridors of the day (a handful, at most 64), and a
+//   corridor rule
 //   sums the corridors it matches, so a rule added in the middle of a day
 //   counts what was already paid today.
 // - Reverse gives a payment's amount back to the counters of its day; a
@@ -94,6 +98,7 @@ namespace meridian::network {
 inline constexpr uint8_t kMaxKycTier = 3;
 inline constexpr size_t kMaxMccLimits = 1'000;
 inline constexpr size_t kMaxCorridorLimits = 1'000;
+inline constexpr size_t kMaxCorridorsPerUserPerDay = 64;
 // 10^14 cents: a trillion dollars; sums of limits cannot overflow int64.
 inline constexpr int64_t kMaxLimitUsdMinor = 100'000'000'000'000;
 
@@ -165,6 +170,8 @@ class LimitBook {
   // ... in the corridors the rule `rule` matches (0 = any).
   int64_t UsedTodayIn(u128 wallet, u128 user, Corridor rule,
                       int64_t now_ns) const;
+  // The (payer, merchant country) pairs (wallet, user) paid in today.
+  size_t CorridorsToday(u128 wallet, u128 user, int64_t now_ns) const;
   size_t counters() const { return counters_.size(); }
   size_t payments() const { return payments_.size(); }
 

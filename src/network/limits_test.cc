@@ -326,6 +326,26 @@ TEST(LimitCheckTest, UnknownCountriesMatchOnlyAnyRules) {
             std::string::npos);
 }
 
+TEST(LimitCheckTest, AtMost64CorridorsPerUserPerDay) {
+  LimitBook book;
+  for (int i = 0; i < 64; ++i) {
+    LimitContext c = Ctx(1);
+    c.merchant_country =
+        static_cast<CountryCode>(('A' + i / 26) << 8 | ('A' + i % 26));
+    ASSERT_TRUE(Pay(book, c, 1 + i).ok()) << i;
+  }
+  EXPECT_EQ(book.CorridorsToday(kWallet, kUser, kT0), 64u);
+  LimitContext c = Ctx(1);
+  c.merchant_country = Country("ZZ");
+  EXPECT_EQ(book.Check(c).ToString(),
+            "LIMIT_EXCEEDED (corridor): the user has paid in 64 corridors "
+            "(payer and merchant country) today (UTC); pay in one of them or "
+            "wait for the next UTC day");
+  c.merchant_country = Country("AA");  // one already used
+  EXPECT_TRUE(book.Check(c).ok());
+  EXPECT_TRUE(book.Check(Ctx(1, kT0 + kNsPerDay)).ok());
+}
+
 TEST(LimitCheckTest, ARuleAddedTodayCountsWhatWasPaidToday) {
   LimitBook book;
   ASSERT_TRUE(Pay(book, Ctx(90'000), 1).ok());
