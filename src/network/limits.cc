@@ -223,7 +223,8 @@ Status LimitBook::Check(const LimitContext& ctx) const {
   }
   if (ctx.usd_minor < 0 || ctx.usd_minor > Amount::kMaxMinorUnits) {
     return MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
-                     "the payment amount must be positive");
+                     "the payment's USD amount must be 0 to 10^18 cents; "
+                     "check the conversion");
   }
   const std::string paid = "the payment of " + Usd(ctx.usd_minor);
   const std::string tier = "KYC tier " + std::to_string(ctx.tier);

@@ -25,9 +25,10 @@
 //      country) pairs per user per day (bounds the work of every check)
 //                                           param "corridor"
 // A limit of 0 allows nothing, not even a payment that converts to 0 cents
-// (a blocked category, tier or corridor). The
-// message says what the limit is, how much room is left today and what to
-// do; the tests hold the exact texts.
+// (a blocked category, tier or corridor). The message says what the limit
+// is, how much room is left today and what to do; the tests hold the exact
+// texts. The engine should round its USD conversion up, so that small
+// payments are counted at least at what they are worth.
 //
 // Counting:
 // - A day is the UTC day of the sequencer time (now_ns / 86,400 s): one
@@ -38,9 +39,8 @@
 // - One counter per (day, wallet, user, payer country, merchant country),
 //   i.e. per user per corridor actually used. The daily total is the sum
 //   over the user's corridors of the day (a handful, at most 64), and a
-//   corridor rule
-//   sums the corridors it matches, so a rule added in the middle of a day
-//   counts what was already paid today.
+//   corridor rule sums the corridors it matches, so a rule added in the
+//   middle of a day counts what was already paid today.
 // - Reverse gives a payment's amount back to the counters of its day; a
 //   payment of a past day (its counters already dropped) and an id the book
 //   does not know are ignored. Refunds do not give room back (the payment

@@ -185,6 +185,8 @@ struct PromotionSpec {
   uint32_t per_user_per_day = 0;  // 0 = unlimited; else <= 1,000
   int64_t starts_ns = 0;
   int64_t ends_ns = 0;  // > starts_ns, > now, <= now + horizon
+
+  friend bool operator==(const PromotionSpec&, const PromotionSpec&) = default;
 };
 
 // The meaning checks of Create that need no book state (the gateway may run

@@ -797,25 +797,12 @@ PromotionSpec FullSpec() {
   return s;
 }
 
-bool SameSpec(const PromotionSpec& a, const PromotionSpec& b) {
-  return a.id == b.id && a.created_by == b.created_by && a.funder == b.funder &&
-         a.name == b.name && a.currency == b.currency &&
-         a.wallets == b.wallets &&
-         a.merchant_countries == b.merchant_countries && a.mccs == b.mccs &&
-         a.min_amount_minor == b.min_amount_minor &&
-         a.discount_type == b.discount_type && a.percent_bps == b.percent_bps &&
-         a.cap_minor == b.cap_minor && a.fixed_minor == b.fixed_minor &&
-         a.budget_minor == b.budget_minor &&
-         a.per_user_per_day == b.per_user_per_day &&
-         a.starts_ns == b.starts_ns && a.ends_ns == b.ends_ns;
-}
-
 TEST(PromotionCodecTest, SpecRoundTripsAndRefusesMalformedBytes) {
   const PromotionSpec s = FullSpec();
   std::vector<uint8_t> body = EncodePromotionSpec(s);
   Result<PromotionSpec> back = DecodePromotionSpec(body);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
-  EXPECT_TRUE(SameSpec(*back, s));
+  EXPECT_EQ(*back, s);
   EXPECT_EQ(EncodePromotionSpec(*back), body);
   for (size_t n = 0; n < body.size(); ++n) {
     Result<PromotionSpec> cut =
