@@ -296,7 +296,8 @@ class PromotionBook {
 
   // A quote: reserves the best offer until `expires_ns` (> ctx.now_ns, at
   // most kMaxReservationNs later). No eligible promotion is not an error: the
-  // answer is an empty Offer and nothing is reserved. INVALID_PARAMETER
+  // answer is an empty Offer and nothing is reserved (so too when the user
+  // has kMaxOpenReservationsPerUser open already). INVALID_PARAMETER
   // "quoteId" for reservation id 0 or one in use; "expiresAt" for a bad
   // expiry.
   Result<Offer> Reserve(const PaymentContext& ctx, u128 reservation_id,
