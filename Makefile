@@ -17,7 +17,8 @@ REF_DATA ?= ../shared/data
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libssl-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev \
   libboost-dev libsimdjson-dev librocksdb-dev libtomlplusplus-dev \
-  libicu-dev libpugixml-dev libxgboost-dev prometheus
+  libicu-dev libpugixml-dev libxgboost-dev prometheus \
+  libqrencode-dev libpng-dev zbar-tools
 
 # Only for `make bench-pg` (the PostgreSQL peer run).
 PG_PACKAGES := postgresql postgresql-contrib
