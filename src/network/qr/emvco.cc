@@ -13,13 +13,13 @@ namespace meridian::network::qr {
 namespace {
 
 constexpr std::string_view kVietQrGui = "A000000727";
-constexpr size_t kMaxAmountChars = 13;    // EMVCo: 54 and 56 are ans ..13
-constexpr size_t kMaxPercentChars = 5;    // "99.99"
-constexpr size_t kMaxHubIdChars = 32;     // merchant and order ids
-constexpr size_t kMaxNameChars = 25;      // EMVCo 59
-constexpr size_t kMaxCityChars = 15;      // EMVCo 60
-constexpr size_t kMaxPostalChars = 10;    // EMVCo 61
-constexpr size_t kMaxReferenceChars = 25; // EMVCo 62 sub-objects
+constexpr size_t kMaxAmountChars = 13;     // EMVCo: 54 and 56 are ans ..13
+constexpr size_t kMaxPercentChars = 5;     // "99.99"
+constexpr size_t kMaxHubIdChars = 32;      // merchant and order ids
+constexpr size_t kMaxNameChars = 25;       // EMVCo 59
+constexpr size_t kMaxCityChars = 15;       // EMVCo 60
+constexpr size_t kMaxPostalChars = 10;     // EMVCo 61
+constexpr size_t kMaxReferenceChars = 25;  // EMVCo 62 sub-objects
 
 Error QrError(ErrorCode code, std::string message) {
   return MakeError(code, std::string(kCodeValueParam), std::move(message));
@@ -36,17 +36,14 @@ Error Invalid(std::string message) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsContinuation(char c) {
-  return (static_cast<uint8_t>(c) & 0xC0) == 0x80;
-}
+bool IsContinuation(char c) { return (static_cast<uint8_t>(c) & 0xC0) == 0x80; }
 bool IsControl(char c) {
   const auto b = static_cast<uint8_t>(c);
   return b < 0x20 || b == 0x7F;
 }
 bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return static_cast<uint8_t>(c) < 0x80;
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<uint8_t>(c) < 0x80; });
 }
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit);
@@ -62,8 +59,8 @@ std::string Upper(std::string_view s) {
 
 // Code points in valid UTF-8 text.
 size_t CountChars(std::string_view s) {
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
 }
 
 size_t Units(std::string_view s, LengthUnit unit) {
@@ -197,9 +194,8 @@ class TreeReader {
 
   // The data objects of `text`, which starts at (base_units, base_bytes)
   // of the payload, inside the object at `parent` ("" for the top level).
-  Status ReadLevel(std::string_view text, size_t base_units,
-                   size_t base_bytes, const std::string& parent,
-                   std::vector<Walked>* out) const {
+  Status ReadLevel(std::string_view text, size_t base_units, size_t base_bytes,
+                   const std::string& parent, std::vector<Walked>* out) const {
     const UnitText t(text, unit_);
     std::bitset<100> seen;
     size_t pos = 0;
@@ -209,7 +205,8 @@ class TreeReader {
       if (t.size() - pos < 4) {
         return Malformed(
             "offset " + std::to_string(at) + where + ": " +
-            std::to_string(t.size() - pos) + " " + std::string(UnitName(unit_)) +
+            std::to_string(t.size() - pos) + " " +
+            std::string(UnitName(unit_)) +
             " left where a data object's ID and length (4 digits) are due; "
             "the code is cut short or altered: scan it again");
       }
@@ -229,7 +226,8 @@ class TreeReader {
                          "\" is not two digits; the code is altered: scan "
                          "it again");
       }
-      const size_t length = static_cast<size_t>(IdNumber(t.Slice(pos + 2, pos + 4)));
+      const size_t length =
+          static_cast<size_t>(IdNumber(t.Slice(pos + 2, pos + 4)));
       const size_t left = t.size() - pos - 4;
       if (length > left) {
         return Malformed("data object " + path + " at offset " +
@@ -245,14 +243,13 @@ class TreeReader {
       if (!t.OnBoundary(t.ByteAt(pos + 4 + length))) {
         return Malformed("data object " + path + " at offset " +
                          std::to_string(at) + ": its length " +
-                         std::to_string(length) +
-                         " ends inside a character");
+                         std::to_string(length) + " ends inside a character");
       }
       const size_t n = static_cast<size_t>(IdNumber(id));
       if (seen[n]) {
         return Malformed("data object " + path + " at offset " +
-                         std::to_string(at) + " appears a second time" +
-                         where + "; each ID may appear once");
+                         std::to_string(at) + " appears a second time" + where +
+                         "; each ID may appear once");
       }
       seen[n] = true;
       Walked w;
@@ -283,8 +280,8 @@ class TreeReader {
   Status ReadTemplate(Walked* w, const std::string& path, int depth) const {
     MERIDIAN_CHECK(depth <= kMaxDepth);
     std::vector<Walked> kids;
-    MERIDIAN_RETURN_IF_ERROR(
-        ReadLevel(w->object.value, w->value_units, w->value_bytes, path, &kids));
+    MERIDIAN_RETURN_IF_ERROR(ReadLevel(w->object.value, w->value_units,
+                                       w->value_bytes, path, &kids));
     // VietQR: 38.01 (beneficiary organisation) holds 00 bank BIN and 01
     // account or card number, when it parses: vietqr-ts writes some with
     // the account's length one short, which stay a plain value.
@@ -293,7 +290,8 @@ class TreeReader {
       for (const Walked& k : kids) {
         if (k.object.id == "00") gui = &k;
       }
-      if (gui != nullptr && AsciiEqualsIgnoreCase(gui->object.value, kVietQrGui)) {
+      if (gui != nullptr &&
+          AsciiEqualsIgnoreCase(gui->object.value, kVietQrGui)) {
         for (Walked& k : kids) {
           if (k.object.id != "01") continue;
           Walked nested = k;
@@ -364,9 +362,8 @@ Result<int64_t> ParseDecimal(std::string_view text, int max_decimals,
 Result<Amount> ParseMoney(Currency currency, std::string_view text,
                           std::string_view label) {
   MERIDIAN_ASSIGN_OR_RETURN(
-      int64_t minor,
-      ParseDecimal(text, currency.minor_units(), kMaxAmountChars, label,
-                   currency.code()));
+      int64_t minor, ParseDecimal(text, currency.minor_units(), kMaxAmountChars,
+                                  label, currency.code()));
   Result<Amount> amount = Amount::FromMinorUnits(currency, minor);
   if (!amount.ok()) {
     return Invalid(std::string(label) + " \"" + std::string(text) +
@@ -398,8 +395,8 @@ void AppendObjects(const std::vector<DataObject>& objects, LengthUnit unit,
     MERIDIAN_CHECK(o.id.size() == 2 && AllDigits(o.id)) << o.id;
     const std::string value = EncodeValue(o, unit);
     const size_t length = Units(value, unit);
-    MERIDIAN_CHECK(length <= 99) << "data object " << o.id << " is "
-                                 << length << " long";
+    MERIDIAN_CHECK(length <= 99)
+        << "data object " << o.id << " is " << length << " long";
     out->append(o.id);
     out->append(TwoDigits(length));
     out->append(value);
@@ -414,13 +411,13 @@ std::string Hex4(uint16_t v) {
 
 bool IsHex4(std::string_view s) {
   return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
-           return IsDigit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+           return IsDigit(c) || (c >= 'A' && c <= 'F') ||
+                  (c >= 'a' && c <= 'f');
          });
 }
 
 // The checks and typed fields after the structure is known.
-Status FillFields(std::string_view code, std::vector<Walked>* top,
-                  Payload* p) {
+Status FillFields(std::string_view code, std::vector<Walked>* top, Payload* p) {
   // 63: present, last, 4 long, the CRC.
   if (std::none_of(top->begin(), top->end(),
                    [](const Walked& w) { return w.object.id == "63"; })) {
@@ -430,8 +427,9 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
   }
   Walked& crc = top->back();
   if (crc.object.id != "63") {
-    return Malformed("data object 63 (CRC) is not the last data object; "
-                     "it must end the payload");
+    return Malformed(
+        "data object 63 (CRC) is not the last data object; "
+        "it must end the payload");
   }
   if (Units(crc.object.value, p->length_unit) != 4) {
     return Malformed("data object 63 (CRC) at offset " +
@@ -439,8 +437,7 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
                      std::to_string(Units(crc.object.value, p->length_unit)) +
                      " long; it must be 4 hex digits");
   }
-  const std::string expected =
-      Hex4(Crc16(code.substr(0, crc.byte_pos + 4)));
+  const std::string expected = Hex4(Crc16(code.substr(0, crc.byte_pos + 4)));
   if (!IsHex4(crc.object.value) ||
       !AsciiEqualsIgnoreCase(crc.object.value, expected)) {
     return QrError(ErrorCode::kQR_CRC_MISMATCH,
@@ -460,11 +457,13 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
   // 00 first.
   if (p->objects.front().id != "00") {
     if (find("00") == nullptr) {
-      return Missing("the payload has no payload format indicator (00); it "
-                     "is not an EMVCo merchant code");
+      return Missing(
+          "the payload has no payload format indicator (00); it "
+          "is not an EMVCo merchant code");
     }
-    return Malformed("the payload format indicator (00) is not the first "
-                     "data object; it must start the payload");
+    return Malformed(
+        "the payload format indicator (00) is not the first "
+        "data object; it must start the payload");
   }
   p->format = p->objects.front().value;
   if (p->format != "01" && p->format != "02") {
@@ -492,16 +491,16 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
       const DataObject* gui = o.Find("00");
       if (gui == nullptr || gui->value.empty()) {
         return Missing("merchant account template " + o.id +
-                       " has no globally unique identifier (" + o.id +
-                       ".00)");
+                       " has no globally unique identifier (" + o.id + ".00)");
       }
       account.gui = gui->value;
     }
     p->merchant_accounts.push_back(std::move(account));
   }
   if (p->merchant_accounts.empty()) {
-    return Missing("the payload has no merchant account information (02 to "
-                   "51); it names no one to pay");
+    return Missing(
+        "the payload has no merchant account information (02 to "
+        "51); it names no one to pay");
   }
 
   if (const DataObject* o = find("52")) {
@@ -520,8 +519,8 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
     return Invalid("the transaction currency (53) \"" + currency->value +
                    "\" is not a 3-digit ISO 4217 numeric code");
   }
-  Result<Currency> c = Currency::FromNumeric(
-      static_cast<uint16_t>(std::stoi(currency->value)));
+  Result<Currency> c =
+      Currency::FromNumeric(static_cast<uint16_t>(std::stoi(currency->value)));
   if (!c.ok()) {
     return QrError(ErrorCode::kQR_CURRENCY_UNKNOWN,
                    "the transaction currency (53) " + currency->value +
@@ -547,17 +546,19 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
     } else if (o->value == "03") {
       p->tip = TipIndicator::kPercentageFee;
     } else {
-      return Invalid("the tip or convenience indicator (55) is \"" +
-                     o->value + "\"; it must be 01, 02 or 03");
+      return Invalid("the tip or convenience indicator (55) is \"" + o->value +
+                     "\"; it must be 01, 02 or 03");
     }
   }
   if (p->tip == TipIndicator::kFixedFee && find("56") == nullptr) {
-    return Missing("the tip indicator (55) is 02 but the fixed convenience "
-                   "fee (56) is absent");
+    return Missing(
+        "the tip indicator (55) is 02 but the fixed convenience "
+        "fee (56) is absent");
   }
   if (p->tip == TipIndicator::kPercentageFee && find("57") == nullptr) {
-    return Missing("the tip indicator (55) is 03 but the percentage "
-                   "convenience fee (57) is absent");
+    return Missing(
+        "the tip indicator (55) is 03 but the percentage "
+        "convenience fee (57) is absent");
   }
   if (const DataObject* o = find("56")) {
     MERIDIAN_ASSIGN_OR_RETURN(
@@ -566,9 +567,9 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
   }
   if (const DataObject* o = find("57")) {
     MERIDIAN_ASSIGN_OR_RETURN(
-        int64_t bp, ParseDecimal(o->value, 2, kMaxPercentChars,
-                                 "the percentage convenience fee (57)",
-                                 "a percentage"));
+        int64_t bp,
+        ParseDecimal(o->value, 2, kMaxPercentChars,
+                     "the percentage convenience fee (57)", "a percentage"));
     if (bp >= 10'000) {
       return Invalid("the percentage convenience fee (57) \"" + o->value +
                      "\" is not between 00.01 and 99.99");
@@ -593,10 +594,10 @@ Status FillFields(std::string_view code, std::vector<Walked>* top,
 
   if (const DataObject* o = find("62")) {
     std::string* fields[] = {
-        &p->additional.bill_number,     &p->additional.mobile_number,
-        &p->additional.store_label,     &p->additional.loyalty_number,
-        &p->additional.reference_label, &p->additional.customer_label,
-        &p->additional.terminal_label,  &p->additional.purpose,
+        &p->additional.bill_number,          &p->additional.mobile_number,
+        &p->additional.store_label,          &p->additional.loyalty_number,
+        &p->additional.reference_label,      &p->additional.customer_label,
+        &p->additional.terminal_label,       &p->additional.purpose,
         &p->additional.consumer_data_request};
     for (const DataObject& sub : o->children) {
       const int n = IdNumber(sub.id);
@@ -628,7 +629,8 @@ std::string Canonical(const std::vector<DataObject>& objects) {
   for (const DataObject& o : objects) sorted.emplace(o.id, &o);
   std::string out;
   for (const auto& [id, o] : sorted) {
-    const std::string value = o->is_template ? Canonical(o->children) : o->value;
+    const std::string value =
+        o->is_template ? Canonical(o->children) : o->value;
     out.append(id);
     out.append(TwoDigits(CountChars(value)));
     out.append(value);
@@ -639,29 +641,28 @@ std::string Canonical(const std::vector<DataObject>& objects) {
 Status CheckLength(std::string_view value, size_t min_chars, size_t max_chars,
                    std::string_view param, std::string_view what) {
   if (!IsText(value)) {
-    return MakeError(ErrorCode::kINVALID_PARAMETER, std::string(param),
-                     std::string(what) +
-                         " must be UTF-8 text without control characters");
+    return MakeError(
+        ErrorCode::kINVALID_PARAMETER, std::string(param),
+        std::string(what) + " must be UTF-8 text without control characters");
   }
   const size_t n = CountChars(value);
   if (n < min_chars || n > max_chars) {
-    return MakeError(
-        ErrorCode::kINVALID_PARAMETER, std::string(param),
-        std::string(what) + " must be " + std::to_string(min_chars) + " to " +
-            std::to_string(max_chars) + " characters long; it is " +
-            std::to_string(n));
+    return MakeError(ErrorCode::kINVALID_PARAMETER, std::string(param),
+                     std::string(what) + " must be " +
+                         std::to_string(min_chars) + " to " +
+                         std::to_string(max_chars) +
+                         " characters long; it is " + std::to_string(n));
   }
   return Status::Ok();
 }
 
 Status CheckHubId(std::string_view value, std::string_view param,
                   std::string_view what) {
-  const bool ok =
-      !value.empty() && value.size() <= kMaxHubIdChars &&
-      std::all_of(value.begin(), value.end(), [](char c) {
-        return IsDigit(c) || IsUpper(c) || (c >= 'a' && c <= 'z') ||
-               c == '_' || c == '-' || c == '.';
-      });
+  const bool ok = !value.empty() && value.size() <= kMaxHubIdChars &&
+                  std::all_of(value.begin(), value.end(), [](char c) {
+                    return IsDigit(c) || IsUpper(c) || (c >= 'a' && c <= 'z') ||
+                           c == '_' || c == '-' || c == '.';
+                  });
   if (ok) return Status::Ok();
   return MakeError(ErrorCode::kINVALID_PARAMETER, std::string(param),
                    std::string(what) + " must be 1 to " +

@@ -190,7 +190,7 @@ struct Payload {
   std::string postal_code;               // 61, empty when absent
   AdditionalData additional;             // 62
   std::optional<AlternateLanguage> alternate_language;  // 64
-  std::string crc;                       // 63, 4 upper-case hex digits
+  std::string crc;  // 63, 4 upper-case hex digits
   LengthUnit length_unit = LengthUnit::kCharacters;
   // Every top-level data object in payload order, 63 included.
   std::vector<DataObject> objects;
@@ -213,16 +213,16 @@ std::string Encode(const Payload& payload);
 // The hub's own code for a merchant (static) or one of its orders
 // (dynamic). Field limits follow EMVCo's.
 struct HubCode {
-  std::string merchant_id;  // 26.01: 1..32 of [A-Za-z0-9_.-]
-  std::string order_id;     // 26.02; empty: a static code (01 = 11)
+  std::string merchant_id;       // 26.01: 1..32 of [A-Za-z0-9_.-]
+  std::string order_id;          // 26.02; empty: a static code (01 = 11)
   std::optional<Amount> amount;  // 54: dynamic codes only, required there
-  std::string reference;    // 62.05 of a dynamic code; default order_id
-  std::string mcc;          // 52: 4 digits
-  Currency currency;        // 53
-  CountryCode country = 0;  // 58: two upper-case letters
-  std::string name;         // 59: 1..25 characters
-  std::string city;         // 60: 1..15 characters
-  std::string postal_code;  // 61: optional, up to 10 characters
+  std::string reference;         // 62.05 of a dynamic code; default order_id
+  std::string mcc;               // 52: 4 digits
+  Currency currency;             // 53
+  CountryCode country = 0;       // 58: two upper-case letters
+  std::string name;              // 59: 1..25 characters
+  std::string city;              // 60: 1..15 characters
+  std::string postal_code;       // 61: optional, up to 10 characters
   std::optional<AlternateLanguage> alternate_language;  // 64: optional
 };
 

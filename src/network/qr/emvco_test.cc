@@ -136,8 +136,8 @@ std::vector<Row> LoadRows() {
   return rows;
 }
 
-#define REQUIRE_QR_DATA()                                             \
-  if (!std::filesystem::exists(DataPath()))                           \
+#define REQUIRE_QR_DATA()                   \
+  if (!std::filesystem::exists(DataPath())) \
   GTEST_SKIP() << DataPath() << " is not beside the repo"
 
 bool Marked(const Row& r, std::string_view validity, std::string_view tlv) {
@@ -249,9 +249,9 @@ TEST(PayloadsTsv, EveryInvalidRowIsRefusedWithItsCode) {
     // The file's own CRC computation agrees with the message.
     const size_t calc = r.check.find("calc=");
     if (calc != std::string::npos) {
-      EXPECT_NE(p.error().message.find("expected " + r.check.substr(calc + 5, 4) +
-                                       ", found " +
-                                       r.payload.substr(r.payload.size() - 4)),
+      EXPECT_NE(p.error().message.find(
+                    "expected " + r.check.substr(calc + 5, 4) + ", found " +
+                    r.payload.substr(r.payload.size() - 4)),
                 std::string::npos)
           << p.error().message;
     }
@@ -306,9 +306,9 @@ TEST(EmvcoSample, DecodesEveryField) {
   EXPECT_EQ(p.merchant_name, "BEST TRANSPORT");
   EXPECT_EQ(p.merchant_city, "BEIJING");
   EXPECT_EQ(p.postal_code, "1234567");
-  EXPECT_EQ(p.additional, (AdditionalData{"12345", "67890", "09876", "54321",
-                                          "abcde", "fghij", "klmno", "pqres",
-                                          "tuv"}));
+  EXPECT_EQ(p.additional,
+            (AdditionalData{"12345", "67890", "09876", "54321", "abcde",
+                            "fghij", "klmno", "pqres", "tuv"}));
   // Sub-IDs 10 and 50 of 62 are kept as they are.
   EXPECT_EQ(p.Find("62")->Find("10")->value, "abcd");
   EXPECT_EQ(p.Find("62")->Find("50")->value, "ijkl");
@@ -333,7 +333,8 @@ TEST(EmvcoSample, PercentageFee) {
   // The second CN row: 55 = 01 with 56 and 57 present as well (kept).
   Result<Payload> p = Decode(WithCrc(
       "00020101021102160004hoge0104abcd520441115303156540523.72550201560350057"
-      "01558" "02CN5914BEST TRANSPORT6007BEIJING"));
+      "01558"
+      "02CN5914BEST TRANSPORT6007BEIJING"));
   ASSERT_TRUE(p.ok()) << p.error().ToString();
   EXPECT_EQ(p->tip, TipIndicator::kPrompt);
   EXPECT_EQ(p->percentage_fee_bp, 500);  // "5" %
@@ -547,9 +548,12 @@ MerchantKey Key(const std::string& code) {
 }
 
 TEST(NationalKey, PromptPay) {
-  EXPECT_EQ(Key("00020101021229370016A000000677010111011300668107040605204000053037"
-              "6454031005802TH5914company_1_data6008Thailand63048B76"),
-            (MerchantKey{"A000000677010111", "0113006681070406" "0"}));
+  EXPECT_EQ(
+      Key("00020101021229370016A000000677010111011300668107040605204000053037"
+          "6454031005802TH5914company_1_data6008Thailand63048B76"),
+      (MerchantKey{"A000000677010111",
+                   "0113006681070406"
+                   "0"}));
   // Bill payment: the biller id names the merchant, the references do not.
   const std::string biller =
       "00020101021230570016A000000677010112011501075536000315102061234560304"
@@ -564,11 +568,14 @@ TEST(NationalKey, PromptPay) {
 TEST(NationalKey, PayNowStaticAndDynamicAgree) {
   const std::string fixed =
       "00020101021226400009SG.PAYNOW010120213200002150HWCF030105204000053037025"
-      "4031005802SG5914company_1_data6009Singapore62170113INV/TEST/0001630416C8";
+      "4031005802SG5914company_1_data6009Singapore62170113INV/TEST/"
+      "0001630416C8";
   const std::string editable = WithCrc(
       "00020101021226520009SG.PAYNOW010120213200002150HWCF03011040820301231"
       "5204000053037025802SG5914company_1_data6009Singapore");
-  EXPECT_EQ(Key(fixed), (MerchantKey{"SG.PAYNOW", "0101202132000021" "50HWCF"}));
+  EXPECT_EQ(Key(fixed), (MerchantKey{"SG.PAYNOW",
+                                     "0101202132000021"
+                                     "50HWCF"}));
   EXPECT_EQ(Key(editable), Key(fixed));
 }
 
@@ -581,7 +588,9 @@ TEST(NationalKey, VietQrNestedStaticAndDynamicAgree) {
       "TTA53037045405500005802VN62160812Test Payment630495B6";
   const MerchantKey key = Key(static_code);
   EXPECT_EQ(key.gui, "A000000727");
-  EXPECT_EQ(key.identifier, "0139000697042201130123456789020" "0208QRIBFTTA");
+  EXPECT_EQ(key.identifier,
+            "0139000697042201130123456789020"
+            "0208QRIBFTTA");
   EXPECT_EQ(Key(dynamic_code), key);
   // 38.01 is read as a template: 00 bank BIN, 01 account.
   Result<Payload> p = Decode(static_code);
@@ -597,7 +606,8 @@ TEST(NationalKey, VietQrNestedStaticAndDynamicAgree) {
   ASSERT_TRUE(p.ok()) << p.error().ToString();
   EXPECT_FALSE(p->Find("38")->Find("01")->is_template);
   EXPECT_EQ(Key(broken).identifier,
-            "0127000697040301120011012345678" "0208QRIBFTTA");
+            "0127000697040301120011012345678"
+            "0208QRIBFTTA");
   EXPECT_EQ(Encode(*p), broken);
 }
 
@@ -609,29 +619,33 @@ TEST(NationalKey, PixGuiIgnoresCaseAndDescription) {
       "00020126710014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-42665544000002"
       "09Pedido 4252040000530398654045.005802BR5913Fulano de Tal6008BRASILIA");
   EXPECT_EQ(Key(upper).gui, "BR.GOV.BCB.PIX");
-  EXPECT_EQ(Key(upper).identifier,
-            "0136123e4567-e12b-12d1-a456-426655440000");
+  EXPECT_EQ(Key(upper).identifier, "0136123e4567-e12b-12d1-a456-426655440000");
   EXPECT_EQ(Key(lower_with_text), Key(upper));
 }
 
 TEST(NationalKey, OtherSchemes) {
   // DuitNow (payload format 02).
-  EXPECT_EQ(Key("00020201021126410014A0000006150001010650166402091234567895204999"
-              "953034585802MY5909QRCSDNBHD6005BANGI6304184A"),
-            (MerchantKey{"A0000006150001", "0106501664" "0209123456789"}));
+  EXPECT_EQ(
+      Key("00020201021126410014A0000006150001010650166402091234567895204999"
+          "953034585802MY5909QRCSDNBHD6005BANGI6304184A"),
+      (MerchantKey{"A0000006150001",
+                   "0106501664"
+                   "0209123456789"}));
   // QRIS: the first template (GO-JEK here) names the merchant; the CRC of
   // the README sample is a placeholder, so it is recomputed.
   const std::string qris =
       "00020101021126610014COM.GO-JEK.WWW01189360091234285490450210G6285936550"
       "303UMI51440014ID.CO.QRIS.WWW0215ID10253801632580303UMI5204504553033605"
       "802ID5910Misterdevs6007JAKARTA61051234562070703A01";
-  EXPECT_EQ(Key(WithCrc(qris)),
-            (MerchantKey{"COM.GO-JEK.WWW",
-                         "0118936009123428549045" "0210G628593655" "0303UMI"}));
+  EXPECT_EQ(Key(WithCrc(qris)), (MerchantKey{"COM.GO-JEK.WWW",
+                                             "0118936009123428549045"
+                                             "0210G628593655"
+                                             "0303UMI"}));
   // KHQR: the Bakong account is the GUI itself.
-  EXPECT_EQ(Key("00020101021129180014jonhsmith@nbcq52041A2B53031165802KH5910Jonh "
-              "Smith6010Phnom Penh6304F7FD"),
-            (MerchantKey{"JONHSMITH@NBCQ", ""}));
+  EXPECT_EQ(
+      Key("00020101021129180014jonhsmith@nbcq52041A2B53031165802KH5910Jonh "
+          "Smith6010Phnom Penh6304F7FD"),
+      (MerchantKey{"JONHSMITH@NBCQ", ""}));
   // QR Ph.
   EXPECT_EQ(
       Key("00020101021228530011ph.ppmi.p2m0111SRCPPHM2XXX0312MRCHNT-4H3TZ050300"
@@ -640,15 +654,20 @@ TEST(NationalKey, OtherSchemes) {
           "y0803***88290012ph.ppmi.qrph0109OR#1Z1CSC63040275"),
       (MerchantKey{"PH.PPMI.P2M", "0111SRCPPHM2XXX0312MRCHNT-4H3TZ0503000"}));
   // HK FPS.
-  EXPECT_EQ(Key("00020101021126400012hk.com.hkicl01030040313+852-8765432152040000"
-              "530334454041.235802HK5902NA6002HK6304C246"),
-            (MerchantKey{"HK.COM.HKICL", "0103004" "0313+852-87654321"}));
+  EXPECT_EQ(
+      Key("00020101021126400012hk.com.hkicl01030040313+852-8765432152040000"
+          "530334454041.235802HK5902NA6002HK6304C246"),
+      (MerchantKey{"HK.COM.HKICL",
+                   "0103004"
+                   "0313+852-87654321"}));
 }
 
 TEST(NationalKey, SkipsTheHubTemplate) {
-  Result<Payload> p = Decode(WithCrc(
-      "00020101021126300015COM.MERIDIANPAY0107mer_0012937" "0016A00000067701"
-      "0111011300668107040605303764" "5802TH"));
+  Result<Payload> p =
+      Decode(WithCrc("00020101021126300015COM.MERIDIANPAY0107mer_0012937"
+                     "0016A00000067701"
+                     "0111011300668107040605303764"
+                     "5802TH"));
   ASSERT_TRUE(p.ok()) << p.error().ToString();
   EXPECT_EQ(HubReference(*p), (HubRef{"mer_001", ""}));
   EXPECT_EQ(NationalKey(*p),
@@ -667,13 +686,16 @@ TEST(ParseAmount, ExactOrRefused) {
   EXPECT_EQ(ParseAmount(thb, "007")->minor_units(), 700);
   EXPECT_EQ(ParseAmount(jpy, "1200")->minor_units(), 1200);
   EXPECT_EQ(ParseAmount(bhd, "1.005")->minor_units(), 1005);
-  EXPECT_EQ(ParseAmount(thb, "9999999999.99")->minor_units(),
-            999'999'999'999);
+  EXPECT_EQ(ParseAmount(thb, "9999999999.99")->minor_units(), 999'999'999'999);
   const std::pair<Currency, std::string_view> refused[] = {
-      {thb, ""},   {thb, "-1.00"}, {thb, "+1"},   {thb, "1,00"},
-      {thb, ".5"}, {thb, "5."},    {thb, "1.2.3"}, {thb, "abc"},
-      {thb, " 1"}, {thb, "0"},     {thb, "0.00"}, {thb, "4.225"},
-      {jpy, "100.0"}, {thb, "99999999999.99"}, {thb, "１"}};
+      {thb, ""},      {thb, "-1.00"},
+      {thb, "+1"},    {thb, "1,00"},
+      {thb, ".5"},    {thb, "5."},
+      {thb, "1.2.3"}, {thb, "abc"},
+      {thb, " 1"},    {thb, "0"},
+      {thb, "0.00"},  {thb, "4.225"},
+      {jpy, "100.0"}, {thb, "99999999999.99"},
+      {thb, "１"}};
   for (const auto& [currency, text] : refused) {
     Result<Amount> a = ParseAmount(currency, text);
     ASSERT_FALSE(a.ok()) << text;
@@ -707,29 +729,36 @@ TEST(DecodeErrors, Golden) {
   ASSERT_EQ(ErrorOf(WithCrc(kBase)), "OK");
   const std::pair<std::string, std::string> cases[] = {
       // QR_MALFORMED: structure, with the object and the offset.
-      {"", "QR_MALFORMED (codeValue): the payload is empty; scan the "
-           "merchant's code again"},
-      {"000201010211293", "QR_MALFORMED (codeValue): offset 12: 3 characters "
-                          "left where a data object's ID and length (4 "
-                          "digits) are due; the code is cut short or altered: "
-                          "scan it again"},
-      {"0002010102112937", "QR_MALFORMED (codeValue): data object 29 at offset "
-                           "12: its length 37 runs past the end of the payload "
-                           "(0 characters left); the code is cut short or "
-                           "altered: scan it again"},
-      {"000201A10211", "QR_MALFORMED (codeValue): offset 6: the data object ID "
-                       "\"A1\" is not two digits; the code is altered or not an "
-                       "EMVCo code: scan it again"},
-      {"000201010X11", "QR_MALFORMED (codeValue): data object 01 at offset 6: the "
-                   "length \"0X\" is not two digits; the code is altered: scan "
-                   "it again"},
+      {"",
+       "QR_MALFORMED (codeValue): the payload is empty; scan the "
+       "merchant's code again"},
+      {"000201010211293",
+       "QR_MALFORMED (codeValue): offset 12: 3 characters "
+       "left where a data object's ID and length (4 "
+       "digits) are due; the code is cut short or altered: "
+       "scan it again"},
+      {"0002010102112937",
+       "QR_MALFORMED (codeValue): data object 29 at offset "
+       "12: its length 37 runs past the end of the payload "
+       "(0 characters left); the code is cut short or "
+       "altered: scan it again"},
+      {"000201A10211",
+       "QR_MALFORMED (codeValue): offset 6: the data object ID "
+       "\"A1\" is not two digits; the code is altered or not an "
+       "EMVCo code: scan it again"},
+      {"000201010X11",
+       "QR_MALFORMED (codeValue): data object 01 at offset 6: the "
+       "length \"0X\" is not two digits; the code is altered: scan "
+       "it again"},
       {WithCrc("000201010211010212"),
        "QR_MALFORMED (codeValue): data object 01 at offset 12 appears a second "
        "time; each ID may appear once"},
-      {WithCrc("0002010102112912" "0002AA0002BB"),
+      {WithCrc("0002010102112912"
+               "0002AA0002BB"),
        "QR_MALFORMED (codeValue): data object 29.00 at offset 22 appears a "
        "second time inside 29; each ID may appear once"},
-      {WithCrc("0002010102112904" "0099"),
+      {WithCrc("0002010102112904"
+               "0099"),
        "QR_MALFORMED (codeValue): data object 29.00 at offset 16: its length "
        "99 runs past the end of template 29 (0 characters left); the code is "
        "cut short or altered: scan it again"},
@@ -742,7 +771,8 @@ TEST(DecodeErrors, Golden) {
       {WithCrc(std::string(kBase).substr(6) + "000201"),
        "QR_MALFORMED (codeValue): the payload format indicator (00) is not the "
        "first data object; it must start the payload"},
-      {std::string(kBase) + "\x01" "6304ABCD",
+      {std::string(kBase) + "\x01"
+                            "6304ABCD",
        "QR_MALFORMED (codeValue): offset 111: the payload holds a control "
        "character; EMVCo codes hold none: scan it again"},
       {std::string(kBase) + "\xC3\x28",
@@ -770,23 +800,27 @@ TEST(DecodeErrors, Golden) {
       {WithCrc(std::string(kBase).substr(6)),
        "QR_FIELD_MISSING (codeValue): the payload has no payload format "
        "indicator (00); it is not an EMVCo merchant code"},
-      {WithCrc("000201010211520400005303764" "5802TH"),
+      {WithCrc("000201010211520400005303764"
+               "5802TH"),
        "QR_FIELD_MISSING (codeValue): the payload has no merchant account "
        "information (02 to 51); it names no one to pay"},
       {WithCrc("00020101021129170113006681070406053037645802TH"),
        "QR_FIELD_MISSING (codeValue): merchant account template 29 has no "
        "globally unique identifier (29.00)"},
-      {WithCrc("00020101021129370016A00000067701011101130066810704060" "5802TH"),
+      {WithCrc("00020101021129370016A00000067701011101130066810704060"
+               "5802TH"),
        "QR_FIELD_MISSING (codeValue): the payload has no transaction currency "
        "(53)"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"),
        "QR_FIELD_MISSING (codeValue): the payload has no country code (58)"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"
-               "55020258" "02TH"),
+               "55020258"
+               "02TH"),
        "QR_FIELD_MISSING (codeValue): the tip indicator (55) is 02 but the "
        "fixed convenience fee (56) is absent"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"
-               "55020358" "02TH"),
+               "55020358"
+               "02TH"),
        "QR_FIELD_MISSING (codeValue): the tip indicator (55) is 03 but the "
        "percentage convenience fee (57) is absent"},
       // QR_FIELD_INVALID: names the object and the value.
@@ -814,7 +848,8 @@ TEST(DecodeErrors, Golden) {
        "QR_FIELD_INVALID (codeValue): the amount (54) \"-1\" is not a decimal "
        "number like 4.22 (digits, at most one '.', no sign)"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"
-               "55020458" "02TH"),
+               "55020458"
+               "02TH"),
        "QR_FIELD_INVALID (codeValue): the tip or convenience indicator (55) is "
        "\"04\"; it must be 01, 02 or 03"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"
@@ -822,11 +857,13 @@ TEST(DecodeErrors, Golden) {
        "QR_FIELD_INVALID (codeValue): the fixed convenience fee (56) \"x1\" is "
        "not a decimal number like 4.22 (digits, at most one '.', no sign)"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"
-               "5703100" "5802TH"),
+               "5703100"
+               "5802TH"),
        "QR_FIELD_INVALID (codeValue): the percentage convenience fee (57) "
        "\"100\" is not between 00.01 and 99.99"},
       {WithCrc("00020101021129370016A000000677010111011300668107040605303764"
-               "57050.125" "5802TH"),
+               "57050.125"
+               "5802TH"),
        "QR_FIELD_INVALID (codeValue): the percentage convenience fee (57) "
        "\"0.125\" has 3 decimals but a percentage has 2; it cannot be paid "
        "exactly: ask for a corrected code"},
@@ -851,9 +888,12 @@ TEST(DecodeErrors, Golden) {
 
 TEST(DecodeErrors, OffsetsCountCharacters) {
   // "Café" before the fault: the offset counts é once.
-  const std::string code =
-      WithCrc("000201010211290800041234" "5303764" "5802TH" "5904Café") +
-      "X";
+  const std::string code = WithCrc(
+                               "000201010211290800041234"
+                               "5303764"
+                               "5802TH"
+                               "5904Café") +
+                           "X";
   EXPECT_EQ(ErrorOf(code),
             "QR_MALFORMED (codeValue): offset 53: 1 characters left where a "
             "data object's ID and length (4 digits) are due; the code is cut "

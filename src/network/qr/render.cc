@@ -18,7 +18,9 @@ namespace {
 struct Matrix {
   int width = 0;
   std::vector<bool> dark;
-  bool at(int x, int y) const { return dark[static_cast<size_t>(y) * width + x]; }
+  bool at(int x, int y) const {
+    return dark[static_cast<size_t>(y) * width + x];
+  }
 };
 
 struct QrcodeDeleter {
@@ -27,16 +29,14 @@ struct QrcodeDeleter {
 
 Result<Matrix> Symbol(std::string_view payload, int module_px,
                       int margin_modules) {
-  const size_t chars = static_cast<size_t>(
-      std::count_if(payload.begin(), payload.end(), [](char c) {
-        return (static_cast<uint8_t>(c) & 0xC0) != 0x80;
-      }));
+  const size_t chars = static_cast<size_t>(std::count_if(
+      payload.begin(), payload.end(),
+      [](char c) { return (static_cast<uint8_t>(c) & 0xC0) != 0x80; }));
   if (payload.empty() || chars > kMaxPayloadChars ||
       payload.size() > 4 * kMaxPayloadChars) {
     return MakeError(ErrorCode::kQR_MALFORMED, std::string(kCodeValueParam),
                      "a payload to draw must be 1 to " +
-                         std::to_string(kMaxPayloadChars) +
-                         " characters long");
+                         std::to_string(kMaxPayloadChars) + " characters long");
   }
   if (module_px < 1 || module_px > kMaxModulePx) {
     return MakeError(ErrorCode::kINVALID_PARAMETER, "modulePx",
@@ -50,8 +50,7 @@ Result<Matrix> Symbol(std::string_view payload, int module_px,
   }
   std::unique_ptr<QRcode, QrcodeDeleter> code(QRcode_encodeData(
       static_cast<int>(payload.size()),
-      reinterpret_cast<const unsigned char*>(payload.data()), 0,
-      QR_ECLEVEL_M));
+      reinterpret_cast<const unsigned char*>(payload.data()), 0, QR_ECLEVEL_M));
   if (code == nullptr && errno == ERANGE) {
     return MakeError(ErrorCode::kQR_MALFORMED, std::string(kCodeValueParam),
                      "the payload is " + std::to_string(payload.size()) +
@@ -67,8 +66,7 @@ Result<Matrix> Symbol(std::string_view payload, int module_px,
     return MakeError(ErrorCode::kINVALID_PARAMETER, "modulePx",
                      "the image would be " + std::to_string(side) +
                          " pixels wide; at most " +
-                         std::to_string(kMaxImagePx) +
-                         ": use smaller modules");
+                         std::to_string(kMaxImagePx) + ": use smaller modules");
   }
   Matrix m;
   m.width = code->width;
@@ -120,8 +118,9 @@ Result<std::string> RenderPng(std::string_view payload, int module_px,
     for (int x = 0; x < m.width; ++x) {
       if (!m.at(x, y)) continue;
       for (int dy = 0; dy < module_px; ++dy) {
-        uint8_t* row = pixels.data() +
-                       static_cast<size_t>((y + margin_modules) * module_px + dy) * side;
+        uint8_t* row =
+            pixels.data() +
+            static_cast<size_t>((y + margin_modules) * module_px + dy) * side;
         std::fill_n(row + (x + margin_modules) * module_px, module_px, 0);
       }
     }
@@ -142,8 +141,8 @@ Result<std::string> RenderPng(std::string_view payload, int module_px,
                      "libpng could not write the image: " + message);
   }
   std::string png(size, '\0');
-  if (!png_image_write_to_memory(&image, png.data(), &size, 0, pixels.data(),
-                                 0, nullptr)) {
+  if (!png_image_write_to_memory(&image, png.data(), &size, 0, pixels.data(), 0,
+                                 nullptr)) {
     std::string message = image.message;
     png_image_free(&image);
     return MakeError(ErrorCode::kINTERNAL_ERROR, "",

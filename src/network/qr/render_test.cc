@@ -112,15 +112,15 @@ TEST(RenderPng, PngHeaderAndSize) {
   EXPECT_EQ(png->substr(0, 8), "\x89PNG\r\n\x1a\n");
   // IHDR width, big-endian: (modules + 2 margins) * 5 pixels.
   const auto byte = [&](size_t i) { return static_cast<uint8_t>((*png)[i]); };
-  const uint32_t width = (byte(16) << 24) | (byte(17) << 16) |
-                         (byte(18) << 8) | byte(19);
+  const uint32_t width =
+      (byte(16) << 24) | (byte(17) << 16) | (byte(18) << 8) | byte(19);
   Result<std::string> svg = RenderSvg(payload, 1, 0);
   ASSERT_TRUE(svg.ok());
   const size_t at = svg->find("viewBox=\"0 0 ");
   ASSERT_NE(at, std::string::npos);
   const int modules = std::stoi(svg->substr(at + 13));
   EXPECT_EQ(width, static_cast<uint32_t>((modules + 4) * 5));
-  EXPECT_EQ((modules - 17) % 4, 0) << modules;  // a QR version's size
+  EXPECT_EQ((modules - 17) % 4, 0) << modules;        // a QR version's size
   EXPECT_EQ(RenderPng(payload, 5, 2).value(), *png);  // deterministic
 }
 

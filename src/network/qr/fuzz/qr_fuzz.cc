@@ -28,8 +28,8 @@ void FuzzQrOnce(const uint8_t* data, size_t size) {
   MERIDIAN_CHECK(!p.merchant_accounts.empty());
   MERIDIAN_CHECK(p.country != 0);
   MERIDIAN_CHECK(!p.amount.has_value() ||
-                 (p.amount->currency() == p.currency && !p.amount->is_negative() &&
-                  !p.amount->is_zero()));
+                 (p.amount->currency() == p.currency &&
+                  !p.amount->is_negative() && !p.amount->is_zero()));
   // Encode writes the objects back as they were read.
   const std::string again = Encode(p);
   std::string expected(input);
