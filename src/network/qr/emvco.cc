@@ -615,6 +615,16 @@ Status FillFields(std::string_view code, std::vector<Walked>* top, Payload* p) {
   return Status::Ok();
 }
 
+// The payload read with lengths in `unit`.
+Result<Payload> DecodeAs(std::string_view code, LengthUnit unit) {
+  Payload p;
+  p.length_unit = unit;
+  std::vector<Walked> top;
+  MERIDIAN_RETURN_IF_ERROR(TreeReader(unit).ReadPayload(code, &top));
+  MERIDIAN_RETURN_IF_ERROR(FillFields(code, &top, &p));
+  return p;
+}
+
 // Sub-objects of a national template that change from order to order.
 bool VariesPerOrder(std::string_view gui_upper, std::string_view id) {
   if (gui_upper == "BR.GOV.BCB.PIX") return id == "02";
@@ -811,19 +821,11 @@ Result<Payload> Decode(std::string_view code) {
                      "hold none: scan it again");
   }
 
-  Payload p;
-  std::vector<Walked> top;
-  Status by_chars = TreeReader(LengthUnit::kCharacters).ReadPayload(code, &top);
-  if (!by_chars.ok()) {
-    if (IsAscii(code)) return by_chars.error();
-    top.clear();
-    if (!TreeReader(LengthUnit::kBytes).ReadPayload(code, &top).ok()) {
-      return by_chars.error();
-    }
-    p.length_unit = LengthUnit::kBytes;
-  }
-  MERIDIAN_RETURN_IF_ERROR(FillFields(code, &top, &p));
-  return p;
+  // Characters, as EMVCo says; else bytes, as some generators write.
+  Result<Payload> by_chars = DecodeAs(code, LengthUnit::kCharacters);
+  if (by_chars.ok() || IsAscii(code)) return by_chars;
+  Result<Payload> by_bytes = DecodeAs(code, LengthUnit::kBytes);
+  return by_bytes.ok() ? by_bytes : by_chars;
 }
 
 std::string Encode(const Payload& payload) {

@@ -40,11 +40,12 @@
 // Rules Decode applies, where real codes (../shared/data/qr/payloads.tsv)
 // differ from the letter of EMVCo:
 // - Lengths count characters (Unicode code points), as EMVCo says. A
-//   payload whose lengths do not fit that way is read once more counting
-//   UTF-8 bytes (some generators do, e.g. VietQR's with Vietnamese text in
-//   62); if that fits it is accepted and `length_unit` says kBytes, else the
-//   character reading's error is returned. ASCII payloads read the same
-//   either way. The CRC always covers the UTF-8 bytes.
+//   payload that does not decode that way and holds non-ASCII text is read
+//   once more counting UTF-8 bytes (some generators do, e.g. vietqr-ts with
+//   Vietnamese text in 62); if that decodes it is accepted with
+//   `length_unit` kBytes, else the character reading's error is returned.
+//   ASCII payloads read the same either way. The CRC always covers the
+//   UTF-8 bytes.
 // - The CRC is compared case-insensitively; Decode stores it upper case.
 // - Mandatory: 00 (first), at least one merchant account (02..51), 53, 58,
 //   63 (last); a template 26..51 must carry sub-ID 00. EMVCo also makes 52,
@@ -56,6 +57,8 @@
 //   major units ("4.22"). They are converted exactly: more decimals than the
 //   currency has ("999.123" JPY), a sign, a missing digit, zero or more than
 //   13 characters is QR_FIELD_INVALID. Nothing is rounded.
+// - The point of initiation (01) may be absent; two digits other than 11
+//   and 12 are Initiation::kOther (a KHQR code has 13).
 // - Every ID appears at most once per level; other IDs than the ones above
 //   (RFU, unknown sub-IDs) are kept as they are.
 //
@@ -68,13 +71,15 @@
 //   QR_CRC_MISMATCH      63 is not the payload's CRC (or not 4 hex digits)
 //   QR_FIELD_MISSING     a mandatory object is absent
 //   QR_FIELD_INVALID     a value its format forbids
-//   QR_CURRENCY_UNKNOWN  53 is not an ISO 4217 numeric code in the table
+//   QR_CURRENCY_UNKNOWN  53 is not an ISO 4217 numeric code in the table,
+//                        or is 999 (XXX: no currency)
 //
 // Encode writes `Payload::objects` (computing every length in the payload's
-// unit and the CRC), so Encode(Decode(x)) == x for every code this file
-// builds, and Decode(Encode(Decode(x))) == Decode(x) for every code Decode
-// accepts (Encode writes the CRC upper case). The typed fields are what
-// Decode read from the objects; Encode ignores them.
+// unit and the CRC), so for every x Decode accepts, Encode(Decode(x)) is x
+// with its CRC in upper case (x itself for the codes BuildHubCode makes)
+// and Decode(Encode(Decode(x))) == Decode(x); the fuzz entry checks both.
+// The typed fields are what Decode read from the objects; Encode ignores
+// them.
 //
 // Pure functions: no clock, no I/O; safe from any thread.
 #ifndef MERIDIAN_NETWORK_QR_EMVCO_H_
@@ -250,7 +255,7 @@ struct MerchantKey {
   std::string gui;  // the template's sub-ID 00, upper case
   // The template's other sub-objects that name the merchant, sorted by ID
   // and written as data objects (lengths in characters, nested templates
-  // likewise): "0113006681070406" for a PromptPay phone. Sub-objects that
+  // likewise): "01130066810704060" for a PromptPay phone. Sub-objects that
   // vary per order are left out, so the static and dynamic codes of one
   // merchant give the same key: Pix (br.gov.bcb.pix) 02 description,
   // PayNow (SG.PAYNOW) 03 editable flag and 04 expiry, PromptPay bill
