@@ -18,7 +18,7 @@ DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libssl-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev \
   libboost-dev libsimdjson-dev librocksdb-dev libtomlplusplus-dev \
   libicu-dev libpugixml-dev libxgboost-dev prometheus \
-  libxml2-dev libxml2-utils
+  libxml2-dev libxml2-utils libqrencode-dev libpng-dev zbar-tools
 
 # Only for `make bench-pg` (the PostgreSQL peer run).
 PG_PACKAGES := postgresql postgresql-contrib

@@ -8,6 +8,7 @@
 #include "cli/bench_ledger.h"
 #include "cli/demo.h"
 #include "cli/fx_command.h"
+#include "cli/qr_command.h"
 #include "cli/risk_command.h"
 #include "cli/screen_command.h"
 #include "cli/serve.h"
@@ -201,6 +202,9 @@ int main(int argc, char** argv) {
   meridian::cli::RiskTrainOptions risk_train_options;
   CLI::App* risk_train = meridian::cli::AddRiskTrain(risk, &risk_train_options);
 
+  meridian::cli::QrOptions qr_options;
+  CLI::App* qr = meridian::cli::AddQr(&app, &qr_options);
+
   std::string reindex_dir = ".meridian-data";
   CLI::App* reindex = app.add_subcommand(
       "reindex",
@@ -235,6 +239,7 @@ int main(int argc, char** argv) {
     return meridian::cli::RunRiskTrain(risk_train_options);
   }
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
+  if (qr->parsed()) return meridian::cli::RunQr(qr_options);
 
   if (verify->parsed())
     return meridian::cli::RunVerify(verify_dir, verify_json);
