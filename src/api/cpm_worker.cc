@@ -86,6 +86,11 @@ void CpmWorker::Run() {
         }
       }
     }
+    if (job.tick) {
+      (void)sequencer_->Submit(
+          engine::NewApiCommand(engine::CommandType::kNetworkTick, {}), nullptr);
+      continue;
+    }
     std::optional<char> answer = CallWallet(job);
     if (answer == 'S' || answer == 'F') {
       Resolve(std::move(job), *answer == 'S');
@@ -99,10 +104,13 @@ void CpmWorker::Run() {
     // Ask again while the hold stands; the engine voids it at the lapse.
     const int64_t next =
         NowNs() + static_cast<int64_t>(options_.inquiry_every_ms) * 1'000'000;
+    std::lock_guard<std::mutex> lock(mu_);
     if (next < job.call.hold_expires_ns) {
       job.inquiry = true;
-      std::lock_guard<std::mutex> lock(mu_);
       inquiries_.emplace(next, std::move(job));
+    } else {
+      job.tick = true;
+      inquiries_.emplace(job.call.hold_expires_ns + 250'000'000, std::move(job));
     }
   }
 }

@@ -9,7 +9,8 @@
 // broken answer leave the payment PROCESSING: the acquirer hears U, and
 // the worker inquires again every `inquiry_every_ms` (the same call, with
 // "inquiry": true) until an answer comes or the hold lapses (the engine
-// then voids it and tells both sides).
+// then voids it and tells both sides; the worker sends a tick command
+// just past the lapse so that this happens on an idle hub too).
 //
 // The wallet's answer: {"result": "S" | "F" | "U"} with HTTP 200.
 //
@@ -76,6 +77,10 @@ class CpmWorker {
   struct Job {
     Call call;
     bool inquiry = false;
+    // Not a call: a tick command just past the hold's lapse, so that the
+    // engine fails the payment and tells both sides even when no other
+    // traffic comes.
+    bool tick = false;
   };
   void Run();
   // S/F/U from the wallet, or nullopt for no usable answer.

@@ -1,7 +1,11 @@
 // JSON of the wallet interconnect's records (spec/network.md): what the
 // network routes answer and what network webhook events carry.
 #include "api/render.h"
+
+#include <cstdio>
+
 #include "core/id.h"
+#include "network/promotions.h"
 
 namespace meridian::api {
 namespace {
@@ -28,11 +32,28 @@ void WriteNetworkParticipant(json::JsonWriter& w,
   w.Key("currency").String(p.currency.code());
   w.Key("settlementCurrency").String(p.settlement_currency.code());
   w.Key("timeZone").String(p.time_zone);
-  if (p.type == network::ParticipantType::kWallet) {
+  const bool wallet = p.type == network::ParticipantType::kWallet;
+  // Its ledger accounts: a wallet's position (below zero down to the cap)
+  // or an acquirer's payable, and the account it funds promotions from.
+  w.Key("accounts").BeginObject();
+  w.Key(wallet ? "positionAccountId" : "payableAccountId")
+      .String(FormatId(IdKind::kAccount,
+                       network::ParticipantAccountId(
+                           p.id, p.currency,
+                           wallet ? network::kAccountCodeWalletPosition
+                                  : network::kAccountCodeAcquirerPayable)));
+  w.Key("fundingAccountId")
+      .String(FormatId(IdKind::kAccount,
+                       network::ParticipantAccountId(
+                           p.id, p.currency,
+                           network::kAccountCodePromotionFunding)));
+  w.EndObject();
+  if (wallet) {
     WriteMinorAmount(w, "netDebitCap", p.currency, p.net_debit_cap_minor);
     w.Key("codePrefixes").BeginArray();
     for (const std::string& s : p.code_prefixes) w.String(s);
     w.EndArray();
+    w.Key("cpmHoldSeconds").Int(p.cpm_hold_s);
   } else {
     w.Key("fees").BeginObject();
     w.Key("merchantFeeBps").Int(p.merchant_fee_bps);
@@ -163,6 +184,54 @@ void WriteNetworkRefund(json::JsonWriter& w, const network::Refund& f) {
   w.Key("transferIds").BeginArray();
   for (u128 t : f.transfers) w.String(FormatId(IdKind::kTransfer, t));
   w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace meridian::api
+
+namespace meridian::api {
+
+void WriteNetworkPromotion(json::JsonWriter& w, const network::Promotion& p,
+                           int64_t now_ns) {
+  const network::PromotionSpec& s = p.spec;
+  w.BeginObject();
+  w.Key("id").String(FormatId(IdKind::kPromotion, s.id));
+  w.Key("name").String(s.name);
+  w.Key("state").String(network::PromotionStateName(p.state(now_ns)));
+  w.Key("createdBy").String(FormatId(IdKind::kPrincipal, s.created_by));
+  w.Key("funderId").String(FormatId(IdKind::kPrincipal, s.funder));
+  w.Key("currency").String(s.currency.code());
+  w.Key("eligibleWallets").BeginArray();
+  for (u128 id : s.wallets) w.String(FormatId(IdKind::kParticipant, id));
+  w.EndArray();
+  w.Key("merchantCountries").BeginArray();
+  for (CountryCode c : s.merchant_countries) w.String(CountryText(c));
+  w.EndArray();
+  w.Key("mccs").BeginArray();
+  for (uint16_t m : s.mccs) {
+    char mcc[8];
+    std::snprintf(mcc, sizeof mcc, "%04u", m);
+    w.String(mcc);
+  }
+  w.EndArray();
+  WriteMinorAmount(w, "minAmount", s.currency, s.min_amount_minor);
+  w.Key("discount").BeginObject();
+  w.Key("type").String(network::DiscountTypeName(s.discount_type));
+  if (s.discount_type == network::DiscountType::kPercent) {
+    w.Key("percentBps").Int(s.percent_bps);
+    if (s.cap_minor > 0) WriteMinorAmount(w, "cap", s.currency, s.cap_minor);
+  } else {
+    WriteMinorAmount(w, "amount", s.currency, s.fixed_minor);
+  }
+  w.EndObject();
+  WriteMinorAmount(w, "budget", s.currency, s.budget_minor);
+  WriteMinorAmount(w, "budgetSpent", s.currency, p.budget_spent_minor);
+  WriteMinorAmount(w, "budgetReserved", s.currency, p.budget_reserved_minor);
+  WriteMinorAmount(w, "budgetLeft", s.currency, p.budget_left_minor());
+  w.Key("uses").Int(static_cast<int64_t>(p.uses));
+  w.Key("perUserPerDay").Int(s.per_user_per_day);
+  w.Key("startsAt").String(Rfc3339(s.starts_ns));
+  w.Key("endsAt").String(Rfc3339(p.end_ns()));
   w.EndObject();
 }
 

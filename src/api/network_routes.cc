@@ -14,13 +14,16 @@
 #include <cstring>
 #include <thread>
 
+#include "api/auth/time_format.h"
 #include "api/cpm_worker.h"
 #include "api/internal/service_impl.h"
 #include "api/json/fields.h"
 #include "api/json/json_reader.h"
 #include "core/hash.h"
 #include "engine/command.h"
+#include "network/limits.h"
 #include "network/network_commands.h"
+#include "network/promotions.h"
 #include "network/qr/emvco.h"
 #include "network/qr/render.h"
 
@@ -246,6 +249,16 @@ void ApiService::Impl::AddNetworkRoutes(http::Router& r) {
         &Impl::GetRefund);
   route("POST", "/v1/settlement/windows/close", A::kOperator,
         &Impl::CloseWindow);
+  route("POST", "/v1/network/promotions", A::kAuthenticated,
+        &Impl::CreatePromotion);
+  route("GET", "/v1/network/promotions", A::kAuthenticated,
+        &Impl::ListPromotions);
+  route("GET", "/v1/network/promotions/{id}", A::kAuthenticated,
+        &Impl::GetPromotion);
+  route("POST", "/v1/network/promotions/{id}/end", A::kAuthenticated,
+        &Impl::EndPromotion);
+  route("GET", "/v1/network/limits", A::kAuthenticated, &Impl::GetPayerLimits);
+  route("PUT", "/v1/network/limits", A::kOperator, &Impl::PutPayerLimits);
   if (options_.sandbox) {
     route("POST", "/sandbox/wallets/{mode}/authorize", A::kPublic,
           &Impl::SandboxAuthorize);
@@ -334,6 +347,11 @@ void ApiService::Impl::CreateParticipant(Ctx& c) {
                      "a wallet that issues payment codes answers authorize "
                      "calls; give the URL");
     }
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<uint64_t> hold,
+        root.OptionalUint64("cpmHoldSeconds", network::kMinCpmHoldS,
+                            network::kMaxCpmHoldS));
+    if (hold) p.cpm_hold_s = static_cast<uint32_t>(*hold);
     MERIDIAN_ASSIGN_OR_RETURN(std::optional<json::ObjectReader> fees,
                               root.OptionalObject("fees"));
     p.merchant_fee_bps = p.type == network::ParticipantType::kAcquirer ? 100 : 0;
@@ -1094,13 +1112,336 @@ void ApiService::Impl::CloseWindow(Ctx& c) {
          });
 }
 
+// ---------------------------------------------------------------- promotions
+
+namespace {
+
+std::string CountryName(CountryCode c) {
+  return std::string{static_cast<char>(c >> 8), static_cast<char>(c & 0xFF)};
+}
+
+void WriteUsd(json::JsonWriter& w, std::string_view key, int64_t usd_minor) {
+  static const Currency kUsd = *Currency::FromCode("USD");
+  WriteMinorAmount(w, key, kUsd, usd_minor);
+}
+
+Result<int64_t> UsdField(json::ObjectReader& r, std::string_view key) {
+  MERIDIAN_ASSIGN_OR_RETURN(Amount a, json::ParseAmountField(r, key));
+  if (a.currency().code() != "USD") {
+    return MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED,
+                     r.FieldPath(key) + ".currency",
+                     "payer limits are counted in USD");
+  }
+  return a.minor_units();
+}
+
+}  // namespace
+
+void ApiService::Impl::CreatePromotion(Ctx& c) {
+  Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
+  if (!body.ok()) return c.Fail(body.error());
+  auto parse = [&]() -> Result<network::PromotionSpec> {
+    json::ObjectReader root = body->root();
+    network::PromotionSpec p;
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::string_view name,
+        root.String("name", network::kMaxPromotionNameBytes));
+    p.name = std::string(name);
+    p.created_by = c.caller.principal;
+    p.funder = c.caller.principal;
+    if (root.Has("funderId")) {
+      if (!c.caller.is_operator()) {
+        return Invalid("funderId", "a participant funds its own promotions");
+      }
+      MERIDIAN_ASSIGN_OR_RETURN(
+          p.funder, json::ParseIdField(root, "funderId", IdKind::kParticipant));
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(p.currency, ParseCurrencyField(root, "currency"));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<json::ArrayReader> wallets,
+        root.OptionalArray("eligibleWallets", network::kMaxPromotionListEntries));
+    if (wallets) {
+      for (size_t i = 0; i < wallets->size(); ++i) {
+        MERIDIAN_ASSIGN_OR_RETURN(std::string_view id, wallets->String(i, 64));
+        MERIDIAN_ASSIGN_OR_RETURN(
+            u128 w, ParseId(IdKind::kParticipant, id,
+                            "eligibleWallets[" + std::to_string(i) + "]"));
+        p.wallets.push_back(w);
+      }
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<json::ArrayReader> countries,
+        root.OptionalArray("merchantCountries",
+                           network::kMaxPromotionListEntries));
+    if (countries) {
+      for (size_t i = 0; i < countries->size(); ++i) {
+        MERIDIAN_ASSIGN_OR_RETURN(std::string_view cc,
+                                  countries->String(i, 2, 2));
+        p.merchant_countries.push_back(Country(cc));
+      }
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<json::ArrayReader> mccs,
+        root.OptionalArray("mccs", network::kMaxPromotionListEntries));
+    if (mccs) {
+      for (size_t i = 0; i < mccs->size(); ++i) {
+        MERIDIAN_ASSIGN_OR_RETURN(std::string_view m, mccs->String(i, 4, 4));
+        if (!std::all_of(m.begin(), m.end(),
+                         [](char ch) { return ch >= '0' && ch <= '9'; })) {
+          return Invalid("mccs[" + std::to_string(i) + "]", "4 digits");
+        }
+        p.mccs.push_back(static_cast<uint16_t>(std::stoi(std::string(m))));
+      }
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(std::optional<Amount> min,
+                              json::ParseOptionalAmountField(root, "minAmount"));
+    if (min) p.min_amount_minor = min->minor_units();
+    MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader d, root.Object("discount"));
+    MERIDIAN_ASSIGN_OR_RETURN(std::string_view type, d.String("type", 16));
+    std::optional<network::DiscountType> t =
+        network::DiscountTypeFromName(type);
+    if (!t) return Invalid("discount.type", "PERCENT or FIXED");
+    p.discount_type = *t;
+    if (*t == network::DiscountType::kPercent) {
+      MERIDIAN_ASSIGN_OR_RETURN(
+          uint64_t bps, d.Uint64("percentBps", 1, network::kMaxPercentBps));
+      p.percent_bps = static_cast<uint32_t>(bps);
+      MERIDIAN_ASSIGN_OR_RETURN(std::optional<Amount> cap,
+                                json::ParseOptionalAmountField(d, "cap"));
+      if (cap) p.cap_minor = cap->minor_units();
+    } else {
+      MERIDIAN_ASSIGN_OR_RETURN(Amount fixed,
+                                json::ParseAmountField(d, "amount"));
+      p.fixed_minor = fixed.minor_units();
+    }
+    MERIDIAN_RETURN_IF_ERROR(d.Finish());
+    MERIDIAN_ASSIGN_OR_RETURN(Amount budget,
+                              json::ParseAmountField(root, "budget"));
+    if (budget.currency() != p.currency) {
+      return MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED, "budget.currency",
+                       "the budget is in the promotion's currency");
+    }
+    p.budget_minor = budget.minor_units();
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<uint64_t> per_user,
+        root.OptionalUint64("perUserPerDay", 0, network::kMaxPerUserPerDay));
+    p.per_user_per_day = static_cast<uint32_t>(per_user.value_or(0));
+    MERIDIAN_ASSIGN_OR_RETURN(std::optional<std::string_view> starts,
+                              root.OptionalString("startsAt", 40));
+    if (starts) {
+      MERIDIAN_ASSIGN_OR_RETURN(p.starts_ns,
+                                auth::ParseRfc3339(*starts, "startsAt"));
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(std::string_view ends, root.String("endsAt", 40));
+    MERIDIAN_ASSIGN_OR_RETURN(p.ends_ns, auth::ParseRfc3339(ends, "endsAt"));
+    MERIDIAN_RETURN_IF_ERROR(root.Finish());
+    return p;
+  };
+  Result<network::PromotionSpec> p = parse();
+  if (!p.ok()) return c.Fail(p.error());
+  p->id = ids_.Next();
+  Submit(c,
+         engine::NewApiCommand(CommandType::kCreatePromotion,
+                               network::EncodePromotionSpec(*p)),
+         std::nullopt, [](const CommandReply& reply) {
+           if (!reply.status.ok()) return RenderStatusOnly(reply);
+           Result<network::PromotionSpec> spec =
+               network::DecodePromotionSpec(reply.payload);
+           if (!spec.ok()) return ErrorResponse(spec.error());
+           network::Promotion p;
+           p.spec = *spec;
+           return OkWith(201, "promotion", [&](json::JsonWriter& w) {
+             WriteNetworkPromotion(
+                 w, p, static_cast<int64_t>(reply.first_timestamp));
+           });
+         });
+}
+
+namespace {
+
+bool PromotionVisible(const network::Promotion& p, const Caller& caller) {
+  if (caller.is_operator() || p.spec.created_by == caller.principal ||
+      p.spec.funder == caller.principal) {
+    return true;
+  }
+  return std::find(p.spec.wallets.begin(), p.spec.wallets.end(),
+                   caller.principal) != p.spec.wallets.end();
+}
+
+}  // namespace
+
+void ApiService::Impl::ListPromotions(Ctx& c) {
+  ReadEngine(c, [caller = c.caller, now = WallNs()](const StateMachine& s) {
+    std::vector<const network::Promotion*> items;
+    for (const auto& [id, p] : s.promotions().promotions()) {
+      if (PromotionVisible(p, caller)) items.push_back(&p);
+      if (items.size() == 100) break;
+    }
+    return OkList(items, false,
+                  [now](json::JsonWriter& w, const network::Promotion* p) {
+                    WriteNetworkPromotion(w, *p, now);
+                  });
+  });
+}
+
+void ApiService::Impl::GetPromotion(Ctx& c) {
+  Result<u128> id =
+      ParseId(IdKind::kPromotion, c.params->Get("id").value(), "id");
+  if (!id.ok()) return c.Fail(id.error());
+  ReadEngine(c, [id = *id, caller = c.caller,
+                 now = WallNs()](const StateMachine& s) {
+    const network::Promotion* p = s.promotions().Find(id);
+    if (p == nullptr || !PromotionVisible(*p, caller)) {
+      return ErrorResponse(
+          MakeError(ErrorCode::kNOT_FOUND, "id", "no such promotion"));
+    }
+    return OkWith(200, "promotion", [&](json::JsonWriter& w) {
+      WriteNetworkPromotion(w, *p, now);
+    });
+  });
+}
+
+void ApiService::Impl::EndPromotion(Ctx& c) {
+  Result<u128> id =
+      ParseId(IdKind::kPromotion, c.params->Get("id").value(), "id");
+  if (!id.ok()) return c.Fail(id.error());
+  network::EndPromotion end{*id, c.caller.principal, c.caller.is_operator()};
+  Submit(c,
+         engine::NewApiCommand(CommandType::kEndPromotion,
+                               network::EncodeEndPromotion(end)),
+         std::nullopt, [id = *id](const CommandReply& reply) {
+           if (!reply.status.ok()) return RenderStatusOnly(reply);
+           std::string out;
+           json::JsonWriter w(&out);
+           w.BeginObject();
+           WriteResult(w, Status::Ok());
+           w.Key("promotionId").String(FormatId(IdKind::kPromotion, id));
+           w.Key("endedAt")
+               .String(Rfc3339(static_cast<int64_t>(reply.first_timestamp)));
+           w.EndObject();
+           return JsonResponse(200, std::move(out));
+         });
+}
+
+void ApiService::Impl::GetPayerLimits(Ctx& c) {
+  ReadEngine(c, [](const StateMachine& s) {
+    const network::LimitConfig& config = s.payer_limits().config();
+    std::string out;
+    json::JsonWriter w(&out);
+    w.BeginObject();
+    WriteResult(w, Status::Ok());
+    w.Key("limits").BeginObject();
+    w.Key("tiers").BeginArray();
+    for (size_t t = 0; t < config.tiers.size(); ++t) {
+      w.BeginObject();
+      w.Key("kycTier").Int(static_cast<int64_t>(t));
+      WriteUsd(w, "perPayment", config.tiers[t].per_payment_usd_minor);
+      WriteUsd(w, "perDay", config.tiers[t].per_day_usd_minor);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("mccLimits").BeginArray();
+    for (const auto& [mcc, limit] : config.mcc_per_payment_usd_minor) {
+      w.BeginObject();
+      char text[8];
+      std::snprintf(text, sizeof text, "%04u", mcc);
+      w.Key("mcc").String(text);
+      WriteUsd(w, "perPayment", limit);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("corridorLimits").BeginArray();
+    for (const auto& [corridor, limit] : config.corridor_per_day_usd_minor) {
+      w.BeginObject();
+      w.Key("payerCountry")
+          .String(corridor.first == 0 ? "*" : CountryName(corridor.first));
+      w.Key("merchantCountry")
+          .String(corridor.second == 0 ? "*" : CountryName(corridor.second));
+      WriteUsd(w, "perDay", limit);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+    return JsonResponse(200, std::move(out));
+  });
+}
+
+void ApiService::Impl::PutPayerLimits(Ctx& c) {
+  Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
+  if (!body.ok()) return c.Fail(body.error());
+  auto parse = [&]() -> Result<network::LimitConfig> {
+    json::ObjectReader root = body->root();
+    network::LimitConfig config;
+    MERIDIAN_ASSIGN_OR_RETURN(json::ArrayReader tiers,
+                              root.Array("tiers", network::kMaxKycTier + 1));
+    if (tiers.size() != network::kMaxKycTier + 1) {
+      return Invalid("tiers", "one entry for each KYC tier 0 to 3");
+    }
+    for (size_t i = 0; i < tiers.size(); ++i) {
+      MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader t, tiers.Object(i));
+      MERIDIAN_ASSIGN_OR_RETURN(uint64_t tier, t.Uint64("kycTier", 0, 3));
+      MERIDIAN_ASSIGN_OR_RETURN(config.tiers[tier].per_payment_usd_minor,
+                                UsdField(t, "perPayment"));
+      MERIDIAN_ASSIGN_OR_RETURN(config.tiers[tier].per_day_usd_minor,
+                                UsdField(t, "perDay"));
+      MERIDIAN_RETURN_IF_ERROR(t.Finish());
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<json::ArrayReader> mccs,
+        root.OptionalArray("mccLimits", network::kMaxMccLimits));
+    for (size_t i = 0; mccs && i < mccs->size(); ++i) {
+      MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader m, mccs->Object(i));
+      MERIDIAN_ASSIGN_OR_RETURN(std::string_view code, m.String("mcc", 4, 4));
+      if (!std::all_of(code.begin(), code.end(),
+                       [](char ch) { return ch >= '0' && ch <= '9'; })) {
+        return Invalid(m.FieldPath("mcc"), "4 digits");
+      }
+      MERIDIAN_ASSIGN_OR_RETURN(int64_t limit, UsdField(m, "perPayment"));
+      config.mcc_per_payment_usd_minor[static_cast<uint16_t>(
+          std::stoi(std::string(code)))] = limit;
+      MERIDIAN_RETURN_IF_ERROR(m.Finish());
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<json::ArrayReader> corridors,
+        root.OptionalArray("corridorLimits", network::kMaxCorridorLimits));
+    for (size_t i = 0; corridors && i < corridors->size(); ++i) {
+      MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader k, corridors->Object(i));
+      auto country = [&](std::string_view key) -> Result<CountryCode> {
+        MERIDIAN_ASSIGN_OR_RETURN(std::string_view v, k.String(key, 2, 1));
+        if (v == "*") return CountryCode{0};
+        if (v.size() != 2) return Invalid(k.FieldPath(key), "TH, KR … or *");
+        return Country(v);
+      };
+      MERIDIAN_ASSIGN_OR_RETURN(CountryCode from, country("payerCountry"));
+      MERIDIAN_ASSIGN_OR_RETURN(CountryCode to, country("merchantCountry"));
+      MERIDIAN_ASSIGN_OR_RETURN(int64_t limit, UsdField(k, "perDay"));
+      config.corridor_per_day_usd_minor[{from, to}] = limit;
+      MERIDIAN_RETURN_IF_ERROR(k.Finish());
+    }
+    MERIDIAN_RETURN_IF_ERROR(root.Finish());
+    MERIDIAN_RETURN_IF_ERROR(network::ValidateLimitConfig(config));
+    return config;
+  };
+  Result<network::LimitConfig> config = parse();
+  if (!config.ok()) return c.Fail(config.error());
+  Submit(c,
+         engine::NewApiCommand(CommandType::kSetPayerLimits,
+                               network::EncodeLimitConfig(*config)),
+         std::nullopt, [](const CommandReply& reply) {
+           if (!reply.status.ok()) return RenderStatusOnly(reply);
+           return JsonResponse(
+               200, R"({"result":{"status":"S","code":"SUCCESS","message":"the new limits apply from the next payment"}})");
+         });
+}
+
 // ---------------------------------------------------------------- sandbox
 
 void ApiService::Impl::SandboxAuthorize(Ctx& c) {
   // A simulated wallet: approve (S), decline (F), unknown (U), slow (S
   // after 4 s, past the hub's 3 s timeout; an inquiry gets S at once),
   // silent (never a usable answer: 504 after 10 s).
-  const std::string mode = c.params->Get("mode").value();
+  const std::string mode(c.params->Get("mode").value());
   const bool inquiry =
       c.request->body.find("\"inquiry\":true") != std::string::npos;
   auto answer = [](std::string_view result) {

@@ -20,6 +20,7 @@
 #include "engine/api_state.h"
 #include "fx/fx_state.h"
 #include "network/network_book.h"
+#include "network/promotions.h"
 #include "ledger/types.h"
 
 namespace meridian::api {
@@ -58,6 +59,8 @@ void WriteNetworkOrder(json::JsonWriter& w, const network::Order& o,
 void WriteNetworkQuote(json::JsonWriter& w, const network::NetQuote& q);
 void WriteNetworkPayment(json::JsonWriter& w, const network::Payment& p);
 void WriteNetworkRefund(json::JsonWriter& w, const network::Refund& f);
+void WriteNetworkPromotion(json::JsonWriter& w, const network::Promotion& p,
+                           int64_t now_ns);
 
 std::string_view AccountFlagName(uint16_t bit);
 std::string_view TransferFlagName(uint16_t bit);

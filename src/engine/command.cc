@@ -70,7 +70,7 @@ bool IsRiskCommand(CommandType type) {
 bool IsNetworkCommand(CommandType type) {
   const auto t = static_cast<uint16_t>(type);
   return t >= static_cast<uint16_t>(CommandType::kCreateParticipant) &&
-         t <= static_cast<uint16_t>(CommandType::kSetPayerLimits);
+         t <= static_cast<uint16_t>(CommandType::kNetworkTick);
 }
 
 bool IsFxCommand(CommandType type) {

@@ -75,6 +75,7 @@ enum class CommandType : uint16_t {
   kCreatePromotion = 35,
   kEndPromotion = 36,
   kSetPayerLimits = 37,
+  kNetworkTick = 38,
 };
 
 // True for the variable-length API commands (count is always 1).

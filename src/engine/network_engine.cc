@@ -18,7 +18,8 @@
 // A payment held for review (sanctions, risk REVIEW) posts the same chain
 // as holds without a timeout; the case's decision posts or voids them
 // (ApplyComplianceCommand) and OnNetworkCaseDecided finishes the payment.
-// A CPM payment posts the chain as holds that lapse after cpm_hold_ns;
+// A CPM payment posts the chain as holds that lapse after the wallet's
+// cpm_hold_s;
 // the wallet's answer posts or voids them.
 #include <algorithm>
 #include <cstring>
@@ -198,6 +199,27 @@ Result<Pricing> StateMachine::PriceNetworkPayment(
     return MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
                      "the amount does not cover the hub's fee; pay more");
   }
+  // The best promotion, reserved until the payment commits it (or the
+  // reservation lapses). The payer pays at least one minor unit after the
+  // hub's fee.
+  if (reservation != 0) {
+    network::PaymentContext ctx;
+    ctx.wallet = wallet.id;
+    ctx.user = user;
+    ctx.merchant_country = merchant.country;
+    ctx.mcc = merchant.mcc;
+    ctx.currency = merchant.currency;
+    ctx.amount_minor = amount_minor;
+    ctx.max_discount_minor = amount_minor - x.merchant_fee_minor - 1;
+    ctx.now_ns = now_ns;
+    Result<network::Offer> offer =
+        promotions_.Reserve(ctx, reservation, reservation_expires_ns);
+    if (offer.ok() && offer->discount_minor > 0) {
+      x.discount_minor = offer->discount_minor;
+      x.promotion = offer->promotion_id;
+      x.funder = offer->funder;
+    }
+  }
   const int64_t buy = amount_minor - x.discount_minor;
   if (x.payer_currency == x.merchant_currency) {
     x.rate = fx::Decimal::FromUnits(1);
@@ -215,6 +237,7 @@ Result<Pricing> StateMachine::PriceNetworkPayment(
   Result<fx::Quote> quote =
       fx_quote != 0 ? fx_.CreateQuote(q, now_ns) : fx_.Price(q, now_ns);
   if (!quote.ok()) {
+    if (x.promotion != 0) promotions_.Release(reservation);
     const Error& e = quote.error();
     // The FX book names its own fields; the payer's currency is the sell.
     std::string param = e.param == "sellCurrency"  ? "payerCurrency"
@@ -276,6 +299,11 @@ void StateMachine::FinishPayment(Payment& p, bool success, ErrorCode why,
                                  bool tell_acquirer) {
   const Pricing& x = p.pricing;
   if (success) {
+    // A CPM payment's discount was reserved under its own id until the
+    // wallet said yes; an MPM payment committed its own when it was made.
+    if (p.kind == PaymentKind::kCpm && x.promotion != 0) {
+      (void)promotions_.Commit(p.id, p.id, now_ns);
+    }
     if (x.payer_currency != x.merchant_currency) {
       fx_.BookTrade(x.payer_currency, x.payer_minor - x.fx_fee_minor,
                     x.merchant_currency, x.amount_minor - x.discount_minor,
@@ -285,6 +313,12 @@ void StateMachine::FinishPayment(Payment& p, bool success, ErrorCode why,
   } else {
     p.status = PaymentStatus::kFail;
     p.fail_code = why;
+    if (p.kind == PaymentKind::kCpm) {
+      promotions_.Release(p.id);
+    } else {
+      (void)promotions_.Reverse(p.id, now_ns);
+    }
+    limits_.Reverse(p.id);
   }
   p.updated_ns = now_ns;
   p.hold_expires_ns = 0;
@@ -596,10 +630,89 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
       w.U64(closed);
       return 1;
     }
+    case CommandType::kNetworkTick:
+      return 1;  // the batch's start did the work
+    case CommandType::kCreatePromotion:
+    case CommandType::kEndPromotion:
+    case CommandType::kSetPayerLimits:
+      return ApplyPromotionCommand(type, body, principal, reply);
     default:
-      return fail(MakeError(ErrorCode::kINVALID_PARAMETER, "command",
-                            "this network command is not available yet"));
+      MERIDIAN_CHECK(false) << "not a network command";
+      return 1;
   }
+}
+
+uint64_t StateMachine::ApplyPromotionCommand(CommandType type,
+                                             std::span<const uint8_t> body,
+                                             u128 principal,
+                                             CommandReply* reply) {
+  const uint64_t ts = reply->first_timestamp;
+  const int64_t now = static_cast<int64_t>(ts);
+  auto fail = [&](Error e) -> uint64_t {
+    reply->status = std::move(e);
+    return 1;
+  };
+  auto who = api_.principals().find(principal);
+  const bool by_operator = who != api_.principals().end() &&
+                           who->second.kind == PrincipalKind::kOperator;
+  if (type == CommandType::kSetPayerLimits) {
+    Result<network::LimitConfig> config = network::DecodeLimitConfig(body);
+    if (!config.ok()) return fail(config.error());
+    if (!by_operator) {
+      return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
+                            "only the operator sets payer limits"));
+    }
+    if (Status s = limits_.SetConfig(*config); !s.ok()) return fail(s.error());
+    return 1;
+  }
+  if (type == CommandType::kEndPromotion) {
+    Result<network::EndPromotion> end = network::DecodeEndPromotion(body);
+    if (!end.ok()) return fail(end.error());
+    if (principal != 0 && end->by != principal) {
+      return fail(Invalid("command", "the request's author is not the caller"));
+    }
+    if (Status s = promotions_.End(end->id, end->by, by_operator, now);
+        !s.ok()) {
+      return fail(s.error());
+    }
+    reply->object_id = end->id;
+    return 1;
+  }
+  MERIDIAN_CHECK(type == CommandType::kCreatePromotion);
+  Result<network::PromotionSpec> spec = network::DecodePromotionSpec(body);
+  if (!spec.ok()) return fail(spec.error());
+  if (principal != 0 && spec->created_by != principal) {
+    return fail(Invalid("command", "the promotion's author is not the caller"));
+  }
+  // The operator funds from the hub or names a participant; a wallet
+  // runs campaigns it pays for itself.
+  const Participant* creator = network_.FindParticipant(spec->created_by);
+  if (!by_operator && (creator == nullptr || spec->funder != spec->created_by)) {
+    return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
+                          "a participant runs promotions it funds itself"));
+  }
+  auto funder = api_.principals().find(spec->funder);
+  if (funder == api_.principals().end()) {
+    return fail(Invalid("funderId", "no such principal"));
+  }
+  if (Status s = promotions_.Create(*spec, now); !s.ok()) return fail(s.error());
+  // The funder pays discounts from its funding account in the currency.
+  const u128 account = FunderAccount(spec->funder, spec->currency);
+  uint64_t used = 1;
+  if (ledger_.FindAccount(account) == nullptr) {
+    ledger::Account a{};
+    a.id = account;
+    a.ledger = spec->currency.ledger();
+    a.code = network::kAccountCodePromotionFunding;
+    a.user_data = spec->funder;
+    std::vector<ledger::EventResult> results;
+    ledger_.CreateAccounts(std::span(&a, 1), ts + 1, &results);
+    MERIDIAN_CHECK(results.empty());
+    used = 2;
+  }
+  reply->object_id = spec->id;
+  reply->payload = network::EncodePromotionSpec(*spec);
+  return used;
 }
 
 uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
@@ -684,19 +797,39 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
     }
     pricing = quote->pricing;
   } else {
-    Result<Pricing> p =
-        PriceNetworkPayment(*wallet, *m, amount, r.payer.user, 0, r.id, 0, now);
+    Result<Pricing> p = PriceNetworkPayment(
+        *wallet, *m, amount, r.payer.user, 0, r.id,
+        now + network_.limits().quote_validity_ns, now);
     if (!p.ok()) return fail(p.error());
     pricing = *p;
   }
+  // From here a refusal gives back a discount priced for this payment (a
+  // quote's stays with the quote until it lapses).
+  const u128 reservation = quote != nullptr ? quote->id : r.id;
+  auto refuse = [&](Error e) -> uint64_t {
+    if (quote == nullptr && pricing.promotion != 0) {
+      promotions_.Release(r.id);
+    }
+    return fail(std::move(e));
+  };
   std::optional<int64_t> usd = UsdMinor(m->currency, amount, now);
   if (!usd) {
-    return fail(MakeError(ErrorCode::kRATE_UNAVAILABLE, "paymentAmount",
-                          "no FX rate converts " +
-                              std::string(m->currency.code()) +
-                              " to USD for the payer's limits; the operator "
-                              "posts one"));
+    return refuse(MakeError(ErrorCode::kRATE_UNAVAILABLE, "paymentAmount",
+                            "no FX rate converts " +
+                                std::string(m->currency.code()) +
+                                " to USD for the payer's limits; the operator "
+                                "posts one"));
   }
+  network::LimitContext limit;
+  limit.wallet = r.wallet;
+  limit.user = r.payer.user;
+  limit.tier = r.payer.kyc_tier;
+  limit.payer_country = r.payer.country;
+  limit.merchant_country = m->country;
+  limit.mcc = m->mcc;
+  limit.usd_minor = *usd;
+  limit.now_ns = now;
+  if (Status s = limits_.Check(limit); !s.ok()) return refuse(s.error());
 
   Payment p;
   p.id = r.id;
@@ -741,7 +874,7 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
         for (size_t i = 0; i < assessed->assessment.reasons.size(); ++i) {
           why += (i == 0 ? ": " : ", ") + assessed->assessment.reasons[i].code;
         }
-        return fail(MakeError(ErrorCode::kRISK_DECLINED, "", why));
+        return refuse(MakeError(ErrorCode::kRISK_DECLINED, "", why));
       }
       review = d == risk::Decision::kReview;
     }
@@ -751,7 +884,7 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
   std::optional<compliance::CaseSpec> hold;
   if (!r.hold.empty()) {
     Result<compliance::HoldForReview> h = compliance::DecodeHoldForReview(r.hold, 0);
-    if (!h.ok()) return fail(h.error());
+    if (!h.ok()) return refuse(h.error());
     hold = std::move(h->spec);
     hold->subject = r.wallet;
   } else if (review) {
@@ -768,11 +901,11 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
   }
   if (hold) {
     if (hold->id == 0 || cases_.Find(hold->id) != nullptr) {
-      return fail(Invalid("id", "a new case id is needed"));
+      return refuse(Invalid("id", "a new case id is needed"));
     }
     if (cases_.open_cases() >= options_.case_limits.max_open_cases) {
-      return fail(MakeError(ErrorCode::kRATE_LIMITED, "",
-                            "too many open compliance cases"));
+      return refuse(MakeError(ErrorCode::kRATE_LIMITED, "",
+                              "too many open compliance cases"));
     }
   }
 
@@ -787,11 +920,17 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
   std::vector<ledger::EventResult> results;
   ledger_.CreateTransfers(chain, ts, &results);
   if (!results.empty()) {
-    reply->status =
-        ChainRefused(results, chain, WalletPosition(r.wallet, wallet->currency));
+    refuse(ChainRefused(results, chain,
+                        WalletPosition(r.wallet, wallet->currency)));
     return chain.size();
   }
   for (const ledger::Transfer& t : chain) p.transfers.push_back(t.id);
+  // The money is moving (or held for it): the payer's room and the
+  // discount are this payment's.
+  limits_.Commit(limit, p.id);
+  if (pricing.promotion != 0) {
+    (void)promotions_.Commit(reservation, p.id, now);
+  }
   if (quote != nullptr) {
     const u128 fx_quote = quote->pricing.fx_quote;
     network_.MarkQuoteUsed(quote->id, p.id);
@@ -866,9 +1005,12 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
     return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
                           "the amount is above zero"));
   }
-  const int64_t hold_ns = network_.limits().cpm_hold_ns;
+  const int64_t hold_ns = static_cast<int64_t>(wallet->cpm_hold_s) * 1'000'000'000;
   Result<Pricing> pricing = PriceNetworkPayment(
       *wallet, *m, r.amount_minor, 0, 0, r.id, now + hold_ns, now);
+  // The wallet's user is not known until it answers: per-user promotion
+  // limits count the wallet's CPM payments as one user, and the payer
+  // limits are the wallet's to apply.
   if (!pricing.ok()) return fail(pricing.error());
   std::optional<int64_t> usd = UsdMinor(m->currency, r.amount_minor, now);
 
@@ -896,6 +1038,7 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
   std::vector<ledger::EventResult> results;
   ledger_.CreateTransfers(chain, ts, &results);
   if (!results.empty()) {
+    if (pricing->promotion != 0) promotions_.Release(r.id);
     reply->status =
         ChainRefused(results, chain, WalletPosition(wallet->id, wallet->currency));
     return chain.size();
@@ -1177,6 +1320,8 @@ uint64_t StateMachine::CancelPayment(std::span<const uint8_t> body,
     fx_.BookTrade(x.merchant_currency, x.amount_minor - x.discount_minor,
                   x.payer_currency, x.payer_minor - x.fx_fee_minor, now);
   }
+  (void)promotions_.Reverse(p.id, now);
+  limits_.Reverse(p.id);
   p.status = PaymentStatus::kCancelled;
   p.updated_ns = now;
   EmitPayment(EventType::kPaymentCancelled, p, true, true);

@@ -21,8 +21,9 @@ constexpr uint32_t kStateMagic = 0x4D53524D;
 // appends the compliance cases (compliance/cases.cc); version 5 appends the
 // AML section: u64 alerts dropped, then the monitor
 // (compliance/aml/monitor.cc); version 6 appends the risk section
-// (risk/risk_book.cc); version 7 the network section
-// (network/network_book.cc). Older snapshots still load.
+// (risk/risk_book.cc); version 7 the network sections: the network book,
+// the promotion book and the payer limits (network/network_book.cc,
+// promotions.cc, limits.cc). Older snapshots still load.
 constexpr uint32_t kStateVersion = 7;
 
 using internal::DeriveId;
@@ -64,6 +65,8 @@ void StateMachine::Apply(const journal::BatchHeader& header,
   api_.ExpireRequests(header.time_ns);
   fx_.ExpireQuotes(header.time_ns);
   network_.Expire(header.time_ns);
+  (void)promotions_.Expire(header.time_ns);
+  limits_.Expire(header.time_ns);
   ExpireNetwork(header.time_ns);
   for (size_t i = 0; i < commands.size(); ++i) {
     CommandReply reply;
@@ -838,6 +841,8 @@ std::vector<uint8_t> StateMachine::Serialize() const {
   aml_->Serialize(&w);
   risk_.Serialize(&w);
   network_.Serialize(&w);
+  promotions_.Serialize(&w);
+  limits_.Serialize(&w);
   return out;
 }
 
@@ -891,6 +896,9 @@ Result<StateMachine> StateMachine::Deserialize(std::span<const uint8_t> bytes,
     MERIDIAN_ASSIGN_OR_RETURN(
         state.network_,
         network::NetworkBook::Deserialize(&r, options.network_limits));
+    MERIDIAN_ASSIGN_OR_RETURN(state.promotions_,
+                              network::PromotionBook::Deserialize(&r));
+    MERIDIAN_ASSIGN_OR_RETURN(state.limits_, network::LimitBook::Deserialize(&r));
   }
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kDATA_CORRUPTED, "",

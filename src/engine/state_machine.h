@@ -33,7 +33,9 @@
 #include "fx/fx_state.h"
 #include "journal/journal.h"
 #include "ledger/ledger.h"
+#include "network/limits.h"
 #include "network/network_book.h"
+#include "network/promotions.h"
 #include "risk/risk_book.h"
 
 namespace meridian::engine {
@@ -122,6 +124,8 @@ class StateMachine {
   const risk::RiskBook& risk() const { return risk_; }
   // The wallet interconnect: participants, merchants, payments.
   const network::NetworkBook& network() const { return network_; }
+  const network::PromotionBook& promotions() const { return promotions_; }
+  const network::LimitBook& payer_limits() const { return limits_; }
   uint64_t applied_seq() const { return applied_seq_; }
   uint64_t next_command_index() const { return next_command_index_; }
   int64_t last_batch_time_ns() const { return last_batch_time_ns_; }
@@ -164,6 +168,9 @@ class StateMachine {
                          CommandReply* reply);
   uint64_t CancelPayment(std::span<const uint8_t> body, u128 principal,
                          CommandReply* reply);
+  uint64_t ApplyPromotionCommand(CommandType type,
+                                 std::span<const uint8_t> body, u128 principal,
+                                 CommandReply* reply);
   // What paying `amount_minor` to `merchant` costs the wallet now; with
   // `fx_quote` set the FX quote is remembered under that id (a network
   // quote), else priced only.
@@ -210,6 +217,8 @@ class StateMachine {
   uint64_t aml_alerts_dropped_ = 0;
   risk::RiskBook risk_;
   network::NetworkBook network_;
+  network::PromotionBook promotions_;
+  network::LimitBook limits_;
   std::vector<compliance::aml::Alert> alerts_scratch_;
   // The batch being applied.
   int64_t batch_time_ns_ = 0;

@@ -81,6 +81,8 @@ inline constexpr size_t kMaxPostalCodeBytes = 16;
 inline constexpr size_t kMaxNationalKeyBytes = 512;
 inline constexpr size_t kMaxRequestIdBytes = 64;
 inline constexpr uint32_t kMaxFeeBps = 2'000;
+inline constexpr uint32_t kMinCpmHoldS = 5;
+inline constexpr uint32_t kMaxCpmHoldS = 3600;
 
 struct Participant {
   u128 id = 0;  // also its principal: it calls the API with its own key
@@ -96,6 +98,8 @@ struct Participant {
   std::string notify_url;     // where its notifications go
   std::vector<std::string> code_prefixes;  // wallets: CPM routing
   uint32_t merchant_fee_bps = 0;           // acquirers: the hub's fee
+  // Wallets: how long a CPM payment's holds wait for the wallet's answer.
+  uint32_t cpm_hold_s = 120;
   u128 key_id = 0;       // its first API key (the secret is shown once)
   u128 endpoint_id = 0;  // the webhook endpoint of notify_url (0: none)
   int64_t created_ns = 0;
@@ -237,7 +241,6 @@ struct NetworkLimits {
   // How long an answered order or used quote is remembered (QR_EXPIRED,
   // QUOTE_EXPIRED rather than NOT_FOUND).
   int64_t grace_ns = 3600LL * 1'000'000'000;
-  int64_t cpm_hold_ns = 120LL * 1'000'000'000;
   int64_t cancel_window_ns = 24LL * 3600 * 1'000'000'000;
 };
 

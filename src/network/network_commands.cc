@@ -130,6 +130,7 @@ void WriteParticipant(ByteWriter& w, const Participant& p) {
   w.U32(static_cast<uint32_t>(p.code_prefixes.size()));
   for (const std::string& s : p.code_prefixes) Str(w, s);
   w.U32(p.merchant_fee_bps);
+  w.U32(p.cpm_hold_s);
   w.U128(p.key_id);
   w.U128(p.endpoint_id);
   w.I64(p.created_ns);
@@ -155,7 +156,9 @@ std::optional<Participant> ReadParticipant(ByteReader& r) {
   for (std::string& s : p.code_prefixes) {
     if (!Str(r, &s, kMaxCodePrefixDigits)) return std::nullopt;
   }
-  if (!r.U32(&p.merchant_fee_bps) || !r.U128(&p.key_id) ||
+  if (!r.U32(&p.merchant_fee_bps) || !r.U32(&p.cpm_hold_s) ||
+      p.cpm_hold_s < kMinCpmHoldS || p.cpm_hold_s > kMaxCpmHoldS ||
+      !r.U128(&p.key_id) ||
       !r.U128(&p.endpoint_id) || !r.I64(&p.created_ns)) {
     return std::nullopt;
   }

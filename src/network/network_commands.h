@@ -10,7 +10,8 @@
 //   participant   u128 id | u8 type | str name | u16 country | u16 currency
 //                 | u16 settlement currency | str time zone | i64 cap |
 //                 str authorize url | str notify url | u32 n (<=16) x str
-//                 prefix | u32 fee bps | u128 key id | u128 endpoint id |
+//                 prefix | u32 fee bps | u32 CPM hold s | u128 key id |
+//                 u128 endpoint id |
 //                 i64 created
 //   create participant  participant | 32-byte SHA-256 of the API key
 //   merchant      u128 id | u128 acquirer | str reference | str name |
@@ -52,6 +53,7 @@
 //                 u16 currency | i64 amount
 //   cancel        u128 payment | u128 by
 //   close window  u128 by
+//   tick          (empty: a batch, so that lapsed holds are seen)
 //
 // Decoders refuse malformed bytes with INVALID_PARAMETER (param
 // "command"); they check shape and bounds, the engine checks meaning.

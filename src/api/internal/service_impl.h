@@ -238,6 +238,12 @@ class ApiService::Impl {
   void GetRefund(Ctx& ctx);
   void CloseWindow(Ctx& ctx);
   void SandboxAuthorize(Ctx& ctx);
+  void CreatePromotion(Ctx& ctx);
+  void ListPromotions(Ctx& ctx);
+  void GetPromotion(Ctx& ctx);
+  void EndPromotion(Ctx& ctx);
+  void GetPayerLimits(Ctx& ctx);
+  void PutPayerLimits(Ctx& ctx);
   std::unique_ptr<CpmWorker> cpm_;
   struct SandboxSleeper {
     std::thread thread;
