@@ -88,7 +88,9 @@ void CpmWorker::Run() {
     }
     if (job.tick) {
       (void)sequencer_->Submit(
-          engine::NewApiCommand(engine::CommandType::kNetworkTick, {}), nullptr);
+          engine::NewApiCommand(engine::CommandType::kNetworkTick,
+                                network::EncodeTick()),
+          nullptr);
       continue;
     }
     std::optional<char> answer = CallWallet(job);

@@ -123,6 +123,9 @@ int main(int argc, char** argv) {
                   "skip fdatasync (NOT durable; tests and comparisons only)");
   serve->add_flag("--access-log", serve_flags.access_log,
                   "one JSON line per request on stderr");
+  serve->add_flag("--sandbox", serve_flags.sandbox,
+                  "Serve the sandbox wallet (POST /sandbox/wallets/{mode}/"
+                  "authorize) for tests and demos; never in production");
   serve->add_option("--sanctions-dir", serve_flags.sanctions_dir,
                     "sanctions lists folder (default ../shared/data/sanctions "
                     "when present; \"none\": the built-in demo list)");

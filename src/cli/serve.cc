@@ -86,7 +86,7 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
           "max_body_bytes",     "max_header_bytes", "max_connections",
           "request_timeout_ms", "idle_timeout_ms",  "snapshot_every_batches",
           "access_log",         "webhooks",         "sanctions_dir",
-          "screening_threshold"};
+          "screening_threshold", "sandbox"};
       bool known = false;
       for (const char* name : kKnown) known |= k.str() == name;
       if (!known) {
@@ -112,6 +112,7 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
     MERIDIAN_RETURN_IF_ERROR(TomlInt<uint64_t>(
         t, "snapshot_every_batches", 0, 1ull << 40, &o.snapshot_every_batches));
     if (auto v = t["access_log"].value<bool>()) o.access_log = *v;
+    if (auto v = t["sandbox"].value<bool>()) o.sandbox = *v;
     if (auto v = t["sanctions_dir"].value<std::string>()) {
       o.screening.lists_dir = *v == "none" ? "" : *v;
       sanctions_set = true;
@@ -160,6 +161,7 @@ Result<api::ServiceOptions> ResolveServeOptions(const ServeFlags& flags) {
   }
   if (flags.no_sync) o.sync = false;
   if (flags.access_log) o.access_log = true;
+  if (flags.sandbox) o.sandbox = true;
   if (flags.sanctions_dir) {
     o.screening.lists_dir =
         *flags.sanctions_dir == "none" ? "" : *flags.sanctions_dir;

@@ -19,6 +19,7 @@ struct ServeFlags {
   std::optional<int> io_threads;
   bool no_sync = false;
   bool access_log = false;
+  bool sandbox = false;
   // Sanctions lists folder; "none" for the built-in demo list. Default:
   // ../shared/data/sanctions when it exists there, else the demo list.
   std::optional<std::string> sanctions_dir;

@@ -53,7 +53,8 @@
 //                 u16 currency | i64 amount
 //   cancel        u128 payment | u128 by
 //   close window  u128 by
-//   tick          (empty: a batch, so that lapsed holds are seen)
+//   tick          u8 0 (any command gives a batch; this one only that,
+//                 so that lapsed holds are seen on an idle hub)
 //
 // Decoders refuse malformed bytes with INVALID_PARAMETER (param
 // "command"); they check shape and bounds, the engine checks meaning.
@@ -209,6 +210,7 @@ Result<RefundRequest> DecodeRefundRequest(std::span<const uint8_t> body);
 std::vector<uint8_t> EncodeCancelPayment(const CancelPayment& c);
 Result<CancelPayment> DecodeCancelPayment(std::span<const uint8_t> body);
 std::vector<uint8_t> EncodeCloseWindow(u128 by);
+inline std::vector<uint8_t> EncodeTick() { return {0}; }
 Result<u128> DecodeCloseWindow(std::span<const uint8_t> body);
 
 }  // namespace meridian::network

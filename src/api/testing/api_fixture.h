@@ -136,6 +136,7 @@ class ApiTest : public ::testing::Test {
     o.operator_key = kOperatorKey;
     o.max_body_bytes = 64 << 10;
     o.webhooks = webhooks;
+    o.sandbox = true;
     Result<std::unique_ptr<ApiService>> s = ApiService::Start(o);
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     service_ = std::move(s).value();
