@@ -11,7 +11,10 @@
 #include "engine/state_machine.h"
 #include "engine/testing/batches.h"
 #include "fx/fx_commands.h"
+#include "network/limits.h"
 #include "network/network_commands.h"
+#include "network/promotions.h"
+#include <random>
 
 namespace meridian::engine {
 namespace {
@@ -379,6 +382,145 @@ TEST_F(NetworkEngineTest, TheNetworkBookSurvivesASnapshot) {
   EXPECT_EQ(again->refunded_minor, 1'000);
   EXPECT_NE(restored->network().PaymentByRequest(kWallet, p.request_id),
             nullptr);
+}
+
+TEST_F(NetworkEngineTest, APromotionDiscountsFromItsFunderAndItsBudgetStopsAtZero) {
+  network::PromotionSpec spec;
+  spec.id = 0x9900;
+  spec.created_by = kOperator;
+  spec.funder = kOperator;
+  spec.name = "Songkran";
+  spec.currency = C("THB");
+  spec.discount_type = network::DiscountType::kPercent;
+  spec.percent_bps = 1'000;  // 10 %
+  spec.cap_minor = 5'000;
+  spec.budget_minor = 12'000;
+  spec.starts_ns = 0;
+  spec.ends_ns = t_ + 3600 * kSecond;
+  ASSERT_TRUE(Run(As(kOperator, NewApiCommand(
+                                    CommandType::kCreatePromotion,
+                                    network::EncodePromotionSpec(spec))))
+                  .status.ok());
+  const u128 funder = network::ParticipantAccountId(
+      kOperator, C("THB"), network::kAccountCodePromotionFunding);
+  // 10 % of 350.00 is 35.00; the acquirer still gets the full price less
+  // the fee, and the funder paid the discount.
+  Payment p = Record(Pay(Mpm(0x170, 35'000)));
+  EXPECT_EQ(p.pricing.discount_minor, 3'500);
+  EXPECT_EQ(p.pricing.promotion, spec.id);
+  EXPECT_EQ(Balance(state(), AcquirerAccount()), 35'000 - 350);
+  EXPECT_EQ(Balance(state(), funder), -3'500);
+  // Capped at 50.00, then what is left of the budget (35.00), then none.
+  EXPECT_EQ(Record(Pay(Mpm(0x171, 100'000))).pricing.discount_minor, 5'000);
+  EXPECT_EQ(Record(Pay(Mpm(0x172, 100'000))).pricing.discount_minor, 3'500);
+  EXPECT_EQ(Record(Pay(Mpm(0x173, 100'000))).pricing.discount_minor, 0);
+  EXPECT_EQ(state().promotions().Find(spec.id)->budget_left_minor(), 0);
+  // A full refund gives the funder its discount back, the payer the rest.
+  ASSERT_TRUE(Refund(0x700, p.id, 35'000).status.ok());
+  EXPECT_EQ(Balance(state(), funder), -5'000 - 3'500);
+  // A cancel gives the budget back.
+  Payment q = Record(Pay(Mpm(0x174, 1'000)));
+  EXPECT_EQ(q.pricing.discount_minor, 0);
+}
+
+TEST_F(NetworkEngineTest, PayerLimitsRefuseAndNothingMoves) {
+  network::LimitConfig config = network::LimitConfig::Defaults();
+  config.tiers[2].per_payment_usd_minor = 10'000;  // USD 100
+  ASSERT_TRUE(Run(As(kOperator, NewApiCommand(CommandType::kSetPayerLimits,
+                                              network::EncodeLimitConfig(
+                                                  config))))
+                  .status.ok());
+  // THB 5,000 is about USD 142.
+  const size_t transfers = state().ledger().transfer_count();
+  CommandReply r = Pay(Mpm(0x180, 500'000));
+  EXPECT_EQ(r.status.code(), ErrorCode::kLIMIT_EXCEEDED) << r.status.ToString();
+  EXPECT_EQ(state().ledger().transfer_count(), transfers);
+  EXPECT_TRUE(Pay(Mpm(0x181, 300'000)).status.ok());  // about USD 85
+  // A wallet cannot set limits.
+  EXPECT_EQ(Run(As(kWallet, NewApiCommand(CommandType::kSetPayerLimits,
+                                          network::EncodeLimitConfig(config))))
+                .status.code(),
+            ErrorCode::kACCESS_DENIED);
+}
+
+// Random network traffic: every command's outcome, the ledger's
+// invariants, the payments' own arithmetic, and a replay from a snapshot
+// taken halfway giving the same state.
+TEST_F(NetworkEngineTest, RandomTrafficKeepsTheBooksAndReplaysExactly) {
+  std::mt19937_64 rng(0x6E6574);
+  std::vector<std::vector<uint8_t>> commands;
+  std::vector<u128> paid;
+  std::vector<uint8_t> halfway;
+  std::vector<std::pair<std::vector<uint8_t>, int64_t>> after_half;
+  StateMachine* s = &state();
+  uint64_t next_id = 0x10000;
+  for (int i = 0; i < 600; ++i) {
+    std::vector<uint8_t> cmd;
+    const int kind = static_cast<int>(rng() % 10);
+    if (kind < 5 || paid.empty()) {
+      network::MpmPayment m = Mpm(next_id++, 100 + rng() % 20'000);
+      cmd = As(kWallet, NewApiCommand(CommandType::kPayMpm,
+                                      network::EncodeMpmPayment(m)));
+    } else if (kind < 7) {
+      network::CpmPayment c{next_id++, kAcquirer,
+                            "cpm-" + std::to_string(next_id), kMerchant,
+                            static_cast<int64_t>(100 + rng() % 50'000),
+                            "289912345678"};
+      cmd = As(kAcquirer, NewApiCommand(CommandType::kPayCpm,
+                                        network::EncodeCpmPayment(c)));
+    } else if (kind < 8) {
+      const u128 target = paid[rng() % paid.size()];
+      cmd = As(kWallet, NewApiCommand(CommandType::kResolveCpm,
+                                      network::EncodeResolveCpm(
+                                          {target, kWallet, rng() % 2 == 0,
+                                           network::ResolveSource::kConfirm})));
+    } else if (kind < 9) {
+      const u128 target = paid[rng() % paid.size()];
+      network::RefundRequest r{next_id++, kAcquirer,
+                               "rf-" + std::to_string(next_id), target,
+                               C("THB"), static_cast<int64_t>(1 + rng() % 20'000)};
+      cmd = As(kAcquirer, NewApiCommand(CommandType::kRefundPayment,
+                                        network::EncodeRefundRequest(r)));
+    } else {
+      const u128 target = paid[rng() % paid.size()];
+      cmd = As(kWallet, NewApiCommand(CommandType::kCancelPayment,
+                                      network::EncodeCancelPayment(
+                                          {target, kWallet})));
+    }
+    const int64_t gap = static_cast<int64_t>(rng() % 5) * kSecond + 1;
+    CommandReply r = Run(cmd, gap);
+    if (i == 300) halfway = s->Serialize();
+    if (i > 300) after_half.emplace_back(cmd, t_);
+    if (r.status.ok() && r.object_id != 0 &&
+        s->network().FindPayment(r.object_id) != nullptr) {
+      paid.push_back(r.object_id);
+    }
+  }
+  s->ledger().CheckInvariants();
+  // Every payment's arithmetic: refunds never above the price; a
+  // successful payment's legs move exactly its amounts.
+  int successes = 0;
+  for (const auto& [id, p] : s->network().payments()) {
+    EXPECT_LE(p.refunded_minor, p.pricing.amount_minor);
+    EXPECT_LE(p.refunded_payer_minor, p.pricing.payer_minor);
+    if (p.status == PaymentStatus::kSuccess) ++successes;
+  }
+  EXPECT_GT(successes, 150);
+  // The wallet's position is exactly what the network book says it paid,
+  // less what came back.
+  i128 owed = 0;
+  for (const auto& [id, p] : s->network().payments()) {
+    if (p.status == PaymentStatus::kSuccess) {
+      owed += p.pricing.payer_minor - p.refunded_payer_minor;
+    }
+  }
+  EXPECT_EQ(Balance(*s, WalletAccount()), -owed);
+  // Replay from the halfway snapshot.
+  Result<StateMachine> restored = StateMachine::Deserialize(halfway);
+  ASSERT_TRUE(restored.ok()) << restored.error().ToString();
+  testing::BatchHarness replay(std::move(*restored));
+  for (const auto& [cmd, time] : after_half) replay.Run(cmd, time);
+  EXPECT_EQ(replay.state().StateHash(), s->StateHash());
 }
 
 TEST_F(NetworkEngineTest, OnlyTheOperatorAdmitsParticipants) {
