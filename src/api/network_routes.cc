@@ -262,6 +262,13 @@ void ApiService::Impl::AddNetworkRoutes(http::Router& r) {
   if (options_.sandbox) {
     route("POST", "/sandbox/wallets/{mode}/authorize", A::kPublic,
           &Impl::SandboxAuthorize);
+    // A participant's notify endpoint that takes every notification (the
+    // sandbox acquirers and wallets of tests and the demo).
+    Route(r, "POST", "/sandbox/notify", "POST /sandbox/notify", A::kPublic,
+          [](Ctx& c) {
+            c.Send(JsonResponse(
+                200, R"({"result":{"status":"S","code":"SUCCESS","message":"received"}})"));
+          });
   }
 }
 

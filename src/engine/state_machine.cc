@@ -201,6 +201,13 @@ void StateMachine::MonitorFlows(size_t transfers_before) {
         fx::IsHubAccountId(t.credit_account_id)) {
       continue;
     }
+    // A network leg moves a participant's clearing position (a wallet's
+    // or an acquirer's), which nets thousands of its users: not one
+    // customer's flow. The wallets monitor their own users.
+    if (t.code >= network::kTransferCodePayment &&
+        t.code <= network::kTransferCodeCancel) {
+      continue;
+    }
     Result<Currency> currency =
         t.ledger <= UINT16_MAX
             ? Currency::FromNumeric(static_cast<uint16_t>(t.ledger))
