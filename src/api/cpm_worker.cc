@@ -81,8 +81,8 @@ void CpmWorker::Run() {
         if (inquiries_.empty()) {
           cv_.wait(lock);
         } else {
-          cv_.wait_for(lock, std::chrono::nanoseconds(
-                                 inquiries_.begin()->first - now));
+          cv_.wait_for(
+              lock, std::chrono::nanoseconds(inquiries_.begin()->first - now));
         }
       }
     }
@@ -112,7 +112,8 @@ void CpmWorker::Run() {
       inquiries_.emplace(next, std::move(job));
     } else {
       job.tick = true;
-      inquiries_.emplace(job.call.hold_expires_ns + 250'000'000, std::move(job));
+      inquiries_.emplace(job.call.hold_expires_ns + 250'000'000,
+                         std::move(job));
     }
   }
 }
@@ -127,11 +128,10 @@ std::optional<char> CpmWorker::CallWallet(const Job& job) {
   http::HttpClient client;
   const std::string signature = auth::SignWebhook(
       secrets_->WebhookSecret(job.call.wallet), NowNs() / 1'000'000'000, body);
-  Result<http::ClientResponse> r =
-      client.Do("POST", job.call.url,
-                {{"Content-Type", "application/json"},
-                 {"Meridian-Signature", signature}},
-                body, options_.timeout_ms);
+  Result<http::ClientResponse> r = client.Do(
+      "POST", job.call.url,
+      {{"Content-Type", "application/json"}, {"Meridian-Signature", signature}},
+      body, options_.timeout_ms);
   if (!r.ok() || r->status != 200) {
     timeouts_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
@@ -154,12 +154,12 @@ void CpmWorker::Resolve(Job job, bool success) {
   v.source = job.inquiry ? network::ResolveSource::kInquiry
                          : network::ResolveSource::kAuthorize;
   Done done = job.inquiry ? nullptr : std::move(job.call.done);
-  Status s = sequencer_->Submit(
-      engine::NewApiCommand(engine::CommandType::kResolveCpm,
-                            network::EncodeResolveCpm(v)),
-      [done](engine::CommandReply reply) {
-        if (done) done(std::move(reply));
-      });
+  Status s =
+      sequencer_->Submit(engine::NewApiCommand(engine::CommandType::kResolveCpm,
+                                               network::EncodeResolveCpm(v)),
+                         [done](engine::CommandReply reply) {
+                           if (done) done(std::move(reply));
+                         });
   if (!s.ok() && done) done(std::nullopt);
 }
 

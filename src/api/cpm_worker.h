@@ -93,9 +93,9 @@ class CpmWorker {
   u128 operator_id_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Job> ready_;                   // GUARDED_BY(mu_)
-  std::multimap<int64_t, Job> inquiries_;   // GUARDED_BY(mu_): due -> job
-  bool stopping_ = false;                   // GUARDED_BY(mu_)
+  std::deque<Job> ready_;                  // GUARDED_BY(mu_)
+  std::multimap<int64_t, Job> inquiries_;  // GUARDED_BY(mu_): due -> job
+  bool stopping_ = false;                  // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;
   std::atomic<uint64_t> calls_{0};
   std::atomic<uint64_t> timeouts_{0};

@@ -32,7 +32,8 @@ std::string Amt(const std::string& currency, const std::string& value) {
 // A PromptPay code from ../shared/data/qr/payloads.tsv (dtinth/promptpay-qr):
 // a phone-number merchant, static.
 constexpr char kPromptPay[] =
-    "00020101021129370016A000000677010111011300668912345675802TH5303764630429C1";
+    "00020101021129370016A000000677010111011300668912345675802TH5303764630429C"
+    "1";
 
 class NetworkApiTest : public ApiTest {
  protected:
@@ -46,11 +47,12 @@ class NetworkApiTest : public ApiTest {
     ASSERT_EQ(rates.status, 200) << rates.body;
     base_ = "http://127.0.0.1:" + std::to_string(service_->port());
     wallet_ = AddWallet("Seoul Pay", "approve", "280", "10000000");
-    Reply acq = Op("POST", "/v1/network/participants",
-                   R"({"type":"ACQUIRER","name":"Bangkok Acquiring",)"
-                   R"("country":"TH","currency":"THB","timeZone":"Asia/Bangkok",)"
-                   R"("endpoints":{"notify":"http://127.0.0.1:9/notify"},)"
-                   R"("fees":{"merchantFeeBps":100}})");
+    Reply acq =
+        Op("POST", "/v1/network/participants",
+           R"({"type":"ACQUIRER","name":"Bangkok Acquiring",)"
+           R"("country":"TH","currency":"THB","timeZone":"Asia/Bangkok",)"
+           R"("endpoints":{"notify":"http://127.0.0.1:9/notify"},)"
+           R"("fees":{"merchantFeeBps":100}})");
     ASSERT_EQ(acq.status, 201) << acq.body;
     acquirer_ = {acq.Str({"participant", "id"}), acq.Str({"apiKey"}),
                  acq.Str({"participant", "accounts", "payableAccountId"})};
@@ -74,11 +76,11 @@ class NetworkApiTest : public ApiTest {
         "POST", "/v1/network/participants",
         R"({"type":"WALLET","name":")" + name +
             R"(","country":"KR","currency":"KRW","settlementCurrency":"USD",)"
-            R"("timeZone":"Asia/Seoul","netDebitCap":)" + Amt("KRW", cap) +
-            R"(,"codePrefixes":[")" + prefix + R"("],"cpmHoldSeconds":)" +
-            std::to_string(hold_s) + R"(,"endpoints":{"authorize":")" +
-            base_ + "/sandbox/wallets/" + mode +
-            R"(/authorize","notify":"http://127.0.0.1:9/notify"}})");
+            R"("timeZone":"Asia/Seoul","netDebitCap":)" +
+            Amt("KRW", cap) + R"(,"codePrefixes":[")" + prefix +
+            R"("],"cpmHoldSeconds":)" + std::to_string(hold_s) +
+            R"(,"endpoints":{"authorize":")" + base_ + "/sandbox/wallets/" +
+            mode + R"(/authorize","notify":"http://127.0.0.1:9/notify"}})");
     EXPECT_EQ(w.status, 201) << w.body;
     return {w.Str({"participant", "id"}), w.Str({"apiKey"}),
             w.Str({"participant", "accounts", "positionAccountId"})};
@@ -104,8 +106,7 @@ class NetworkApiTest : public ApiTest {
     if (!amount_json.empty()) body += R"(,"paymentAmount":)" + amount_json;
     body += extra;
     body += R"(,"payer":{"walletUserId":"user-)" + request_id +
-            R"(","name":")" + payer_name +
-            R"(","country":"KR","kycTier":2}})";
+            R"(","name":")" + payer_name + R"(","country":"KR","kycTier":2}})";
     return As(wallet, "POST", "/v1/network/payments", body);
   }
 
@@ -172,10 +173,10 @@ TEST_F(NetworkApiTest, StaticCodeIdentifyQuotePayAndTheLedgersAddUp) {
 }
 
 TEST_F(NetworkApiTest, DynamicOrderCodeAndNationalPromptPayCode) {
-  Reply order = As(acquirer_, "POST", "/v1/network/merchants/" + merchant_ +
-                                          "/orders",
-                   R"({"orderRequestId":"o-1","amount":)" +
-                       Amt("THB", "12050") + R"(,"reference":"TABLE-7"})");
+  Reply order =
+      As(acquirer_, "POST", "/v1/network/merchants/" + merchant_ + "/orders",
+         R"({"orderRequestId":"o-1","amount":)" + Amt("THB", "12050") +
+             R"(,"reference":"TABLE-7"})");
   ASSERT_EQ(order.status, 201) << order.body;
   const std::string dynamic = order.Str({"order", "codeValue"});
   Reply id = As(wallet_, "POST", "/v1/network/codes/identify",
@@ -213,8 +214,8 @@ TEST_F(NetworkApiTest, DynamicOrderCodeAndNationalPromptPayCode) {
 }
 
 TEST_F(NetworkApiTest, TheMerchantsCodeImageDecodesBack) {
-  Reply png = As(acquirer_, "GET", "/v1/network/merchants/" + merchant_ +
-                                       "/qr.png");
+  Reply png =
+      As(acquirer_, "GET", "/v1/network/merchants/" + merchant_ + "/qr.png");
   ASSERT_EQ(png.status, 200);
   ASSERT_EQ(png.body.substr(1, 3), "PNG");
   // zbarimg (Debian zbar-tools, installed by make test) reads it back.
@@ -231,8 +232,8 @@ TEST_F(NetworkApiTest, TheMerchantsCodeImageDecodesBack) {
   ASSERT_EQ(pclose(pipe), 0) << "zbarimg failed (is zbar-tools installed?)";
   while (!decoded.empty() && decoded.back() == '\n') decoded.pop_back();
   EXPECT_EQ(decoded, code_);
-  Reply svg = As(acquirer_, "GET", "/v1/network/merchants/" + merchant_ +
-                                       "/qr.svg");
+  Reply svg =
+      As(acquirer_, "GET", "/v1/network/merchants/" + merchant_ + "/qr.svg");
   ASSERT_EQ(svg.status, 200);
   EXPECT_NE(svg.body.find("<svg"), std::string::npos);
 }
@@ -256,9 +257,9 @@ TEST_F(NetworkApiTest, CpmWithWalletsThatApproveDeclineAreLateOrSilent) {
   ASSERT_EQ(late.status, 202) << late.body;
   EXPECT_EQ(late.code(), "PAYMENT_PROCESSING");
   const std::string late_id = late.Str({"payment", "paymentId"});
-  Reply confirmed = As(slow, "POST", "/v1/network/payments/" + late_id +
-                                         "/confirm",
-                       R"({"result":"S"})");
+  Reply confirmed =
+      As(slow, "POST", "/v1/network/payments/" + late_id + "/confirm",
+         R"({"result":"S"})");
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   EXPECT_EQ(confirmed.Str({"payment", "paymentStatus"}), "SUCCESS");
   Reply told = As(acquirer_, "GET", "/v1/events");
@@ -268,7 +269,8 @@ TEST_F(NetworkApiTest, CpmWithWalletsThatApproveDeclineAreLateOrSilent) {
   AddWallet("Inquiry Pay", "slow", "283", "10000000");
   Reply inquired = Cpm("c-4", "2831234567890123", "20000");
   EXPECT_EQ(inquired.code(), "PAYMENT_PROCESSING") << inquired.body;
-  Reply after = WaitFinal(acquirer_, inquired.Str({"payment", "paymentId"}), 15);
+  Reply after =
+      WaitFinal(acquirer_, inquired.Str({"payment", "paymentId"}), 15);
   EXPECT_EQ(after.Str({"payment", "paymentStatus"}), "SUCCESS") << after.body;
 
   // Never answers: the hold lapses, both sides are told.
@@ -308,9 +310,9 @@ TEST_F(NetworkApiTest, RefundsCancelsAndTheNetDebitCap) {
                 .Str({"payment", "paymentStatus"}),
             "CANCELLED");
   ASSERT_EQ(Op("POST", "/v1/settlement/windows/close").status, 200);
-  Reply late = As(acquirer_, "POST", "/v1/network/payments/" +
-                                         p2.Str({"payment", "paymentId"}) +
-                                         "/cancel");
+  Reply late = As(
+      acquirer_, "POST",
+      "/v1/network/payments/" + p2.Str({"payment", "paymentId"}) + "/cancel");
   EXPECT_EQ(late.code(), "PAYMENT_NOT_CANCELLABLE") << late.body;
 
   // The cap: KRW 10,000,000 is about THB 262,000.
@@ -323,11 +325,12 @@ TEST_F(NetworkApiTest, RefundsCancelsAndTheNetDebitCap) {
 
 TEST_F(NetworkApiTest, ConcurrentPaymentsNeverOverspendAPromotion) {
   // 50 discounts of THB 10.00 in the budget; 200 payers at once.
-  Reply promo = Op("POST", "/v1/network/promotions",
-                   R"({"name":"Songkran","currency":"THB","discount":)"
-                   R"({"type":"FIXED","amount":)" + Amt("THB", "1000") +
-                       R"(},"budget":)" + Amt("THB", "50000") +
-                       R"(,"endsAt":")" + Now(3600) + R"("})");
+  Reply promo =
+      Op("POST", "/v1/network/promotions",
+         R"({"name":"Songkran","currency":"THB","discount":)"
+         R"({"type":"FIXED","amount":)" +
+             Amt("THB", "1000") + R"(},"budget":)" + Amt("THB", "50000") +
+             R"(,"endsAt":")" + Now(3600) + R"("})");
   ASSERT_EQ(promo.status, 201) << promo.body;
   const std::string promo_id = promo.Str({"promotion", "id"});
   std::atomic<int> discounted{0}, ok{0};
@@ -337,13 +340,13 @@ TEST_F(NetworkApiTest, ConcurrentPaymentsNeverOverspendAPromotion) {
       Client client(service_->port());
       for (int i = t; i < 200; i += 8) {
         const std::string rid = "promo-" + std::to_string(i);
-        Reply r = client.Call(
-            "POST", "/v1/network/payments",
-            R"({"paymentRequestId":")" + rid + R"(","codeValue":")" + code_ +
-                R"(","paymentAmount":)" + Amt("THB", "5000") +
-                R"(,"payer":{"walletUserId":")" + rid +
-                R"(","name":"Lee Jiwoo","country":"KR"}})",
-            wallet_.key);
+        Reply r = client.Call("POST", "/v1/network/payments",
+                              R"({"paymentRequestId":")" + rid +
+                                  R"(","codeValue":")" + code_ +
+                                  R"(","paymentAmount":)" + Amt("THB", "5000") +
+                                  R"(,"payer":{"walletUserId":")" + rid +
+                                  R"(","name":"Lee Jiwoo","country":"KR"}})",
+                              wallet_.key);
         if (r.Str({"payment", "paymentStatus"}) == "SUCCESS") ++ok;
         if (r.Str({"payment", "promotions", "0", "discount", "value"}) ==
             "1000") {
@@ -395,8 +398,8 @@ TEST_F(NetworkApiTest, BadInputNamesTheField) {
   // Only acquirers take CPM payments.
   r = As(wallet_, "POST", "/v1/network/payments/cpm",
          R"({"paymentRequestId":"x","customerCode":"2801234567890123",)"
-         R"("merchantId":")" + merchant_ + R"(","paymentAmount":)" +
-             Amt("THB", "1") + "}");
+         R"("merchantId":")" +
+             merchant_ + R"(","paymentAmount":)" + Amt("THB", "1") + "}");
   EXPECT_EQ(r.code(), "ACCESS_DENIED") << r.body;
 }
 

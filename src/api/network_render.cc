@@ -1,9 +1,8 @@
 // JSON of the wallet interconnect's records (spec/network.md): what the
 // network routes answer and what network webhook events carry.
-#include "api/render.h"
-
 #include <cstdio>
 
+#include "api/render.h"
 #include "core/id.h"
 #include "network/promotions.h"
 
@@ -43,10 +42,10 @@ void WriteNetworkParticipant(json::JsonWriter& w,
                            wallet ? network::kAccountCodeWalletPosition
                                   : network::kAccountCodeAcquirerPayable)));
   w.Key("fundingAccountId")
-      .String(FormatId(IdKind::kAccount,
-                       network::ParticipantAccountId(
-                           p.id, p.currency,
-                           network::kAccountCodePromotionFunding)));
+      .String(FormatId(
+          IdKind::kAccount,
+          network::ParticipantAccountId(
+              p.id, p.currency, network::kAccountCodePromotionFunding)));
   w.EndObject();
   if (wallet) {
     WriteMinorAmount(w, "netDebitCap", p.currency, p.net_debit_cap_minor);
@@ -154,8 +153,7 @@ void WriteNetworkPayment(json::JsonWriter& w, const network::Payment& p) {
   WriteMinorAmount(w, "refundedAmount", p.pricing.merchant_currency,
                    p.refunded_minor);
   WriteIdIf(w, "caseId", IdKind::kCase, p.case_id);
-  WriteIdIf(w, "riskAssessmentId", IdKind::kRiskAssessment,
-            p.risk_assessment);
+  WriteIdIf(w, "riskAssessmentId", IdKind::kRiskAssessment, p.risk_assessment);
   w.Key("windowId").String(FormatId(IdKind::kWindow, p.window));
   w.Key("createdAt").String(Rfc3339(p.created_ns));
   w.Key("updatedAt").String(Rfc3339(p.updated_ns));

@@ -232,8 +232,7 @@ void ApiService::Impl::AddNetworkRoutes(http::Router& r) {
         &Impl::CreateOrder);
   route("POST", "/v1/network/codes/identify", A::kAuthenticated,
         &Impl::IdentifyCode);
-  route("POST", "/v1/network/quotes", A::kAuthenticated,
-        &Impl::CreateNetQuote);
+  route("POST", "/v1/network/quotes", A::kAuthenticated, &Impl::CreateNetQuote);
   route("POST", "/v1/network/payments", A::kAuthenticated, &Impl::PayMpm);
   route("POST", "/v1/network/payments/cpm", A::kAuthenticated, &Impl::PayCpm);
   route("GET", "/v1/network/payments", A::kAuthenticated,
@@ -245,8 +244,7 @@ void ApiService::Impl::AddNetworkRoutes(http::Router& r) {
   route("POST", "/v1/network/payments/{id}/cancel", A::kAuthenticated,
         &Impl::CancelNetPayment);
   route("POST", "/v1/network/refunds", A::kAuthenticated, &Impl::CreateRefund);
-  route("GET", "/v1/network/refunds/{id}", A::kAuthenticated,
-        &Impl::GetRefund);
+  route("GET", "/v1/network/refunds/{id}", A::kAuthenticated, &Impl::GetRefund);
   route("POST", "/v1/settlement/windows/close", A::kOperator,
         &Impl::CloseWindow);
   route("POST", "/v1/network/promotions", A::kAuthenticated,
@@ -264,11 +262,13 @@ void ApiService::Impl::AddNetworkRoutes(http::Router& r) {
           &Impl::SandboxAuthorize);
     // A participant's notify endpoint that takes every notification (the
     // sandbox acquirers and wallets of tests and the demo).
-    Route(r, "POST", "/sandbox/notify", "POST /sandbox/notify", A::kPublic,
-          [](Ctx& c) {
-            c.Send(JsonResponse(
-                200, R"({"result":{"status":"S","code":"SUCCESS","message":"received"}})"));
-          });
+    Route(
+        r, "POST", "/sandbox/notify", "POST /sandbox/notify", A::kPublic,
+        [](Ctx& c) {
+          c.Send(JsonResponse(
+              200,
+              R"({"result":{"status":"S","code":"SUCCESS","message":"received"}})"));
+        });
   }
 }
 
@@ -339,9 +339,8 @@ void ApiService::Impl::CreateParticipant(Ctx& c) {
             std::string_view s,
             prefixes->String(i, network::kMaxCodePrefixDigits,
                              network::kMinCodePrefixDigits));
-        if (!std::all_of(s.begin(), s.end(), [](char ch) {
-              return ch >= '0' && ch <= '9';
-            })) {
+        if (!std::all_of(s.begin(), s.end(),
+                         [](char ch) { return ch >= '0' && ch <= '9'; })) {
           return Invalid("codePrefixes[" + std::to_string(i) + "]",
                          "2 to 12 digits");
         }
@@ -361,7 +360,8 @@ void ApiService::Impl::CreateParticipant(Ctx& c) {
     if (hold) p.cpm_hold_s = static_cast<uint32_t>(*hold);
     MERIDIAN_ASSIGN_OR_RETURN(std::optional<json::ObjectReader> fees,
                               root.OptionalObject("fees"));
-    p.merchant_fee_bps = p.type == network::ParticipantType::kAcquirer ? 100 : 0;
+    p.merchant_fee_bps =
+        p.type == network::ParticipantType::kAcquirer ? 100 : 0;
     if (fees) {
       MERIDIAN_ASSIGN_OR_RETURN(
           std::optional<uint64_t> bps,
@@ -380,31 +380,31 @@ void ApiService::Impl::CreateParticipant(Ctx& c) {
   const NodeSecrets* secrets = &*secrets_;
   network::CreateParticipant cmd{
       *p, auth::HashApiKey(secrets->ApiKeySecret(p->key_id))};
-  Submit(c,
-         engine::NewApiCommand(CommandType::kCreateParticipant,
-                               network::EncodeCreateParticipant(cmd)),
-         *key, [secrets](const CommandReply& reply) {
-           if (!reply.status.ok()) return RenderStatusOnly(reply);
-           Result<network::Participant> p =
-               network::DecodeParticipant(reply.payload);
-           if (!p.ok()) return ErrorResponse(p.error());
-           std::string out;
-           json::JsonWriter w(&out);
-           w.BeginObject();
-           WriteResult(w, Status::Ok());
-           w.Key("participant");
-           WriteNetworkParticipant(w, *p);
-           // Shown here only: the API key, and the secret the hub signs
-           // its calls and notifications to this participant with.
-           w.Key("apiKey").String(secrets->ApiKeySecret(p->key_id));
-           w.Key("signingSecret").String(secrets->WebhookSecret(p->id));
-           if (p->endpoint_id != 0) {
-             w.Key("notifySecret")
-                 .String(secrets->WebhookSecret(p->endpoint_id));
-           }
-           w.EndObject();
-           return JsonResponse(201, std::move(out));
-         });
+  Submit(
+      c,
+      engine::NewApiCommand(CommandType::kCreateParticipant,
+                            network::EncodeCreateParticipant(cmd)),
+      *key, [secrets](const CommandReply& reply) {
+        if (!reply.status.ok()) return RenderStatusOnly(reply);
+        Result<network::Participant> p =
+            network::DecodeParticipant(reply.payload);
+        if (!p.ok()) return ErrorResponse(p.error());
+        std::string out;
+        json::JsonWriter w(&out);
+        w.BeginObject();
+        WriteResult(w, Status::Ok());
+        w.Key("participant");
+        WriteNetworkParticipant(w, *p);
+        // Shown here only: the API key, and the secret the hub signs
+        // its calls and notifications to this participant with.
+        w.Key("apiKey").String(secrets->ApiKeySecret(p->key_id));
+        w.Key("signingSecret").String(secrets->WebhookSecret(p->id));
+        if (p->endpoint_id != 0) {
+          w.Key("notifySecret").String(secrets->WebhookSecret(p->endpoint_id));
+        }
+        w.EndObject();
+        return JsonResponse(201, std::move(out));
+      });
 }
 
 void ApiService::Impl::ListParticipants(Ctx& c) {
@@ -424,7 +424,8 @@ void ApiService::Impl::GetParticipant(Ctx& c) {
       ParseId(IdKind::kParticipant, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   if (!c.caller.is_operator() && c.caller.principal != *id) {
-    return c.Fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such participant"));
+    return c.Fail(
+        MakeError(ErrorCode::kNOT_FOUND, "id", "no such participant"));
   }
   ReadEngine(c, [id = *id](const StateMachine& s) {
     const network::Participant* p = s.network().FindParticipant(id);
@@ -432,9 +433,8 @@ void ApiService::Impl::GetParticipant(Ctx& c) {
       return ErrorResponse(
           MakeError(ErrorCode::kNOT_FOUND, "id", "no such participant"));
     }
-    return OkWith(200, "participant", [&](json::JsonWriter& w) {
-      WriteNetworkParticipant(w, *p);
-    });
+    return OkWith(200, "participant",
+                  [&](json::JsonWriter& w) { WriteNetworkParticipant(w, *p); });
   });
 }
 
@@ -462,8 +462,7 @@ void ApiService::Impl::CreateMerchant(Ctx& c) {
         std::string_view ref,
         root.String("reference", network::kMaxReferenceBytes));
     m.reference = std::string(ref);
-    MERIDIAN_ASSIGN_OR_RETURN(std::string_view name,
-                              root.String("name", 100));
+    MERIDIAN_ASSIGN_OR_RETURN(std::string_view name, root.String("name", 100));
     m.name = std::string(name);
     MERIDIAN_ASSIGN_OR_RETURN(std::string_view mcc, root.String("mcc", 4, 4));
     if (!std::all_of(mcc.begin(), mcc.end(),
@@ -542,8 +541,7 @@ const network::Merchant* VisibleMerchant(const StateMachine& s,
   const network::Merchant* m = s.network().FindMerchant(id);
   if (m == nullptr) return nullptr;
   if (caller.is_operator() || m->acquirer == caller.principal) return m;
-  const network::Participant* p =
-      s.network().FindParticipant(caller.principal);
+  const network::Participant* p = s.network().FindParticipant(caller.principal);
   if (p != nullptr && p->type == network::ParticipantType::kWallet) return m;
   return nullptr;
 }
@@ -551,7 +549,8 @@ const network::Merchant* VisibleMerchant(const StateMachine& s,
 }  // namespace
 
 void ApiService::Impl::GetMerchant(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kMerchant, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kMerchant, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   ReadEngine(c, [id = *id, caller = c.caller](const StateMachine& s) {
     const network::Merchant* m = VisibleMerchant(s, caller, id);
@@ -569,7 +568,8 @@ void ApiService::Impl::GetMerchantQrPng(Ctx& c) { MerchantQr(c, true); }
 void ApiService::Impl::GetMerchantQrSvg(Ctx& c) { MerchantQr(c, false); }
 
 void ApiService::Impl::MerchantQr(Ctx& c, bool png) {
-  Result<u128> id = ParseId(IdKind::kMerchant, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kMerchant, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   int module_px = network::qr::kDefaultModulePx;
   if (std::optional<std::string> size = c.request->QueryParam("modulePx")) {
@@ -608,8 +608,9 @@ void ApiService::Impl::CreateOrder(Ctx& c) {
   auto parse = [&]() -> Result<network::Order> {
     json::ObjectReader root = body->root();
     network::Order o;
-    MERIDIAN_ASSIGN_OR_RETURN(std::string_view rid,
-                              json::ParseRequestIdField(root, "orderRequestId"));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::string_view rid,
+        json::ParseRequestIdField(root, "orderRequestId"));
     request_id = std::string(rid);
     MERIDIAN_ASSIGN_OR_RETURN(Amount amount,
                               json::ParseAmountField(root, "amount"));
@@ -691,14 +692,14 @@ void ApiService::Impl::IdentifyCode(Ctx& c) {
     w.BeginObject();
     WriteResult(w, Status::Ok());
     w.Key("codeType").String(t.dynamic || t.order != 0 ? "DYNAMIC" : "STATIC");
-    w.Key("codeScheme").String(t.national_key.empty() ? "MERIDIAN" : "NATIONAL");
+    w.Key("codeScheme")
+        .String(t.national_key.empty() ? "MERIDIAN" : "NATIONAL");
     w.Key("merchant").BeginObject();
     w.Key("merchantId").String(FormatId(IdKind::kMerchant, m->id));
     w.Key("name").String(m->name);
     w.Key("city").String(m->city);
-    w.Key("country").String(
-        std::string{static_cast<char>(m->country >> 8),
-                    static_cast<char>(m->country & 0xFF)});
+    w.Key("country").String(std::string{static_cast<char>(m->country >> 8),
+                                        static_cast<char>(m->country & 0xFF)});
     char mcc[8];
     std::snprintf(mcc, sizeof mcc, "%04u", m->mcc);
     w.Key("mcc").String(mcc);
@@ -706,7 +707,8 @@ void ApiService::Impl::IdentifyCode(Ctx& c) {
     w.Key("acquirerId").String(FormatId(IdKind::kParticipant, m->acquirer));
     if (acquirer != nullptr) w.Key("acquirerName").String(acquirer->name);
     w.EndObject();
-    if (t.order != 0) w.Key("orderId").String(FormatId(IdKind::kOrder, t.order));
+    if (t.order != 0)
+      w.Key("orderId").String(FormatId(IdKind::kOrder, t.order));
     if (amount) {
       WriteMinorAmount(w, "paymentAmount", amount->currency(),
                        amount->minor_units());
@@ -784,8 +786,9 @@ void ApiService::Impl::CreateNetQuote(Ctx& c) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            Result<network::NetQuote> q = network::DecodeNetQuote(reply.payload);
            if (!q.ok()) return ErrorResponse(q.error());
-           return OkWith(201, "quote",
-                         [&](json::JsonWriter& w) { WriteNetworkQuote(w, *q); });
+           return OkWith(201, "quote", [&](json::JsonWriter& w) {
+             WriteNetworkQuote(w, *q);
+           });
          });
 }
 
@@ -816,8 +819,8 @@ void ApiService::Impl::PayMpm(Ctx& c) {
     MERIDIAN_ASSIGN_OR_RETURN(std::string_view user,
                               payer.String("walletUserId", 64));
     p.payer.user = UserHash(c.caller.principal, user);
-    MERIDIAN_ASSIGN_OR_RETURN(
-        std::optional<uint64_t> tier, payer.OptionalUint64("kycTier", 0, 3));
+    MERIDIAN_ASSIGN_OR_RETURN(std::optional<uint64_t> tier,
+                              payer.OptionalUint64("kycTier", 0, 3));
     p.payer.kyc_tier = static_cast<uint8_t>(tier.value_or(0));
     // name, country, dateOfBirth, type: screened, never journaled.
     MERIDIAN_ASSIGN_OR_RETURN(payer_party,
@@ -843,9 +846,8 @@ void ApiService::Impl::PayMpm(Ctx& c) {
   Submit(c,
          engine::NewApiCommand(CommandType::kPayMpm,
                                network::EncodeMpmPayment(*p)),
-         std::string_view(p->request_id), [](const CommandReply& reply) {
-           return PaymentResponse(reply, 200);
-         });
+         std::string_view(p->request_id),
+         [](const CommandReply& reply) { return PaymentResponse(reply, 200); });
 }
 
 // ---------------------------------------------------------------- CPM
@@ -870,8 +872,7 @@ void ApiService::Impl::PayCpm(Ctx& c) {
       return Invalid("customerCode", "16 to 24 digits, as scanned");
     }
     customer_code = std::string(code);
-    p.code_prefix =
-        std::string(code.substr(0, network::kMaxCodePrefixDigits));
+    p.code_prefix = std::string(code.substr(0, network::kMaxCodePrefixDigits));
     MERIDIAN_ASSIGN_OR_RETURN(
         p.merchant, json::ParseIdField(root, "merchantId", IdKind::kMerchant));
     MERIDIAN_ASSIGN_OR_RETURN(Amount amount,
@@ -888,7 +889,8 @@ void ApiService::Impl::PayCpm(Ctx& c) {
   engine::Sequencer* seq = sequencer_.get();
   SubmitThen(
       c,
-      engine::NewApiCommand(CommandType::kPayCpm, network::EncodeCpmPayment(*p)),
+      engine::NewApiCommand(CommandType::kPayCpm,
+                            network::EncodeCpmPayment(*p)),
       std::string_view(p->request_id),
       [worker, seq, customer_code](CommandReply reply,
                                    std::shared_ptr<http::Responder> responder) {
@@ -899,8 +901,10 @@ void ApiService::Impl::PayCpm(Ctx& c) {
         std::optional<network::Payment> pay = network::ReadPayment(r);
         std::string_view url;
         if (!pay || !r.Bytes(&url, network::kMaxUrlBytes)) {
-          return std::move(*responder).Send(ErrorResponse(MakeError(
-              ErrorCode::kINTERNAL_ERROR, "", "the engine's payment is damaged")));
+          return std::move(*responder)
+              .Send(
+                  ErrorResponse(MakeError(ErrorCode::kINTERNAL_ERROR, "",
+                                          "the engine's payment is damaged")));
         }
         if (reply.replayed) {
           // A repeat: answer the payment as it stands now.
@@ -920,7 +924,8 @@ void ApiService::Impl::PayCpm(Ctx& c) {
         w.Key("paymentId").String(FormatId(IdKind::kPayment, pay->id));
         w.Key("customerCode").String(customer_code);
         w.Key("merchantId").String(FormatId(IdKind::kMerchant, pay->merchant));
-        w.Key("acquirerId").String(FormatId(IdKind::kParticipant, pay->acquirer));
+        w.Key("acquirerId")
+            .String(FormatId(IdKind::kParticipant, pay->acquirer));
         WriteMinorAmount(w, "paymentAmount", pay->pricing.merchant_currency,
                          pay->pricing.amount_minor);
         WriteMinorAmount(w, "payerAmount", pay->pricing.payer_currency,
@@ -934,8 +939,8 @@ void ApiService::Impl::PayCpm(Ctx& c) {
         call.url = std::string(url);
         call.body = std::move(body);
         call.hold_expires_ns = pay->hold_expires_ns;
-        call.done = [responder, processing](
-                        std::optional<engine::CommandReply> resolved) {
+        call.done = [responder,
+                     processing](std::optional<engine::CommandReply> resolved) {
           if (resolved) {
             return std::move(*responder).Send(PaymentResponse(*resolved, 200));
           }
@@ -958,7 +963,8 @@ void ApiService::Impl::PayCpm(Ctx& c) {
 }
 
 void ApiService::Impl::ConfirmNetPayment(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
@@ -981,12 +987,14 @@ void ApiService::Impl::ConfirmNetPayment(Ctx& c) {
 // ---------------------------------------------------------------- after
 
 void ApiService::Impl::GetNetPayment(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   ReadEngine(c, [id = *id, caller = c.caller](const StateMachine& s) {
     const network::Payment* p = s.network().FindPayment(id);
-    if (p == nullptr || (!caller.is_operator() && p->wallet != caller.principal &&
-                         p->acquirer != caller.principal)) {
+    if (p == nullptr ||
+        (!caller.is_operator() && p->wallet != caller.principal &&
+         p->acquirer != caller.principal)) {
       return ErrorResponse(
           MakeError(ErrorCode::kNOT_FOUND, "id", "no such payment"));
     }
@@ -1025,7 +1033,8 @@ void ApiService::Impl::FindNetPayment(Ctx& c) {
 }
 
 void ApiService::Impl::CancelNetPayment(Ctx& c) {
-  Result<u128> id = ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
+  Result<u128> id =
+      ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
   if (!c.request->body.empty()) {
     Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
@@ -1046,8 +1055,9 @@ void ApiService::Impl::CreateRefund(Ctx& c) {
   auto parse = [&]() -> Result<network::RefundRequest> {
     json::ObjectReader root = body->root();
     network::RefundRequest r;
-    MERIDIAN_ASSIGN_OR_RETURN(std::string_view rid,
-                              json::ParseRequestIdField(root, "refundRequestId"));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::string_view rid,
+        json::ParseRequestIdField(root, "refundRequestId"));
     r.request_id = std::string(rid);
     MERIDIAN_ASSIGN_OR_RETURN(
         r.payment, json::ParseIdField(root, "paymentId", IdKind::kPayment));
@@ -1069,8 +1079,9 @@ void ApiService::Impl::CreateRefund(Ctx& c) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            Result<network::Refund> f = network::DecodeRefund(reply.payload);
            if (!f.ok()) return ErrorResponse(f.error());
-           return OkWith(201, "refund",
-                         [&](json::JsonWriter& w) { WriteNetworkRefund(w, *f); });
+           return OkWith(201, "refund", [&](json::JsonWriter& w) {
+             WriteNetworkRefund(w, *f);
+           });
          });
 }
 
@@ -1081,8 +1092,9 @@ void ApiService::Impl::GetRefund(Ctx& c) {
     const network::Refund* f = s.network().FindRefund(id);
     const network::Payment* p =
         f == nullptr ? nullptr : s.network().FindPayment(f->payment);
-    if (p == nullptr || (!caller.is_operator() && p->wallet != caller.principal &&
-                         p->acquirer != caller.principal)) {
+    if (p == nullptr ||
+        (!caller.is_operator() && p->wallet != caller.principal &&
+         p->acquirer != caller.principal)) {
       return ErrorResponse(
           MakeError(ErrorCode::kNOT_FOUND, "id", "no such refund"));
     }
@@ -1166,7 +1178,8 @@ void ApiService::Impl::CreatePromotion(Ctx& c) {
     MERIDIAN_ASSIGN_OR_RETURN(p.currency, ParseCurrencyField(root, "currency"));
     MERIDIAN_ASSIGN_OR_RETURN(
         std::optional<json::ArrayReader> wallets,
-        root.OptionalArray("eligibleWallets", network::kMaxPromotionListEntries));
+        root.OptionalArray("eligibleWallets",
+                           network::kMaxPromotionListEntries));
     if (wallets) {
       for (size_t i = 0; i < wallets->size(); ++i) {
         MERIDIAN_ASSIGN_OR_RETURN(std::string_view id, wallets->String(i, 64));
@@ -1200,8 +1213,9 @@ void ApiService::Impl::CreatePromotion(Ctx& c) {
         p.mccs.push_back(static_cast<uint16_t>(std::stoi(std::string(m))));
       }
     }
-    MERIDIAN_ASSIGN_OR_RETURN(std::optional<Amount> min,
-                              json::ParseOptionalAmountField(root, "minAmount"));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        std::optional<Amount> min,
+        json::ParseOptionalAmountField(root, "minAmount"));
     if (min) p.min_amount_minor = min->minor_units();
     MERIDIAN_ASSIGN_OR_RETURN(json::ObjectReader d, root.Object("discount"));
     MERIDIAN_ASSIGN_OR_RETURN(std::string_view type, d.String("type", 16));
@@ -1258,8 +1272,8 @@ void ApiService::Impl::CreatePromotion(Ctx& c) {
            network::Promotion p;
            p.spec = *spec;
            return OkWith(201, "promotion", [&](json::JsonWriter& w) {
-             WriteNetworkPromotion(
-                 w, p, static_cast<int64_t>(reply.first_timestamp));
+             WriteNetworkPromotion(w, p,
+                                   static_cast<int64_t>(reply.first_timestamp));
            });
          });
 }
@@ -1295,17 +1309,17 @@ void ApiService::Impl::GetPromotion(Ctx& c) {
   Result<u128> id =
       ParseId(IdKind::kPromotion, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
-  ReadEngine(c, [id = *id, caller = c.caller,
-                 now = WallNs()](const StateMachine& s) {
-    const network::Promotion* p = s.promotions().Find(id);
-    if (p == nullptr || !PromotionVisible(*p, caller)) {
-      return ErrorResponse(
-          MakeError(ErrorCode::kNOT_FOUND, "id", "no such promotion"));
-    }
-    return OkWith(200, "promotion", [&](json::JsonWriter& w) {
-      WriteNetworkPromotion(w, *p, now);
-    });
-  });
+  ReadEngine(
+      c, [id = *id, caller = c.caller, now = WallNs()](const StateMachine& s) {
+        const network::Promotion* p = s.promotions().Find(id);
+        if (p == nullptr || !PromotionVisible(*p, caller)) {
+          return ErrorResponse(
+              MakeError(ErrorCode::kNOT_FOUND, "id", "no such promotion"));
+        }
+        return OkWith(200, "promotion", [&](json::JsonWriter& w) {
+          WriteNetworkPromotion(w, *p, now);
+        });
+      });
 }
 
 void ApiService::Impl::EndPromotion(Ctx& c) {
@@ -1323,8 +1337,8 @@ void ApiService::Impl::EndPromotion(Ctx& c) {
            w.BeginObject();
            WriteResult(w, Status::Ok());
            w.Key("promotionId").String(FormatId(IdKind::kPromotion, id));
-           w.Key("endedAt")
-               .String(Rfc3339(static_cast<int64_t>(reply.first_timestamp)));
+           w.Key("endedAt").String(
+               Rfc3339(static_cast<int64_t>(reply.first_timestamp)));
            w.EndObject();
            return JsonResponse(200, std::move(out));
          });
@@ -1432,14 +1446,16 @@ void ApiService::Impl::PutPayerLimits(Ctx& c) {
   };
   Result<network::LimitConfig> config = parse();
   if (!config.ok()) return c.Fail(config.error());
-  Submit(c,
-         engine::NewApiCommand(CommandType::kSetPayerLimits,
-                               network::EncodeLimitConfig(*config)),
-         std::nullopt, [](const CommandReply& reply) {
-           if (!reply.status.ok()) return RenderStatusOnly(reply);
-           return JsonResponse(
-               200, R"({"result":{"status":"S","code":"SUCCESS","message":"the new limits apply from the next payment"}})");
-         });
+  Submit(
+      c,
+      engine::NewApiCommand(CommandType::kSetPayerLimits,
+                            network::EncodeLimitConfig(*config)),
+      std::nullopt, [](const CommandReply& reply) {
+        if (!reply.status.ok()) return RenderStatusOnly(reply);
+        return JsonResponse(
+            200,
+            R"({"result":{"status":"S","code":"SUCCESS","message":"the new limits apply from the next payment"}})");
+      });
 }
 
 // ---------------------------------------------------------------- sandbox
@@ -1479,8 +1495,7 @@ void ApiService::Impl::SandboxAuthorize(Ctx& c) {
   std::thread t([this, responder = c.responder, slow, answer, done] {
     {
       std::unique_lock<std::mutex> wait(sandbox_mu_);
-      sandbox_cv_.wait_for(wait,
-                           std::chrono::milliseconds(slow ? 4000 : 10000),
+      sandbox_cv_.wait_for(wait, std::chrono::milliseconds(slow ? 4000 : 10000),
                            [this] { return sandbox_stopping_; });
     }
     std::move(*responder).Send(slow ? answer("S") : JsonResponse(504, "{}"));

@@ -162,8 +162,7 @@ fx::Decimal Inverse(fx::Decimal rate) {
 }
 
 std::string AsString(std::span<const uint8_t> bytes) {
-  return std::string(reinterpret_cast<const char*>(bytes.data()),
-                     bytes.size());
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 }  // namespace
@@ -227,7 +226,8 @@ Result<Pricing> StateMachine::PriceNetworkPayment(
     return x;
   }
   fx::QuoteRequest q;
-  q.id = fx_quote != 0 ? fx_quote : DeriveId("meridian/network/fx", reservation, 0);
+  q.id = fx_quote != 0 ? fx_quote
+                       : DeriveId("meridian/network/fx", reservation, 0);
   q.principal = wallet.id;
   q.sell = x.payer_currency;
   q.buy = x.merchant_currency;
@@ -256,8 +256,8 @@ void StateMachine::EmitPayment(EventType type, const Payment& p,
                                bool tell_wallet, bool tell_acquirer) {
   ApiOutput* out = output_ != nullptr ? &output_->api : nullptr;
   std::string payload;
-  for (auto [side, tell] :
-       {std::pair{p.wallet, tell_wallet}, std::pair{p.acquirer, tell_acquirer}}) {
+  for (auto [side, tell] : {std::pair{p.wallet, tell_wallet},
+                            std::pair{p.acquirer, tell_acquirer}}) {
     if (!tell || !api_.Subscribed(side, type)) continue;
     if (payload.empty()) payload = AsString(network::EncodePayment(p));
     api_.Emit(type, side, p.id, payload, batch_time_ns_, std::nullopt, out);
@@ -273,8 +273,7 @@ bool StateMachine::ResolveHolds(Payment& p, bool post, uint64_t ts) {
   std::vector<ledger::Transfer> resolve;
   for (size_t i = 0; i < p.transfers.size(); ++i) {
     const ledger::Transfer* held = ledger_.FindTransfer(p.transfers[i]);
-    if (held == nullptr ||
-        held->state != ledger::PendingState::kPending) {
+    if (held == nullptr || held->state != ledger::PendingState::kPending) {
       return false;
     }
     ledger::Transfer t{};
@@ -284,8 +283,8 @@ bool StateMachine::ResolveHolds(Payment& p, bool post, uint64_t ts) {
     t.ledger = held->ledger;
     t.code = held->code;
     t.user_data = p.id;
-    t.flags = post ? ledger::kTransferPostPending
-                   : ledger::kTransferVoidPending;
+    t.flags =
+        post ? ledger::kTransferPostPending : ledger::kTransferVoidPending;
     resolve.push_back(t);
   }
   LinkChain(resolve);
@@ -322,8 +321,9 @@ void StateMachine::FinishPayment(Payment& p, bool success, ErrorCode why,
   }
   p.updated_ns = now_ns;
   p.hold_expires_ns = 0;
-  EmitPayment(success ? EventType::kPaymentSucceeded : EventType::kPaymentFailed,
-              p, tell_wallet, tell_acquirer);
+  EmitPayment(
+      success ? EventType::kPaymentSucceeded : EventType::kPaymentFailed, p,
+      tell_wallet, tell_acquirer);
   RecordPayment(p);
 }
 
@@ -353,8 +353,8 @@ void StateMachine::PrepareNetworkCaseDecision(const compliance::Case& c,
                      static_cast<int64_t>(next_timestamp_));
 }
 
-void StateMachine::OnNetworkCaseDecided(const compliance::Case& c,
-                                        bool release, int64_t now_ns) {
+void StateMachine::OnNetworkCaseDecided(const compliance::Case& c, bool release,
+                                        int64_t now_ns) {
   const Payment* held = network_.PaymentByCase(c.id);
   if (held == nullptr || held->status != PaymentStatus::kHeld) return;
   Payment p = *held;
@@ -446,8 +446,8 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
               EventType::kPaymentHeld}) {
           mask |= EventMaskBit(t);
         }
-        s = api_.CreateWebhookEndpoint({p.endpoint_id, p.id, mask, p.notify_url},
-                                       now, out);
+        s = api_.CreateWebhookEndpoint(
+            {p.endpoint_id, p.id, mask, p.notify_url}, now, out);
         if (!s.ok()) return fail(s.error());
       } else {
         p.endpoint_id = 0;
@@ -464,7 +464,8 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
       if (acquirer == nullptr || acquirer->type != ParticipantType::kAcquirer) {
         return fail(Invalid("acquirerId", "not an acquirer of the network"));
       }
-      if (principal != 0 && principal != m->acquirer && !is_operator(principal)) {
+      if (principal != 0 && principal != m->acquirer &&
+          !is_operator(principal)) {
         return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
                               "an acquirer registers only its own merchants"));
       }
@@ -505,15 +506,14 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
       Result<network::Order> o = network::DecodeOrder(body);
       if (!o.ok()) return fail(o.error());
       const Merchant* m = network_.FindMerchant(o->merchant);
-      if (m == nullptr ||
-          (principal != 0 && m->acquirer != principal && !is_operator(principal))) {
+      if (m == nullptr || (principal != 0 && m->acquirer != principal &&
+                           !is_operator(principal))) {
         return fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such merchant"));
       }
       if (o->currency != m->currency) {
-        return fail(MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED,
-                              "amount.currency",
-                              "the merchant is paid in " +
-                                  std::string(m->currency.code())));
+        return fail(MakeError(
+            ErrorCode::kCURRENCY_NOT_SUPPORTED, "amount.currency",
+            "the merchant is paid in " + std::string(m->currency.code())));
       }
       if (o->amount_minor <= 0) {
         return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "amount",
@@ -521,8 +521,8 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
       }
       if (o->expires_ns <= 0 ||
           o->expires_ns > network_.limits().max_order_validity_ns) {
-        return fail(Invalid("expiresInSeconds",
-                            "an order lives 1 second to 24 hours"));
+        return fail(
+            Invalid("expiresInSeconds", "an order lives 1 second to 24 hours"));
       }
       if (network_.FindOrder(o->id) != nullptr) {
         return fail(Invalid("id", "an order with this id exists"));
@@ -553,9 +553,9 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
                               "only a wallet participant asks for quotes"));
       }
       if (q->payer_currency != wallet->currency) {
-        return fail(Invalid("payerCurrency",
-                            "the wallet pays in " +
-                                std::string(wallet->currency.code())));
+        return fail(Invalid(
+            "payerCurrency",
+            "the wallet pays in " + std::string(wallet->currency.code())));
       }
       const Merchant* m = q->national_key.empty()
                               ? network_.FindMerchant(q->merchant)
@@ -565,10 +565,9 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
                               "no merchant on the network has this code"));
       }
       if (q->currency && *q->currency != m->currency) {
-        return fail(MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED,
-                              "paymentAmount.currency",
-                              "the merchant is paid in " +
-                                  std::string(m->currency.code())));
+        return fail(MakeError(
+            ErrorCode::kCURRENCY_NOT_SUPPORTED, "paymentAmount.currency",
+            "the merchant is paid in " + std::string(m->currency.code())));
       }
       int64_t amount = q->amount_minor;
       if (q->order != 0) {
@@ -687,7 +686,8 @@ uint64_t StateMachine::ApplyPromotionCommand(CommandType type,
   // The operator funds from the hub or names a participant; a wallet
   // runs campaigns it pays for itself.
   const Participant* creator = network_.FindParticipant(spec->created_by);
-  if (!by_operator && (creator == nullptr || spec->funder != spec->created_by)) {
+  if (!by_operator &&
+      (creator == nullptr || spec->funder != spec->created_by)) {
     return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
                           "a participant runs promotions it funds itself"));
   }
@@ -695,7 +695,8 @@ uint64_t StateMachine::ApplyPromotionCommand(CommandType type,
   if (funder == api_.principals().end()) {
     return fail(Invalid("funderId", "no such principal"));
   }
-  if (Status s = promotions_.Create(*spec, now); !s.ok()) return fail(s.error());
+  if (Status s = promotions_.Create(*spec, now); !s.ok())
+    return fail(s.error());
   // The funder pays discounts from its funding account in the currency.
   const u128 account = FunderAccount(spec->funder, spec->currency);
   uint64_t used = 1;
@@ -748,10 +749,9 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
                           "no merchant on the network has this code"));
   }
   if (r.currency && *r.currency != m->currency) {
-    return fail(MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED,
-                          "paymentAmount.currency",
-                          "the merchant is paid in " +
-                              std::string(m->currency.code())));
+    return fail(MakeError(
+        ErrorCode::kCURRENCY_NOT_SUPPORTED, "paymentAmount.currency",
+        "the merchant is paid in " + std::string(m->currency.code())));
   }
   int64_t amount = r.amount_minor;
   if (r.order != 0) {
@@ -797,9 +797,9 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
     }
     pricing = quote->pricing;
   } else {
-    Result<Pricing> p = PriceNetworkPayment(
-        *wallet, *m, amount, r.payer.user, 0, r.id,
-        now + network_.limits().quote_validity_ns, now);
+    Result<Pricing> p =
+        PriceNetworkPayment(*wallet, *m, amount, r.payer.user, 0, r.id,
+                            now + network_.limits().quote_validity_ns, now);
     if (!p.ok()) return fail(p.error());
     pricing = *p;
   }
@@ -863,8 +863,7 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
     a.attempt.amount_minor = amount;
     a.attempt.currency = m->currency;
     a.attempt.channel = risk::Channel::kWallet;
-    Result<const risk::AssessmentRecord*> scored =
-        risk_.Assess(a, *usd, now);
+    Result<const risk::AssessmentRecord*> scored = risk_.Assess(a, *usd, now);
     if (scored.ok()) {
       assessed = *scored;
       p.risk_assessment = assessed->id;
@@ -883,7 +882,8 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
   // A hold for review: sanctions (the gateway screened the payer) first.
   std::optional<compliance::CaseSpec> hold;
   if (!r.hold.empty()) {
-    Result<compliance::HoldForReview> h = compliance::DecodeHoldForReview(r.hold, 0);
+    Result<compliance::HoldForReview> h =
+        compliance::DecodeHoldForReview(r.hold, 0);
     if (!h.ok()) return refuse(h.error());
     hold = std::move(h->spec);
     hold->subject = r.wallet;
@@ -894,7 +894,8 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
     spec.kind = compliance::CaseKind::kRiskReview;
     spec.reason = "risk review of a network payment";
     for (size_t i = 0; i < assessed->assessment.reasons.size(); ++i) {
-      spec.reason += (i == 0 ? ": " : ", ") + assessed->assessment.reasons[i].code;
+      spec.reason +=
+          (i == 0 ? ": " : ", ") + assessed->assessment.reasons[i].code;
     }
     spec.reason = spec.reason.substr(0, compliance::kMaxReasonBytes);
     hold = std::move(spec);
@@ -945,7 +946,8 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
     Status s = cases_.Open(*hold, std::move(ids), now);
     MERIDIAN_CHECK(s.ok()) << s.error().ToString();  // checked above
     const compliance::Case& c = *cases_.Find(hold->id);
-    if (assessed != nullptr && hold->kind == compliance::CaseKind::kRiskReview) {
+    if (assessed != nullptr &&
+        hold->kind == compliance::CaseKind::kRiskReview) {
       risk_.AttachCase(assessed->id, c.id);
     }
     EmitCaseEvent(EventType::kComplianceCaseOpened, c);
@@ -1005,9 +1007,10 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
     return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
                           "the amount is above zero"));
   }
-  const int64_t hold_ns = static_cast<int64_t>(wallet->cpm_hold_s) * 1'000'000'000;
-  Result<Pricing> pricing = PriceNetworkPayment(
-      *wallet, *m, r.amount_minor, 0, 0, r.id, now + hold_ns, now);
+  const int64_t hold_ns =
+      static_cast<int64_t>(wallet->cpm_hold_s) * 1'000'000'000;
+  Result<Pricing> pricing = PriceNetworkPayment(*wallet, *m, r.amount_minor, 0,
+                                                0, r.id, now + hold_ns, now);
   // The wallet's user is not known until it answers: per-user promotion
   // limits count the wallet's CPM payments as one user, and the payer
   // limits are the wallet's to apply.
@@ -1039,8 +1042,8 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
   ledger_.CreateTransfers(chain, ts, &results);
   if (!results.empty()) {
     if (pricing->promotion != 0) promotions_.Release(r.id);
-    reply->status =
-        ChainRefused(results, chain, WalletPosition(wallet->id, wallet->currency));
+    reply->status = ChainRefused(results, chain,
+                                 WalletPosition(wallet->id, wallet->currency));
     return chain.size();
   }
   for (const ledger::Transfer& t : chain) p.transfers.push_back(t.id);
@@ -1077,14 +1080,15 @@ uint64_t StateMachine::ResolveCpm(std::span<const uint8_t> body, u128 principal,
     return fail(Invalid("id", "only a CPM payment waits for its wallet"));
   }
   if (found->status != PaymentStatus::kProcessing) {
-    const bool same = (v->success && found->status == PaymentStatus::kSuccess) ||
-                      (!v->success && found->status == PaymentStatus::kFail);
+    const bool same =
+        (v->success && found->status == PaymentStatus::kSuccess) ||
+        (!v->success && found->status == PaymentStatus::kFail);
     if (!same) {
-      return fail(MakeError(ErrorCode::kPAYMENT_ALREADY_FINAL, "result",
-                            "the payment is " +
-                                std::string(network::PaymentStatusName(
-                                    found->status)) +
-                                " already; the answer changes nothing"));
+      return fail(
+          MakeError(ErrorCode::kPAYMENT_ALREADY_FINAL, "result",
+                    "the payment is " +
+                        std::string(network::PaymentStatusName(found->status)) +
+                        " already; the answer changes nothing"));
     }
     reply->object_id = found->id;
     reply->payload = network::EncodePayment(*found);
@@ -1102,9 +1106,10 @@ uint64_t StateMachine::ResolveCpm(std::span<const uint8_t> body, u128 principal,
   if (!resolved) {
     FinishPayment(p, false, ErrorCode::kHOLD_EXPIRED, now, true, true);
   } else {
-    FinishPayment(p, v->success,
-                  v->success ? ErrorCode::kSUCCESS : ErrorCode::kWALLET_DECLINED,
-                  now, tell_wallet, tell_acquirer);
+    FinishPayment(
+        p, v->success,
+        v->success ? ErrorCode::kSUCCESS : ErrorCode::kWALLET_DECLINED, now,
+        tell_wallet, tell_acquirer);
   }
   reply->object_id = p.id;
   reply->payload = network::EncodePayment(p);
@@ -1131,18 +1136,17 @@ uint64_t StateMachine::RefundPayment(std::span<const uint8_t> body,
                           "no such payment of this acquirer"));
   }
   if (found->status != PaymentStatus::kSuccess) {
-    return fail(MakeError(ErrorCode::kPAYMENT_NOT_REFUNDABLE, "paymentId",
-                          "the payment is " +
-                              std::string(network::PaymentStatusName(
-                                  found->status)) +
-                              "; only a successful payment is refunded"));
+    return fail(
+        MakeError(ErrorCode::kPAYMENT_NOT_REFUNDABLE, "paymentId",
+                  "the payment is " +
+                      std::string(network::PaymentStatusName(found->status)) +
+                      "; only a successful payment is refunded"));
   }
   if (r.currency != found->pricing.merchant_currency) {
-    return fail(MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED,
-                          "refundAmount.currency",
-                          "refunds are in the payment's currency, " +
-                              std::string(
-                                  found->pricing.merchant_currency.code())));
+    return fail(
+        MakeError(ErrorCode::kCURRENCY_NOT_SUPPORTED, "refundAmount.currency",
+                  "refunds are in the payment's currency, " +
+                      std::string(found->pricing.merchant_currency.code())));
   }
   if (r.amount_minor <= 0) {
     return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "refundAmount",
@@ -1204,7 +1208,8 @@ uint64_t StateMachine::RefundPayment(std::span<const uint8_t> body,
   leg(payable, FunderAccount(x.funder, x.merchant_currency), discount_back,
       x.merchant_currency);
   if (cross) {
-    leg(payable, fx::HubAccountId(x.merchant_currency, fx::HubAccount::kLiquidity),
+    leg(payable,
+        fx::HubAccountId(x.merchant_currency, fx::HubAccount::kLiquidity),
         merchant_back, x.merchant_currency);
     leg(fx::HubAccountId(x.payer_currency, fx::HubAccount::kLiquidity), wallet,
         payer_back - fee_back, x.payer_currency);
@@ -1219,10 +1224,10 @@ uint64_t StateMachine::RefundPayment(std::span<const uint8_t> body,
   std::vector<ledger::EventResult> results;
   ledger_.CreateTransfers(chain, ts, &results);
   if (!results.empty()) {
-    reply->status = MakeError(ErrorCode::kLEDGER_REJECTED, "",
-                              "the ledger refused the refund: " +
-                                  std::string(ledger::LedgerResultName(
-                                      FirstReason(results))));
+    reply->status = MakeError(
+        ErrorCode::kLEDGER_REJECTED, "",
+        "the ledger refused the refund: " +
+            std::string(ledger::LedgerResultName(FirstReason(results))));
     return std::max<size_t>(chain.size(), 1);
   }
   if (cross) {
@@ -1270,8 +1275,8 @@ uint64_t StateMachine::CancelPayment(std::span<const uint8_t> body,
     return fail(MakeError(ErrorCode::kNOT_FOUND, "id", "no such payment"));
   }
   auto refuse = [&](std::string why) {
-    return fail(MakeError(ErrorCode::kPAYMENT_NOT_CANCELLABLE, "id",
-                          std::move(why)));
+    return fail(
+        MakeError(ErrorCode::kPAYMENT_NOT_CANCELLABLE, "id", std::move(why)));
   };
   if (found->status != PaymentStatus::kSuccess) {
     return refuse("the payment is " +
@@ -1279,8 +1284,9 @@ uint64_t StateMachine::CancelPayment(std::span<const uint8_t> body,
                   "; only a successful payment is cancelled");
   }
   if (found->window != network_.open_window()) {
-    return refuse("the payment's clearing window has closed (it is being "
-                  "settled); refund it instead");
+    return refuse(
+        "the payment's clearing window has closed (it is being "
+        "settled); refund it instead");
   }
   if (found->refunds != 0) {
     return refuse("the payment has refunds; refund the rest instead");
@@ -1295,12 +1301,12 @@ uint64_t StateMachine::CancelPayment(std::span<const uint8_t> body,
     const ledger::Transfer* t = ledger_.FindTransfer(p.transfers[i]);
     MERIDIAN_CHECK(t != nullptr);
     // A hold that was later posted moved its whole amount: the same.
-    chain.push_back(Leg(DeriveId("meridian/network/cancel", p.id,
-                                 static_cast<uint32_t>(i)),
-                        t->credit_account_id, t->debit_account_id,
-                        static_cast<int64_t>(t->amount),
-                        *Currency::FromNumeric(static_cast<uint16_t>(t->ledger)),
-                        network::kTransferCodeCancel, p.id));
+    chain.push_back(
+        Leg(DeriveId("meridian/network/cancel", p.id, static_cast<uint32_t>(i)),
+            t->credit_account_id, t->debit_account_id,
+            static_cast<int64_t>(t->amount),
+            *Currency::FromNumeric(static_cast<uint16_t>(t->ledger)),
+            network::kTransferCodeCancel, p.id));
   }
   LinkChain(chain);
   const Pricing& x = p.pricing;
@@ -1310,10 +1316,10 @@ uint64_t StateMachine::CancelPayment(std::span<const uint8_t> body,
   std::vector<ledger::EventResult> results;
   ledger_.CreateTransfers(chain, ts, &results);
   if (!results.empty()) {
-    reply->status = MakeError(ErrorCode::kLEDGER_REJECTED, "",
-                              "the ledger refused the reversal: " +
-                                  std::string(ledger::LedgerResultName(
-                                      FirstReason(results))));
+    reply->status = MakeError(
+        ErrorCode::kLEDGER_REJECTED, "",
+        "the ledger refused the reversal: " +
+            std::string(ledger::LedgerResultName(FirstReason(results))));
     return std::max<size_t>(chain.size(), 1);
   }
   if (cross) {

@@ -3,6 +3,7 @@
 // CPM holds resolved or lapsed, and the network book in snapshots.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <vector>
 
 #include "compliance/cases.h"
@@ -14,7 +15,6 @@
 #include "network/limits.h"
 #include "network/network_commands.h"
 #include "network/promotions.h"
-#include <random>
 
 namespace meridian::engine {
 namespace {
@@ -25,8 +25,8 @@ using network::PaymentStatus;
 constexpr int64_t kSecond = 1'000'000'000;
 constexpr int64_t kT0 = 1'800'000'000 * kSecond;
 constexpr u128 kOperator = 0x0FE;
-constexpr u128 kWallet = 0x3A11E7;   // KRW
-constexpr u128 kAcquirer = 0xAC0;    // THB
+constexpr u128 kWallet = 0x3A11E7;  // KRW
+constexpr u128 kAcquirer = 0xAC0;   // THB
 constexpr u128 kMerchant = 0x3E2C;
 constexpr u128 kFunder = 0x0FFF;
 
@@ -64,10 +64,10 @@ u128 AcquirerAccount() {
 class NetworkEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(Run(EncodeCreatePrincipal({kOperator, PrincipalKind::kOperator,
-                                           SignatureAlgorithm::kNone,
-                                           "operator", ""}))
-                    .status.ok());
+    ASSERT_TRUE(
+        Run(EncodeCreatePrincipal({kOperator, PrincipalKind::kOperator,
+                                   SignatureAlgorithm::kNone, "operator", ""}))
+            .status.ok());
     fx::RateUpdate u;
     u.base = C("EUR");
     u.as_of_ns = t_;
@@ -75,10 +75,9 @@ class NetworkEngineTest : public ::testing::Test {
     u.rates = {{C("USD"), *fx::Decimal::ParseRate("1.08")},
                {C("KRW"), *fx::Decimal::ParseRate("1450")},
                {C("THB"), *fx::Decimal::ParseRate("38")}};
-    ASSERT_TRUE(
-        Run(As(kOperator, NewApiCommand(CommandType::kSetFxRates,
-                                        fx::EncodeRateUpdate(u))))
-            .status.ok());
+    ASSERT_TRUE(Run(As(kOperator, NewApiCommand(CommandType::kSetFxRates,
+                                                fx::EncodeRateUpdate(u))))
+                    .status.ok());
     network::CreateParticipant w;
     w.participant.id = kWallet;
     w.participant.type = network::ParticipantType::kWallet;
@@ -91,10 +90,10 @@ class NetworkEngineTest : public ::testing::Test {
     w.participant.code_prefixes = {"28", "2899"};
     w.participant.authorize_url = "http://127.0.0.1:1/authorize";
     w.participant.key_id = 0x4B1;
-    ASSERT_TRUE(Run(As(kOperator, NewApiCommand(
-                                      CommandType::kCreateParticipant,
-                                      network::EncodeCreateParticipant(w))))
-                    .status.ok());
+    ASSERT_TRUE(
+        Run(As(kOperator, NewApiCommand(CommandType::kCreateParticipant,
+                                        network::EncodeCreateParticipant(w))))
+            .status.ok());
     network::CreateParticipant a;
     a.participant.id = kAcquirer;
     a.participant.type = network::ParticipantType::kAcquirer;
@@ -105,10 +104,10 @@ class NetworkEngineTest : public ::testing::Test {
     a.participant.time_zone = "Asia/Bangkok";
     a.participant.merchant_fee_bps = 100;
     a.participant.key_id = 0x4B2;
-    ASSERT_TRUE(Run(As(kOperator, NewApiCommand(
-                                      CommandType::kCreateParticipant,
-                                      network::EncodeCreateParticipant(a))))
-                    .status.ok());
+    ASSERT_TRUE(
+        Run(As(kOperator, NewApiCommand(CommandType::kCreateParticipant,
+                                        network::EncodeCreateParticipant(a))))
+            .status.ok());
     network::Merchant m;
     m.id = kMerchant;
     m.acquirer = kAcquirer;
@@ -153,9 +152,9 @@ class NetworkEngineTest : public ::testing::Test {
   }
 
   CommandReply Refund(u128 id, u128 payment, int64_t amount_minor) {
-    network::RefundRequest r{id, kAcquirer, "rf-" + std::to_string(
-                                                        static_cast<uint64_t>(id)),
-                             payment, C("THB"), amount_minor};
+    network::RefundRequest r{
+        id,      kAcquirer, "rf-" + std::to_string(static_cast<uint64_t>(id)),
+        payment, C("THB"),  amount_minor};
     return Run(As(kAcquirer, NewApiCommand(CommandType::kRefundPayment,
                                            network::EncodeRefundRequest(r))));
   }
@@ -192,8 +191,9 @@ TEST_F(NetworkEngineTest, AQuoteHoldsThePriceAndIsUsedOnce) {
   q.currency = C("THB");
   q.amount_minor = 10'000;
   q.payer_currency = C("KRW");
-  CommandReply qr = Run(As(kWallet, NewApiCommand(CommandType::kCreateNetQuote,
-                                                  network::EncodeQuoteRequest(q))));
+  CommandReply qr =
+      Run(As(kWallet, NewApiCommand(CommandType::kCreateNetQuote,
+                                    network::EncodeQuoteRequest(q))));
   ASSERT_TRUE(qr.status.ok()) << qr.status.ToString();
   Result<network::NetQuote> quote = network::DecodeNetQuote(qr.payload);
   ASSERT_TRUE(quote.ok());
@@ -252,9 +252,9 @@ TEST_F(NetworkEngineTest, PartialRefundsAddUpAndAnOverRefundIsRefused) {
 
 TEST_F(NetworkEngineTest, CancelReversesEveryLegUntilTheWindowCloses) {
   Payment p = Record(Pay(Mpm(0x130, 35'000)));
-  CommandReply c = Run(As(kWallet, NewApiCommand(
-                                       CommandType::kCancelPayment,
-                                       network::EncodeCancelPayment({p.id, kWallet}))));
+  CommandReply c = Run(As(
+      kWallet, NewApiCommand(CommandType::kCancelPayment,
+                             network::EncodeCancelPayment({p.id, kWallet}))));
   ASSERT_TRUE(c.status.ok()) << c.status.ToString();
   EXPECT_EQ(Record(c).status, PaymentStatus::kCancelled);
   EXPECT_EQ(Balance(state(), WalletAccount()), 0);
@@ -262,14 +262,14 @@ TEST_F(NetworkEngineTest, CancelReversesEveryLegUntilTheWindowCloses) {
   EXPECT_EQ(Balance(state(), network::NetworkFeeAccountId(C("THB"))), 0);
 
   Payment q = Record(Pay(Mpm(0x131, 35'000)));
-  ASSERT_TRUE(Run(As(kOperator, NewApiCommand(CommandType::kCloseWindow,
-                                              network::EncodeCloseWindow(
-                                                  kOperator))))
-                  .status.ok());
-  CommandReply late = Run(As(kAcquirer, NewApiCommand(
-                                            CommandType::kCancelPayment,
-                                            network::EncodeCancelPayment(
-                                                {q.id, kAcquirer}))));
+  ASSERT_TRUE(
+      Run(As(kOperator, NewApiCommand(CommandType::kCloseWindow,
+                                      network::EncodeCloseWindow(kOperator))))
+          .status.ok());
+  CommandReply late =
+      Run(As(kAcquirer,
+             NewApiCommand(CommandType::kCancelPayment,
+                           network::EncodeCancelPayment({q.id, kAcquirer}))));
   EXPECT_EQ(late.status.code(), ErrorCode::kPAYMENT_NOT_CANCELLABLE);
 }
 
@@ -292,13 +292,12 @@ TEST_F(NetworkEngineTest, AHeldPaymentCompletesOnReleaseAndFailsOnReject) {
     EXPECT_EQ(Balance(state(), WalletAccount()), before);  // only pending
     EXPECT_LT(Pending(state(), WalletAccount()), 0);
     CommandReply d = Run(As(
-        kOperator,
-        NewApiCommand(CommandType::kDecideCase,
-                      compliance::EncodeCaseDecision(
-                          {case_id, kOperator,
-                           release ? compliance::Decision::kRelease
-                                   : compliance::Decision::kReject,
-                           "reviewed"}))));
+        kOperator, NewApiCommand(CommandType::kDecideCase,
+                                 compliance::EncodeCaseDecision(
+                                     {case_id, kOperator,
+                                      release ? compliance::Decision::kRelease
+                                              : compliance::Decision::kReject,
+                                      "reviewed"}))));
     ASSERT_TRUE(d.status.ok()) << d.status.ToString();
     const Payment* after = state().network().FindPayment(id);
     EXPECT_EQ(after->status,
@@ -311,19 +310,22 @@ TEST_F(NetworkEngineTest, AHeldPaymentCompletesOnReleaseAndFailsOnReject) {
 
 TEST_F(NetworkEngineTest, CpmHoldsArePostedVoidedOrLapse) {
   auto cpm = [&](u128 id) {
-    network::CpmPayment p{id, kAcquirer,
+    network::CpmPayment p{id,
+                          kAcquirer,
                           "cpm-" + std::to_string(static_cast<uint64_t>(id)),
-                          kMerchant, 20'000, "289912345678"};
+                          kMerchant,
+                          20'000,
+                          "289912345678"};
     return Run(As(kAcquirer, NewApiCommand(CommandType::kPayCpm,
                                            network::EncodeCpmPayment(p))));
   };
   auto resolve = [&](u128 id, bool ok, int64_t gap = kSecond) {
-    return Run(As(kWallet,
-                  NewApiCommand(CommandType::kResolveCpm,
-                                network::EncodeResolveCpm(
-                                    {id, kWallet, ok,
-                                     network::ResolveSource::kConfirm}))),
-               gap);
+    return Run(
+        As(kWallet, NewApiCommand(CommandType::kResolveCpm,
+                                  network::EncodeResolveCpm(
+                                      {id, kWallet, ok,
+                                       network::ResolveSource::kConfirm}))),
+        gap);
   };
   CommandReply r = cpm(0x150);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
@@ -362,12 +364,13 @@ TEST_F(NetworkEngineTest, CpmHoldsArePostedVoidedOrLapse) {
             ErrorCode::kPAYMENT_ALREADY_FINAL);
 
   // A code no wallet issues.
-  network::CpmPayment unknown{0x153, kAcquirer, "cpm-x", kMerchant, 100,
-                              "771234567890"};
-  EXPECT_EQ(Run(As(kAcquirer, NewApiCommand(CommandType::kPayCpm,
-                                            network::EncodeCpmPayment(unknown))))
-                .status.code(),
-            ErrorCode::kCUSTOMER_CODE_UNKNOWN);
+  network::CpmPayment unknown{0x153,     kAcquirer, "cpm-x",
+                              kMerchant, 100,       "771234567890"};
+  EXPECT_EQ(
+      Run(As(kAcquirer, NewApiCommand(CommandType::kPayCpm,
+                                      network::EncodeCpmPayment(unknown))))
+          .status.code(),
+      ErrorCode::kCUSTOMER_CODE_UNKNOWN);
 }
 
 TEST_F(NetworkEngineTest, TheNetworkBookSurvivesASnapshot) {
@@ -384,7 +387,8 @@ TEST_F(NetworkEngineTest, TheNetworkBookSurvivesASnapshot) {
             nullptr);
 }
 
-TEST_F(NetworkEngineTest, APromotionDiscountsFromItsFunderAndItsBudgetStopsAtZero) {
+TEST_F(NetworkEngineTest,
+       APromotionDiscountsFromItsFunderAndItsBudgetStopsAtZero) {
   network::PromotionSpec spec;
   spec.id = 0x9900;
   spec.created_by = kOperator;
@@ -397,10 +401,10 @@ TEST_F(NetworkEngineTest, APromotionDiscountsFromItsFunderAndItsBudgetStopsAtZer
   spec.budget_minor = 12'000;
   spec.starts_ns = 0;
   spec.ends_ns = t_ + 3600 * kSecond;
-  ASSERT_TRUE(Run(As(kOperator, NewApiCommand(
-                                    CommandType::kCreatePromotion,
-                                    network::EncodePromotionSpec(spec))))
-                  .status.ok());
+  ASSERT_TRUE(
+      Run(As(kOperator, NewApiCommand(CommandType::kCreatePromotion,
+                                      network::EncodePromotionSpec(spec))))
+          .status.ok());
   const u128 funder = network::ParticipantAccountId(
       kOperator, C("THB"), network::kAccountCodePromotionFunding);
   // 10 % of 350.00 is 35.00; the acquirer still gets the full price less
@@ -426,10 +430,10 @@ TEST_F(NetworkEngineTest, APromotionDiscountsFromItsFunderAndItsBudgetStopsAtZer
 TEST_F(NetworkEngineTest, PayerLimitsRefuseAndNothingMoves) {
   network::LimitConfig config = network::LimitConfig::Defaults();
   config.tiers[2].per_payment_usd_minor = 10'000;  // USD 100
-  ASSERT_TRUE(Run(As(kOperator, NewApiCommand(CommandType::kSetPayerLimits,
-                                              network::EncodeLimitConfig(
-                                                  config))))
-                  .status.ok());
+  ASSERT_TRUE(
+      Run(As(kOperator, NewApiCommand(CommandType::kSetPayerLimits,
+                                      network::EncodeLimitConfig(config))))
+          .status.ok());
   // THB 5,000 is about USD 142.
   const size_t transfers = state().ledger().transfer_count();
   CommandReply r = Pay(Mpm(0x180, 500'000));
@@ -462,8 +466,10 @@ TEST_F(NetworkEngineTest, RandomTrafficKeepsTheBooksAndReplaysExactly) {
       cmd = As(kWallet, NewApiCommand(CommandType::kPayMpm,
                                       network::EncodeMpmPayment(m)));
     } else if (kind < 7) {
-      network::CpmPayment c{next_id++, kAcquirer,
-                            "cpm-" + std::to_string(next_id), kMerchant,
+      network::CpmPayment c{next_id++,
+                            kAcquirer,
+                            "cpm-" + std::to_string(next_id),
+                            kMerchant,
                             static_cast<int64_t>(100 + rng() % 50'000),
                             "289912345678"};
       cmd = As(kAcquirer, NewApiCommand(CommandType::kPayCpm,
@@ -476,16 +482,16 @@ TEST_F(NetworkEngineTest, RandomTrafficKeepsTheBooksAndReplaysExactly) {
                                            network::ResolveSource::kConfirm})));
     } else if (kind < 9) {
       const u128 target = paid[rng() % paid.size()];
-      network::RefundRequest r{next_id++, kAcquirer,
-                               "rf-" + std::to_string(next_id), target,
-                               C("THB"), static_cast<int64_t>(1 + rng() % 20'000)};
+      network::RefundRequest r{
+          next_id++, kAcquirer, "rf-" + std::to_string(next_id),
+          target,    C("THB"),  static_cast<int64_t>(1 + rng() % 20'000)};
       cmd = As(kAcquirer, NewApiCommand(CommandType::kRefundPayment,
                                         network::EncodeRefundRequest(r)));
     } else {
       const u128 target = paid[rng() % paid.size()];
-      cmd = As(kWallet, NewApiCommand(CommandType::kCancelPayment,
-                                      network::EncodeCancelPayment(
-                                          {target, kWallet})));
+      cmd = As(kWallet,
+               NewApiCommand(CommandType::kCancelPayment,
+                             network::EncodeCancelPayment({target, kWallet})));
     }
     const int64_t gap = static_cast<int64_t>(rng() % 5) * kSecond + 1;
     CommandReply r = Run(cmd, gap);
@@ -530,9 +536,9 @@ TEST_F(NetworkEngineTest, OnlyTheOperatorAdmitsParticipants) {
   w.participant.name = "Rogue";
   w.participant.currency = C("KRW");
   w.participant.settlement_currency = C("KRW");
-  CommandReply r = Run(As(kWallet, NewApiCommand(
-                                       CommandType::kCreateParticipant,
-                                       network::EncodeCreateParticipant(w))));
+  CommandReply r =
+      Run(As(kWallet, NewApiCommand(CommandType::kCreateParticipant,
+                                    network::EncodeCreateParticipant(w))));
   EXPECT_EQ(r.status.code(), ErrorCode::kACCESS_DENIED);
   // A prefix another wallet routes is refused.
   w.participant.code_prefixes = {"28"};

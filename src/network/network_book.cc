@@ -127,8 +127,8 @@ Status NetworkBook::CheckNewMerchant(const Merchant& m) const {
     return MakeError(ErrorCode::kINVALID_PARAMETER, "nationalQr",
                      "another merchant registered this national code");
   }
-  auto ref = references_.find(std::pair<u128, std::string>(m.acquirer,
-                                                          m.reference));
+  auto ref =
+      references_.find(std::pair<u128, std::string>(m.acquirer, m.reference));
   if (ref != references_.end()) {
     return MakeError(ErrorCode::kINVALID_PARAMETER, "reference",
                      "the acquirer has a merchant with this reference");

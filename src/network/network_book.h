@@ -94,8 +94,8 @@ struct Participant {
   std::string time_zone;         // IANA, for its clearing cut-off
   // Wallets: how far the position may go below zero, in `currency`.
   int64_t net_debit_cap_minor = 0;
-  std::string authorize_url;  // wallets: CPM authorisation calls
-  std::string notify_url;     // where its notifications go
+  std::string authorize_url;               // wallets: CPM authorisation calls
+  std::string notify_url;                  // where its notifications go
   std::vector<std::string> code_prefixes;  // wallets: CPM routing
   uint32_t merchant_fee_bps = 0;           // acquirers: the hub's fee
   // Wallets: how long a CPM payment's holds wait for the wallet's answer.
@@ -150,12 +150,12 @@ struct Pricing {
   Currency merchant_currency;
   int64_t amount_minor = 0;    // the merchant's price, merchant currency
   int64_t discount_minor = 0;  // paid by the promotion's funder
-  u128 promotion = 0;              // 0: none
-  u128 funder = 0;                 // the promotion's funder
-  u128 fx_quote = 0;               // 0 when no conversion is needed
-  fx::Decimal rate;  // payer currency per merchant unit, spread included
-  int64_t payer_minor = 0;   // the wallet pays: sell + FX fee
-  int64_t fx_fee_minor = 0;  // part of payer_minor, payer currency
+  u128 promotion = 0;          // 0: none
+  u128 funder = 0;             // the promotion's funder
+  u128 fx_quote = 0;           // 0 when no conversion is needed
+  fx::Decimal rate;         // payer currency per merchant unit, spread included
+  int64_t payer_minor = 0;  // the wallet pays: sell + FX fee
+  int64_t fx_fee_minor = 0;        // part of payer_minor, payer currency
   int64_t merchant_fee_minor = 0;  // the hub's, merchant currency
 };
 
@@ -194,13 +194,13 @@ struct Payment {
   u128 merchant = 0;
   u128 order = 0;
   std::string request_id;  // the caller's paymentRequestId
-  u128 quote = 0;              // the network quote used (0: none)
+  u128 quote = 0;          // the network quote used (0: none)
   Payer payer;
   Pricing pricing;
   int64_t usd_minor = 0;  // the amount in USD at mid, for limits and risk
   PaymentStatus status = PaymentStatus::kProcessing;
   ErrorCode fail_code = ErrorCode::kSUCCESS;  // why it failed
-  u128 case_id = 0;                               // a HELD payment's case
+  u128 case_id = 0;                           // a HELD payment's case
   u128 risk_assessment = 0;
   uint64_t window = 0;  // the clearing window it belongs to
   int64_t created_ns = 0;
@@ -285,7 +285,8 @@ class NetworkBook {
   const Payment* FindPayment(u128 id) const;
   // By the caller's paymentRequestId (the wallet's for MPM, the
   // acquirer's for CPM).
-  const Payment* PaymentByRequest(u128 caller, std::string_view request_id) const;
+  const Payment* PaymentByRequest(u128 caller,
+                                  std::string_view request_id) const;
   // The payment a compliance case holds; nullptr for any other case.
   const Payment* PaymentByCase(u128 case_id) const;
   const Refund* FindRefund(u128 id) const;
@@ -320,7 +321,7 @@ class NetworkBook {
   std::map<u128, NetQuote> quotes_;
   std::set<std::pair<int64_t, u128>> quote_expiry_;
   std::map<u128, Payment> payments_;
-  std::map<u128, u128> payment_requests_;  // RequestKey -> payment
+  std::map<u128, u128> payment_requests_;     // RequestKey -> payment
   std::set<std::pair<int64_t, u128>> holds_;  // (lapse at, payment)
   std::map<u128, u128> case_payments_;        // case -> payment
   std::map<u128, Refund> refunds_;

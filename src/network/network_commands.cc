@@ -87,8 +87,8 @@ void WritePricing(ByteWriter& w, const Pricing& p) {
 bool ReadPricing(ByteReader& r, Pricing* p) {
   return Cur(r, &p->payer_currency) && Cur(r, &p->merchant_currency) &&
          r.I64(&p->amount_minor) && r.I64(&p->discount_minor) &&
-         r.U128(&p->promotion) && r.U128(&p->funder) &&
-         r.U128(&p->fx_quote) && Dec(r, &p->rate) && r.I64(&p->payer_minor) &&
+         r.U128(&p->promotion) && r.U128(&p->funder) && r.U128(&p->fx_quote) &&
+         Dec(r, &p->rate) && r.I64(&p->payer_minor) &&
          r.I64(&p->fx_fee_minor) && r.I64(&p->merchant_fee_minor);
 }
 
@@ -140,10 +140,9 @@ std::optional<Participant> ReadParticipant(ByteReader& r) {
   Participant p;
   uint8_t type = 0;
   uint32_t n = 0;
-  if (!r.U128(&p.id) || !r.U8(&type) ||
-      (type != 1 && type != 2) || !Str(r, &p.name, kMaxNameBytes) ||
-      !r.U16(&p.country) || !Cur(r, &p.currency) ||
-      !Cur(r, &p.settlement_currency) ||
+  if (!r.U128(&p.id) || !r.U8(&type) || (type != 1 && type != 2) ||
+      !Str(r, &p.name, kMaxNameBytes) || !r.U16(&p.country) ||
+      !Cur(r, &p.currency) || !Cur(r, &p.settlement_currency) ||
       !Str(r, &p.time_zone, kMaxTimeZoneBytes) ||
       !r.I64(&p.net_debit_cap_minor) ||
       !Str(r, &p.authorize_url, kMaxUrlBytes) ||
@@ -158,8 +157,7 @@ std::optional<Participant> ReadParticipant(ByteReader& r) {
   }
   if (!r.U32(&p.merchant_fee_bps) || !r.U32(&p.cpm_hold_s) ||
       p.cpm_hold_s < kMinCpmHoldS || p.cpm_hold_s > kMaxCpmHoldS ||
-      !r.U128(&p.key_id) ||
-      !r.U128(&p.endpoint_id) || !r.I64(&p.created_ns)) {
+      !r.U128(&p.key_id) || !r.U128(&p.endpoint_id) || !r.I64(&p.created_ns)) {
     return std::nullopt;
   }
   return p;
@@ -184,8 +182,8 @@ std::optional<Merchant> ReadMerchant(ByteReader& r) {
   Merchant m;
   if (!r.U128(&m.id) || !r.U128(&m.acquirer) ||
       !Str(r, &m.reference, kMaxReferenceBytes) ||
-      !Str(r, &m.name, kMaxNameBytes) || !r.U16(&m.mcc) ||
-      !r.U16(&m.country) || !Str(r, &m.city, kMaxCityBytes) ||
+      !Str(r, &m.name, kMaxNameBytes) || !r.U16(&m.mcc) || !r.U16(&m.country) ||
+      !Str(r, &m.city, kMaxCityBytes) ||
       !Str(r, &m.postal_code, kMaxPostalCodeBytes) || !Cur(r, &m.currency) ||
       !Str(r, &m.national_qr, kMaxNationalKeyBytes) ||
       !Str(r, &m.national_key, kMaxNationalKeyBytes) || !r.I64(&m.created_ns)) {
@@ -208,9 +206,8 @@ void WriteOrder(ByteWriter& w, const Order& o) {
 std::optional<Order> ReadOrder(ByteReader& r) {
   Order o;
   if (!r.U128(&o.id) || !r.U128(&o.merchant) || !Cur(r, &o.currency) ||
-      !r.I64(&o.amount_minor) ||
-      !Str(r, &o.reference, kMaxReferenceBytes) || !r.I64(&o.created_ns) ||
-      !r.I64(&o.expires_ns) || !r.U128(&o.paid_by)) {
+      !r.I64(&o.amount_minor) || !Str(r, &o.reference, kMaxReferenceBytes) ||
+      !r.I64(&o.created_ns) || !r.I64(&o.expires_ns) || !r.U128(&o.paid_by)) {
     return std::nullopt;
   }
   return o;
@@ -274,9 +271,8 @@ std::optional<Payment> ReadPayment(ByteReader& r) {
       !r.U128(&p.order) || !Str(r, &p.request_id, kMaxRequestIdBytes) ||
       !r.U128(&p.quote) || !ReadPayer(r, &p.payer) ||
       !ReadPricing(r, &p.pricing) || !r.I64(&p.usd_minor) || !r.U8(&status) ||
-      status < 1 || status > 5 || !r.U16(&fail) ||
-      fail >= kErrorCodeCount || !r.U128(&p.case_id) ||
-      !r.U128(&p.risk_assessment) || !r.U64(&p.window) ||
+      status < 1 || status > 5 || !r.U16(&fail) || fail >= kErrorCodeCount ||
+      !r.U128(&p.case_id) || !r.U128(&p.risk_assessment) || !r.U64(&p.window) ||
       !r.I64(&p.created_ns) || !r.I64(&p.updated_ns) ||
       !r.I64(&p.hold_expires_ns) || !r.I64(&p.refunded_minor) ||
       !r.I64(&p.refunded_payer_minor) || !r.I64(&p.refunded_discount_minor) ||
@@ -309,9 +305,9 @@ std::optional<Refund> ReadRefund(ByteReader& r) {
   if (!r.U128(&f.id) || !r.U128(&f.payment) || !r.U128(&f.acquirer) ||
       !Str(r, &f.request_id, kMaxRequestIdBytes) ||
       !Cur(r, &f.merchant_currency) || !Cur(r, &f.payer_currency) ||
-      !r.I64(&f.amount_minor) ||
-      !r.I64(&f.payer_minor) || !r.I64(&f.discount_minor) ||
-      !r.I64(&f.created_ns) || !Ids(r, &f.transfers, 16)) {
+      !r.I64(&f.amount_minor) || !r.I64(&f.payer_minor) ||
+      !r.I64(&f.discount_minor) || !r.I64(&f.created_ns) ||
+      !Ids(r, &f.transfers, 16)) {
     return std::nullopt;
   }
   return f;
@@ -383,8 +379,8 @@ Result<QuoteRequest> DecodeQuoteRequest(std::span<const uint8_t> body) {
         if (!r.U128(&q.id) || !r.U128(&q.wallet) || !r.U128(&q.merchant) ||
             !Str(r, &q.national_key, kMaxNationalKeyBytes) ||
             !r.U128(&q.order) || !OptCur(r, &q.currency) ||
-            !r.I64(&q.amount_minor) ||
-            !Cur(r, &q.payer_currency) || !r.U128(&q.user)) {
+            !r.I64(&q.amount_minor) || !Cur(r, &q.payer_currency) ||
+            !r.U128(&q.user)) {
           return std::nullopt;
         }
         return q;
@@ -497,9 +493,8 @@ Result<RefundRequest> DecodeRefundRequest(std::span<const uint8_t> body) {
       body, "refund", [](ByteReader& r) -> std::optional<RefundRequest> {
         RefundRequest v;
         if (!r.U128(&v.id) || !r.U128(&v.acquirer) ||
-            !Str(r, &v.request_id, kMaxRequestIdBytes) ||
-            !r.U128(&v.payment) || !Cur(r, &v.currency) ||
-            !r.I64(&v.amount_minor)) {
+            !Str(r, &v.request_id, kMaxRequestIdBytes) || !r.U128(&v.payment) ||
+            !Cur(r, &v.currency) || !r.I64(&v.amount_minor)) {
           return std::nullopt;
         }
         return v;

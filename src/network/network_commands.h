@@ -18,7 +18,8 @@
 //                 u16 mcc | u16 country | str city | str postal code |
 //                 u16 currency | str national qr | str national key |
 //                 i64 created
-//   order         u128 id | u128 merchant | u16 currency | i64 amount | str reference |
+//   order         u128 id | u128 merchant | u16 currency | i64 amount | str
+//   reference |
 //                 i64 created | i64 expires | u128 paid by
 //   pricing       u16 payer cur | u16 merchant cur | i64 amount |
 //                 i64 discount | u128 promotion | u128 funder | u128 fx
@@ -33,8 +34,8 @@
 //                 expires | 4 x i64 refunded (amount, payer, discount, fx
 //                 fee) | u32 refunds | u32 n x u128 transfers
 //   refund        u128 id | u128 payment | u128 acquirer | str request id |
-//                 u16 merchant cur | u16 payer cur | 3 x i64 (amount, payer, discount) | i64 created |
-//                 u32 n x u128 transfers
+//                 u16 merchant cur | u16 payer cur | 3 x i64 (amount, payer,
+//                 discount) | i64 created | u32 n x u128 transfers
 //
 //   quote request u128 id | u128 wallet | u128 merchant | str national key
 //                 | u128 order | u16 currency (0: the order's) | i64 amount

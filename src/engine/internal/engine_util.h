@@ -14,7 +14,8 @@
 namespace meridian::engine::internal {
 
 // The first result that is not LINKED_EVENT_FAILED: why a chain failed.
-inline ledger::LedgerResult FirstReason(std::span<const ledger::EventResult> r) {
+inline ledger::LedgerResult FirstReason(
+    std::span<const ledger::EventResult> r) {
   for (const ledger::EventResult& e : r) {
     if (e.result != ledger::LedgerResult::kLINKED_EVENT_FAILED) return e.result;
   }
