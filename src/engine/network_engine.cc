@@ -165,6 +165,76 @@ std::string AsString(std::span<const uint8_t> bytes) {
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
+// The payer's or taker's participant of a new payment: the caller, of the
+// right type, with a request id it has not used, and room in the book.
+Result<const Participant*> NewPaymentBy(const NetworkBook& book, u128 id,
+                                        u128 principal, ParticipantType type,
+                                        std::string_view request_id) {
+  if (principal != 0 && principal != id) {
+    return Invalid("command", "the payment's participant is not the caller");
+  }
+  const Participant* p = book.FindParticipant(id);
+  if (p == nullptr || p->type != type) {
+    return MakeError(ErrorCode::kACCESS_DENIED, "",
+                     type == ParticipantType::kWallet
+                         ? "only a wallet participant pays by MPM"
+                         : "only an acquirer participant takes CPM payments");
+  }
+  if (book.PaymentByRequest(id, request_id) != nullptr) {
+    return Invalid("paymentRequestId",
+                   "this paymentRequestId belongs to another payment; use a "
+                   "new one (or inquire that payment)");
+  }
+  MERIDIAN_RETURN_IF_ERROR(book.CheckNewPayment());
+  return p;
+}
+
+// The merchant a scanned code names (its id, or its national code's key),
+// paid in `currency` when the request names one.
+Result<const Merchant*> CodeMerchant(const NetworkBook& book, u128 id,
+                                     std::string_view national_key,
+                                     std::optional<Currency> currency) {
+  const Merchant* m = national_key.empty()
+                          ? book.FindMerchant(id)
+                          : book.MerchantByNationalKey(national_key);
+  if (m == nullptr) {
+    return MakeError(ErrorCode::kQR_MERCHANT_UNKNOWN, "codeValue",
+                     "no merchant on the network has this code");
+  }
+  if (currency && *currency != m->currency) {
+    return MakeError(
+        ErrorCode::kCURRENCY_NOT_SUPPORTED, "paymentAmount.currency",
+        "the merchant is paid in " + std::string(m->currency.code()));
+  }
+  return m;
+}
+
+// The amount to pay: a dynamic code's order's (which must be open), or the
+// request's; above zero.
+Result<int64_t> PayableAmount(const NetworkBook& book, const Merchant& m,
+                              u128 order, int64_t amount_minor,
+                              int64_t now_ns) {
+  if (order != 0) {
+    const network::Order* o = book.FindOrder(order);
+    if (o == nullptr || o->merchant != m.id || o->paid_by != 0 ||
+        now_ns >= o->expires_ns) {
+      return MakeError(ErrorCode::kQR_EXPIRED, "codeValue",
+                       "the order code expired or was paid; ask the merchant "
+                       "for a new one");
+    }
+    if (amount_minor == 0) amount_minor = o->amount_minor;
+    if (amount_minor != o->amount_minor) {
+      return MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
+                       "the order is for another amount");
+    }
+  }
+  if (amount_minor <= 0) {
+    return MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
+                     "the amount is above zero");
+  }
+  return amount_minor;
+}
+
 }  // namespace
 
 std::optional<int64_t> StateMachine::UsdMinor(Currency c, int64_t amount_minor,
@@ -557,47 +627,22 @@ uint64_t StateMachine::ApplyNetworkCommand(CommandType type,
             "payerCurrency",
             "the wallet pays in " + std::string(wallet->currency.code())));
       }
-      const Merchant* m = q->national_key.empty()
-                              ? network_.FindMerchant(q->merchant)
-                              : network_.MerchantByNationalKey(q->national_key);
-      if (m == nullptr) {
-        return fail(MakeError(ErrorCode::kQR_MERCHANT_UNKNOWN, "codeValue",
-                              "no merchant on the network has this code"));
-      }
-      if (q->currency && *q->currency != m->currency) {
-        return fail(MakeError(
-            ErrorCode::kCURRENCY_NOT_SUPPORTED, "paymentAmount.currency",
-            "the merchant is paid in " + std::string(m->currency.code())));
-      }
-      int64_t amount = q->amount_minor;
-      if (q->order != 0) {
-        const network::Order* o = network_.FindOrder(q->order);
-        if (o == nullptr || o->merchant != m->id || o->paid_by != 0 ||
-            now >= o->expires_ns) {
-          return fail(MakeError(ErrorCode::kQR_EXPIRED, "codeValue",
-                                "the order code expired or was paid; ask the "
-                                "merchant for a new one"));
-        }
-        if (amount == 0) amount = o->amount_minor;
-        if (amount != o->amount_minor) {
-          return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
-                                "the order is for another amount"));
-        }
-      }
-      if (amount <= 0) {
-        return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
-                              "the amount is above zero"));
-      }
+      Result<const Merchant*> m =
+          CodeMerchant(network_, q->merchant, q->national_key, q->currency);
+      if (!m.ok()) return fail(m.error());
+      Result<int64_t> amount =
+          PayableAmount(network_, **m, q->order, q->amount_minor, now);
+      if (!amount.ok()) return fail(amount.error());
       if (Status s = network_.CheckNewQuote(); !s.ok()) return fail(s.error());
       const int64_t expires = now + network_.limits().quote_validity_ns;
       Result<Pricing> pricing = PriceNetworkPayment(
-          *wallet, *m, amount, q->user,
+          *wallet, **m, *amount, q->user,
           DeriveId("meridian/network/fx", q->id, 0), q->id, expires, now);
       if (!pricing.ok()) return fail(pricing.error());
       network::NetQuote nq;
       nq.id = q->id;
       nq.wallet = wallet->id;
-      nq.merchant = m->id;
+      nq.merchant = (*m)->id;
       nq.order = q->order;
       nq.pricing = *pricing;
       nq.created_ns = now;
@@ -727,51 +772,18 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
   Result<network::MpmPayment> req = network::DecodeMpmPayment(body);
   if (!req.ok()) return fail(req.error());
   const network::MpmPayment& r = *req;
-  if (principal != 0 && principal != r.wallet) {
-    return fail(Invalid("command", "the payment's wallet is not the caller"));
-  }
-  const Participant* wallet = network_.FindParticipant(r.wallet);
-  if (wallet == nullptr || wallet->type != ParticipantType::kWallet) {
-    return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
-                          "only a wallet participant pays by MPM"));
-  }
-  if (network_.PaymentByRequest(r.wallet, r.request_id) != nullptr) {
-    return fail(Invalid("paymentRequestId",
-                        "this paymentRequestId belongs to another payment; "
-                        "use a new one (or inquire that payment)"));
-  }
-  if (Status s = network_.CheckNewPayment(); !s.ok()) return fail(s.error());
-  const Merchant* m = r.national_key.empty()
-                          ? network_.FindMerchant(r.merchant)
-                          : network_.MerchantByNationalKey(r.national_key);
-  if (m == nullptr) {
-    return fail(MakeError(ErrorCode::kQR_MERCHANT_UNKNOWN, "codeValue",
-                          "no merchant on the network has this code"));
-  }
-  if (r.currency && *r.currency != m->currency) {
-    return fail(MakeError(
-        ErrorCode::kCURRENCY_NOT_SUPPORTED, "paymentAmount.currency",
-        "the merchant is paid in " + std::string(m->currency.code())));
-  }
-  int64_t amount = r.amount_minor;
-  if (r.order != 0) {
-    const network::Order* o = network_.FindOrder(r.order);
-    if (o == nullptr || o->merchant != m->id || o->paid_by != 0 ||
-        now >= o->expires_ns) {
-      return fail(MakeError(ErrorCode::kQR_EXPIRED, "codeValue",
-                            "the order code expired or was paid; ask the "
-                            "merchant for a new one"));
-    }
-    if (amount == 0) amount = o->amount_minor;
-    if (amount != o->amount_minor) {
-      return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
-                            "the order is for another amount"));
-    }
-  }
-  if (amount <= 0) {
-    return fail(MakeError(ErrorCode::kINVALID_AMOUNT, "paymentAmount",
-                          "the amount is above zero"));
-  }
+  Result<const Participant*> payer = NewPaymentBy(
+      network_, r.wallet, principal, ParticipantType::kWallet, r.request_id);
+  if (!payer.ok()) return fail(payer.error());
+  const Participant* wallet = *payer;
+  Result<const Merchant*> found =
+      CodeMerchant(network_, r.merchant, r.national_key, r.currency);
+  if (!found.ok()) return fail(found.error());
+  const Merchant* m = *found;
+  Result<int64_t> payable =
+      PayableAmount(network_, *m, r.order, r.amount_minor, now);
+  if (!payable.ok()) return fail(payable.error());
+  const int64_t amount = *payable;
   // The price: the quote's, or today's.
   Pricing pricing;
   const network::NetQuote* quote = nullptr;
@@ -978,20 +990,10 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
   Result<network::CpmPayment> req = network::DecodeCpmPayment(body);
   if (!req.ok()) return fail(req.error());
   const network::CpmPayment& r = *req;
-  if (principal != 0 && principal != r.acquirer) {
-    return fail(Invalid("command", "the payment's acquirer is not the caller"));
-  }
-  const Participant* acquirer = network_.FindParticipant(r.acquirer);
-  if (acquirer == nullptr || acquirer->type != ParticipantType::kAcquirer) {
-    return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
-                          "only an acquirer participant takes CPM payments"));
-  }
-  if (network_.PaymentByRequest(r.acquirer, r.request_id) != nullptr) {
-    return fail(Invalid("paymentRequestId",
-                        "this paymentRequestId belongs to another payment; "
-                        "use a new one (or inquire that payment)"));
-  }
-  if (Status s = network_.CheckNewPayment(); !s.ok()) return fail(s.error());
+  Result<const Participant*> taker =
+      NewPaymentBy(network_, r.acquirer, principal, ParticipantType::kAcquirer,
+                   r.request_id);
+  if (!taker.ok()) return fail(taker.error());
   const Merchant* m = network_.FindMerchant(r.merchant);
   if (m == nullptr || m->acquirer != r.acquirer) {
     return fail(MakeError(ErrorCode::kNOT_FOUND, "merchantId",
