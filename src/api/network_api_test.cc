@@ -161,6 +161,15 @@ TEST_F(NetworkApiTest, StaticCodeIdentifyQuotePayAndTheLedgersAddUp) {
   EXPECT_EQ(Balance(wallet_.account), "-" + payer);
   EXPECT_EQ(Balance(acquirer_.account), "34650");
   const std::string pid = paid.Str({"payment", "paymentId"});
+  // The same payer again: screened from the cache.
+  ASSERT_EQ(Pay(wallet_, "p-1", code_, Amt("THB", "35000"), "Kim Minjun",
+                R"(,"quoteId":")" + q.Str({"quote", "quoteId"}) + "\"")
+                .status,
+            200);  // an idempotent repeat, screened again
+  Reply metrics = Op("GET", "/metrics");
+  EXPECT_NE(metrics.body.find("meridian_screening_cache_hits 1"),
+            std::string::npos)
+      << metrics.body.substr(0, 2000);
   // Both sides inquire; by request id too.
   EXPECT_EQ(As(acquirer_, "GET", "/v1/network/payments/" + pid).status, 200);
   Reply by_request =

@@ -1,5 +1,7 @@
 #include "api/screening.h"
 
+#include <cstring>
+
 #include "compliance/demo_list.h"
 #include "compliance/lists.h"
 
@@ -80,6 +82,49 @@ std::vector<LoadedListInfo> Screening::lists() const {
 size_t Screening::entries() const {
   std::shared_ptr<const compliance::ScreeningIndex> index = screener_.index();
   return index ? index->entry_count() : 0;
+}
+
+std::vector<compliance::Hit> Screening::Screen(
+    const compliance::ScreenQuery& query) const {
+  // The key: every field of the query, length-prefixed so that fields
+  // cannot run into each other.
+  Sha256Hasher h;
+  auto field = [&h](std::string_view v) {
+    const uint32_t n = static_cast<uint32_t>(v.size());
+    h.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+    h.Update(v);
+  };
+  field(query.name);
+  field(query.country.value_or("\x01"));
+  field(query.date_of_birth.value_or("\x01"));
+  field(query.type ? std::string(1, static_cast<char>(*query.type)) : "\x01");
+  for (const compliance::Identifier& id : query.identifiers) {
+    field(id.type);
+    field(id.number);
+    field(id.country);
+  }
+  const Sha256Digest d = h.Finish();
+  u128 key = 0;
+  std::memcpy(&key, d.data(), sizeof key);
+  const uint64_t generation = screener_.generation();
+  CacheShard& shard = cache_[static_cast<size_t>(key) % kCacheShards];
+  {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.answers.find(key);
+    if (it != shard.answers.end() && it->second.generation == generation) {
+      cache_hits_.fetch_add(1, std::memory_order_relaxed);
+      return it->second.hits;
+    }
+  }
+  cache_misses_.fetch_add(1, std::memory_order_relaxed);
+  std::vector<compliance::Hit> hits = screener_.Screen(query);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  if (shard.answers.size() >= kCacheEntries / kCacheShards &&
+      !shard.answers.contains(key)) {
+    shard.answers.erase(shard.answers.begin());
+  }
+  shard.answers.insert_or_assign(key, CachedAnswer{generation, hits});
+  return hits;
 }
 
 }  // namespace meridian::api

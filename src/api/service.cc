@@ -405,6 +405,15 @@ Status ApiService::Impl::Start() {
   cpm_->Start();
 
   MERIDIAN_RETURN_IF_ERROR(metrics_.AddGaugeCallback(
+      "meridian_screening_cache_hits",
+      "Screenings answered from the cache since start (same query, same "
+      "lists).",
+      [this] { return static_cast<double>(screening_->cache_hits()); }));
+  MERIDIAN_RETURN_IF_ERROR(metrics_.AddGaugeCallback(
+      "meridian_screening_cache_misses",
+      "Screenings that ran the matcher since start.",
+      [this] { return static_cast<double>(screening_->cache_misses()); }));
+  MERIDIAN_RETURN_IF_ERROR(metrics_.AddGaugeCallback(
       "meridian_engine_queue_depth", "Commands waiting for the sequencer.",
       [this] { return static_cast<double>(sequencer_->queue_depth()); }));
   MERIDIAN_RETURN_IF_ERROR(metrics_.AddGaugeCallback(
