@@ -195,6 +195,9 @@ TEST_F(NetworkApiTest, DynamicOrderCodeAndNationalPromptPayCode) {
   Reply paid = Pay(wallet_, "p-dyn", dynamic, "");
   ASSERT_EQ(paid.status, 200) << paid.body;
   EXPECT_EQ(paid.Str({"payment", "paymentAmount", "value"}), "12050");
+  // The acquirer's own references come back (the counter shows paid).
+  EXPECT_EQ(paid.Str({"payment", "merchantReference"}), "shop-1");
+  EXPECT_EQ(paid.Str({"payment", "orderReference"}), "TABLE-7");
   EXPECT_EQ(Pay(wallet_, "p-dyn-2", dynamic, "").code(), "QR_EXPIRED");
 
   // The code already on the counter: a national PromptPay payload.

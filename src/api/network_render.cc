@@ -147,7 +147,11 @@ void WriteNetworkPayment(json::JsonWriter& w, const network::Payment& p) {
   w.Key("walletId").String(FormatId(IdKind::kParticipant, p.wallet));
   w.Key("acquirerId").String(FormatId(IdKind::kParticipant, p.acquirer));
   w.Key("merchantId").String(FormatId(IdKind::kMerchant, p.merchant));
+  w.Key("merchantReference").String(p.merchant_reference);
   WriteIdIf(w, "orderId", IdKind::kOrder, p.order);
+  if (!p.order_reference.empty()) {
+    w.Key("orderReference").String(p.order_reference);
+  }
   WriteIdIf(w, "quoteId", IdKind::kQuote, p.quote);
   WritePricingFields(w, p.pricing);
   WriteMinorAmount(w, "refundedAmount", p.pricing.merchant_currency,

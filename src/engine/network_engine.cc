@@ -850,6 +850,10 @@ uint64_t StateMachine::PayMpm(std::span<const uint8_t> body, u128 principal,
   p.acquirer = m->acquirer;
   p.merchant = m->id;
   p.order = r.order;
+  p.merchant_reference = m->reference;
+  if (const network::Order* o = network_.FindOrder(r.order)) {
+    p.order_reference = o->reference;
+  }
   p.request_id = r.request_id;
   p.quote = r.quote;
   p.payer = r.payer;
@@ -1025,6 +1029,7 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
   p.wallet = wallet->id;
   p.acquirer = r.acquirer;
   p.merchant = m->id;
+  p.merchant_reference = m->reference;
   p.request_id = r.request_id;
   p.pricing = *pricing;
   p.usd_minor = usd.value_or(0);

@@ -193,6 +193,10 @@ struct Payment {
   u128 acquirer = 0;
   u128 merchant = 0;
   u128 order = 0;
+  // The acquirer's own ids, so that its notification says which counter
+  // and which order were paid.
+  std::string merchant_reference;
+  std::string order_reference;
   std::string request_id;  // the caller's paymentRequestId
   u128 quote = 0;          // the network quote used (0: none)
   Payer payer;

@@ -241,6 +241,8 @@ void WritePayment(ByteWriter& w, const Payment& p) {
   w.U128(p.acquirer);
   w.U128(p.merchant);
   w.U128(p.order);
+  Str(w, p.merchant_reference);
+  Str(w, p.order_reference);
   Str(w, p.request_id);
   w.U128(p.quote);
   WritePayer(w, p.payer);
@@ -268,7 +270,10 @@ std::optional<Payment> ReadPayment(ByteReader& r) {
   uint16_t fail = 0;
   if (!r.U128(&p.id) || !r.U8(&kind) || (kind != 1 && kind != 2) ||
       !r.U128(&p.wallet) || !r.U128(&p.acquirer) || !r.U128(&p.merchant) ||
-      !r.U128(&p.order) || !Str(r, &p.request_id, kMaxRequestIdBytes) ||
+      !r.U128(&p.order) ||
+      !Str(r, &p.merchant_reference, kMaxReferenceBytes) ||
+      !Str(r, &p.order_reference, kMaxReferenceBytes) ||
+      !Str(r, &p.request_id, kMaxRequestIdBytes) ||
       !r.U128(&p.quote) || !ReadPayer(r, &p.payer) ||
       !ReadPricing(r, &p.pricing) || !r.I64(&p.usd_minor) || !r.U8(&status) ||
       status < 1 || status > 5 || !r.U16(&fail) || fail >= kErrorCodeCount ||

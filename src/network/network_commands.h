@@ -27,7 +27,8 @@
 //   quote         u128 id | u128 wallet | u128 merchant | u128 order |
 //                 pricing | i64 created | i64 expires | u128 used by
 //   payment       u128 id | u8 kind | u128 wallet | u128 acquirer | u128
-//                 merchant | u128 order | str request id | u128 quote |
+//                 merchant | u128 order | str merchant reference | str
+//                 order reference | str request id | u128 quote |
 //                 u128 user | u16 country | u8 tier | pricing | i64 usd |
 //                 u8 status | u16 fail code | u128 case | u128 risk |
 //                 u64 window | i64 created | i64 updated | i64 hold
