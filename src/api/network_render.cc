@@ -232,7 +232,7 @@ void WriteNetworkPromotion(json::JsonWriter& w, const network::Promotion& p,
   WriteMinorAmount(w, "budgetLeft", s.currency, p.budget_left_minor());
   w.Key("uses").Int(static_cast<int64_t>(p.uses));
   w.Key("perUserPerDay").Int(s.per_user_per_day);
-  w.Key("startsAt").String(Rfc3339(s.starts_ns));
+  if (s.starts_ns != 0) w.Key("startsAt").String(Rfc3339(s.starts_ns));
   w.Key("endsAt").String(Rfc3339(p.end_ns()));
   w.EndObject();
 }

@@ -754,6 +754,9 @@ Result<MerchantRef> ParseMerchantRef(json::ObjectReader& root) {
 }  // namespace
 
 void ApiService::Impl::CreateNetQuote(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<network::QuoteRequest> {
@@ -782,7 +785,7 @@ void ApiService::Impl::CreateNetQuote(Ctx& c) {
   Submit(c,
          engine::NewApiCommand(CommandType::kCreateNetQuote,
                                network::EncodeQuoteRequest(*q)),
-         std::nullopt, [](const CommandReply& reply) {
+         *idem, [](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            Result<network::NetQuote> q = network::DecodeNetQuote(reply.payload);
            if (!q.ok()) return ErrorResponse(q.error());
@@ -963,6 +966,9 @@ void ApiService::Impl::PayCpm(Ctx& c) {
 }
 
 void ApiService::Impl::ConfirmNetPayment(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Result<u128> id =
       ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
@@ -980,7 +986,7 @@ void ApiService::Impl::ConfirmNetPayment(Ctx& c) {
   Submit(c,
          engine::NewApiCommand(CommandType::kResolveCpm,
                                network::EncodeResolveCpm(v)),
-         std::nullopt,
+         *idem,
          [](const CommandReply& reply) { return PaymentResponse(reply, 200); });
 }
 
@@ -1033,6 +1039,9 @@ void ApiService::Impl::FindNetPayment(Ctx& c) {
 }
 
 void ApiService::Impl::CancelNetPayment(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Result<u128> id =
       ParseId(IdKind::kPayment, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
@@ -1045,7 +1054,7 @@ void ApiService::Impl::CancelNetPayment(Ctx& c) {
          engine::NewApiCommand(
              CommandType::kCancelPayment,
              network::EncodeCancelPayment({*id, c.caller.principal})),
-         std::nullopt,
+         *idem,
          [](const CommandReply& reply) { return PaymentResponse(reply, 200); });
 }
 
@@ -1104,10 +1113,13 @@ void ApiService::Impl::GetRefund(Ctx& c) {
 }
 
 void ApiService::Impl::CloseWindow(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Submit(c,
          engine::NewApiCommand(CommandType::kCloseWindow,
                                network::EncodeCloseWindow(c.caller.principal)),
-         std::nullopt, [](const CommandReply& reply) {
+         *idem, [](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            ByteReader r(reply.payload);
            uint64_t closed = 0;
@@ -1157,6 +1169,9 @@ Result<int64_t> UsdField(json::ObjectReader& r, std::string_view key) {
 }  // namespace
 
 void ApiService::Impl::CreatePromotion(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<network::PromotionSpec> {
@@ -1172,8 +1187,13 @@ void ApiService::Impl::CreatePromotion(Ctx& c) {
       if (!c.caller.is_operator()) {
         return Invalid("funderId", "a participant funds its own promotions");
       }
-      MERIDIAN_ASSIGN_OR_RETURN(
-          p.funder, json::ParseIdField(root, "funderId", IdKind::kParticipant));
+      // A participant (ptc_) or any principal (prn_): the same number.
+      MERIDIAN_ASSIGN_OR_RETURN(std::string_view funder,
+                                root.String("funderId", 64));
+      Result<u128> id = ParseId(IdKind::kParticipant, funder, "funderId");
+      if (!id.ok()) id = ParseId(IdKind::kPrincipal, funder, "funderId");
+      if (!id.ok()) return id.error();
+      p.funder = *id;
     }
     MERIDIAN_ASSIGN_OR_RETURN(p.currency, ParseCurrencyField(root, "currency"));
     MERIDIAN_ASSIGN_OR_RETURN(
@@ -1264,7 +1284,7 @@ void ApiService::Impl::CreatePromotion(Ctx& c) {
   Submit(c,
          engine::NewApiCommand(CommandType::kCreatePromotion,
                                network::EncodePromotionSpec(*p)),
-         std::nullopt, [](const CommandReply& reply) {
+         *idem, [](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            Result<network::PromotionSpec> spec =
                network::DecodePromotionSpec(reply.payload);
@@ -1294,11 +1314,16 @@ bool PromotionVisible(const network::Promotion& p, const Caller& caller) {
 void ApiService::Impl::ListPromotions(Ctx& c) {
   ReadEngine(c, [caller = c.caller, now = WallNs()](const StateMachine& s) {
     std::vector<const network::Promotion*> items;
+    bool more = false;
     for (const auto& [id, p] : s.promotions().promotions()) {
-      if (PromotionVisible(p, caller)) items.push_back(&p);
-      if (items.size() == 100) break;
+      if (!PromotionVisible(p, caller)) continue;
+      if (items.size() == 100) {
+        more = true;
+        break;
+      }
+      items.push_back(&p);
     }
-    return OkList(items, false,
+    return OkList(items, more,
                   [now](json::JsonWriter& w, const network::Promotion* p) {
                     WriteNetworkPromotion(w, *p, now);
                   });
@@ -1323,6 +1348,9 @@ void ApiService::Impl::GetPromotion(Ctx& c) {
 }
 
 void ApiService::Impl::EndPromotion(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Result<u128> id =
       ParseId(IdKind::kPromotion, c.params->Get("id").value(), "id");
   if (!id.ok()) return c.Fail(id.error());
@@ -1330,7 +1358,7 @@ void ApiService::Impl::EndPromotion(Ctx& c) {
   Submit(c,
          engine::NewApiCommand(CommandType::kEndPromotion,
                                network::EncodeEndPromotion(end)),
-         std::nullopt, [id = *id](const CommandReply& reply) {
+         *idem, [id = *id](const CommandReply& reply) {
            if (!reply.status.ok()) return RenderStatusOnly(reply);
            std::string out;
            json::JsonWriter w(&out);
@@ -1389,6 +1417,9 @@ void ApiService::Impl::GetPayerLimits(Ctx& c) {
 }
 
 void ApiService::Impl::PutPayerLimits(Ctx& c) {
+  // Repeats are safe with an Idempotency-Key (spec/api.md).
+  Result<std::optional<std::string_view>> idem = IdempotencyKey(c);
+  if (!idem.ok()) return c.Fail(idem.error());
   Result<json::JsonBody> body = json::JsonBody::Parse(c.request->body);
   if (!body.ok()) return c.Fail(body.error());
   auto parse = [&]() -> Result<network::LimitConfig> {
@@ -1450,7 +1481,7 @@ void ApiService::Impl::PutPayerLimits(Ctx& c) {
       c,
       engine::NewApiCommand(CommandType::kSetPayerLimits,
                             network::EncodeLimitConfig(*config)),
-      std::nullopt, [](const CommandReply& reply) {
+      *idem, [](const CommandReply& reply) {
         if (!reply.status.ok()) return RenderStatusOnly(reply);
         return JsonResponse(
             200,

@@ -732,9 +732,11 @@ uint64_t StateMachine::ApplyPromotionCommand(CommandType type,
   // runs campaigns it pays for itself.
   const Participant* creator = network_.FindParticipant(spec->created_by);
   if (!by_operator &&
-      (creator == nullptr || spec->funder != spec->created_by)) {
+      (creator == nullptr || creator->type != ParticipantType::kWallet ||
+       spec->funder != spec->created_by)) {
     return fail(MakeError(ErrorCode::kACCESS_DENIED, "",
-                          "a participant runs promotions it funds itself"));
+                          "the operator, or a wallet funding its own, runs "
+                          "promotions"));
   }
   auto funder = api_.principals().find(spec->funder);
   if (funder == api_.principals().end()) {
@@ -1015,17 +1017,64 @@ uint64_t StateMachine::PayCpm(std::span<const uint8_t> body, u128 principal,
   }
   const int64_t hold_ns =
       static_cast<int64_t>(wallet->cpm_hold_s) * 1'000'000'000;
-  Result<Pricing> pricing = PriceNetworkPayment(*wallet, *m, r.amount_minor, 0,
-                                                0, r.id, now + hold_ns, now);
-  // The wallet's user is not known until it answers: per-user promotion
-  // limits count the wallet's CPM payments as one user, and the payer
-  // limits are the wallet's to apply.
-  if (!pricing.ok()) return fail(pricing.error());
+  // The wallet's user is not known until it answers: promotions count the
+  // wallet's CPM payments as one user of its own.
+  const u128 cpm_user = DeriveId("meridian/network/cpm-user", wallet->id, 0);
+  // The merchant-category rules bind every payment; the tier and daily
+  // limits are per user, which only the wallet knows here.
   std::optional<int64_t> usd = UsdMinor(m->currency, r.amount_minor, now);
+  if (!usd) {
+    return fail(MakeError(ErrorCode::kRATE_UNAVAILABLE, "paymentAmount",
+                          "no FX rate converts " +
+                              std::string(m->currency.code()) +
+                              " to USD for the merchant's limits; the "
+                              "operator posts one"));
+  }
+  const auto& mcc_rules = limits_.config().mcc_per_payment_usd_minor;
+  if (auto rule = mcc_rules.find(m->mcc);
+      rule != mcc_rules.end() && *usd > rule->second) {
+    return fail(MakeError(ErrorCode::kLIMIT_EXCEEDED, "mcc",
+                          "payments to merchant category " +
+                              std::to_string(m->mcc) + " are limited to " +
+                              std::to_string(rule->second) + " USD cents"));
+  }
+  // Fraud risk: the acquirer waits at the counter, so there is no review
+  // hold here; a REVIEW is refused like a DECLINE.
+  u128 assessment = 0;
+  if (risk_.ready()) {
+    risk::AssessRequest a;
+    a.principal = r.acquirer;
+    a.id = DeriveId("meridian/network/risk", r.id, 0);
+    a.attempt.payment_id = r.id;
+    a.attempt.payer_id = cpm_user;
+    a.attempt.merchant_id = m->id;
+    a.attempt.mcc = m->mcc;
+    a.attempt.merchant_country = m->country;
+    a.attempt.card_country = wallet->country;
+    a.attempt.amount_minor = r.amount_minor;
+    a.attempt.currency = m->currency;
+    a.attempt.channel = risk::Channel::kWallet;
+    Result<const risk::AssessmentRecord*> scored = risk_.Assess(a, *usd, now);
+    if (scored.ok()) {
+      assessment = (*scored)->id;
+      const risk::Decision d = (*scored)->assessment.decision;
+      if (d == risk::Decision::kDecline || d == risk::Decision::kReview) {
+        std::string why = "the risk decision refused the payment";
+        for (size_t i = 0; i < (*scored)->assessment.reasons.size(); ++i) {
+          why += (i == 0 ? ": " : ", ") + (*scored)->assessment.reasons[i].code;
+        }
+        return fail(MakeError(ErrorCode::kRISK_DECLINED, "", why));
+      }
+    }
+  }
+  Result<Pricing> pricing = PriceNetworkPayment(
+      *wallet, *m, r.amount_minor, cpm_user, 0, r.id, now + hold_ns, now);
+  if (!pricing.ok()) return fail(pricing.error());
 
   Payment p;
   p.id = r.id;
   p.kind = PaymentKind::kCpm;
+  p.risk_assessment = assessment;
   p.wallet = wallet->id;
   p.acquirer = r.acquirer;
   p.merchant = m->id;
