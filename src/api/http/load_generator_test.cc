@@ -184,7 +184,11 @@ TEST_F(LoadGeneratorTest, FollowUpsMakeOneOperationOfSeveralRequests) {
       ++seconds;
       if (r.status != 200 || r.body != "token-" + std::to_string(r.sequence))
         ++mismatched;
-      return r.step < 3;  // /second twice more: four requests in all
+      // /second twice more: four requests in all.
+      next->method = "POST";
+      next->target = "/second";
+      next->body = std::string(r.body);
+      return r.step < 3;
     };
     auto result = RunLoad(options);
     ASSERT_TRUE(result.ok()) << result.error().ToString();
