@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -61,50 +63,73 @@ int64_t PerEurE4(std::string_view currency) {
   return 0;
 }
 
-// Common given names and family names of each wallet's country
-// (romanised as wallets send them to the hub).
-constexpr const char* kKoreanFirst[] = {
-    "Minjun", "Seoyeon", "Jiwoo",  "Hajun", "Doyun",   "Seojun",  "Jiho",
-    "Yejun",  "Eunwoo",  "Siwoo",  "Haeun", "Sua",     "Jia",     "Seoa",
-    "Yuna",   "Chaewon", "Minseo", "Jimin", "Hyunwoo", "Sungmin", "Yerin",
-    "Dahyun", "Taeyang", "Junho",  "Soyeon"};
-constexpr const char* kKoreanLast[] = {"Kim",   "Lee", "Park", "Choi", "Jung",
-                                       "Kang",  "Cho", "Yoon", "Jang", "Lim",
-                                       "Han",   "Oh",  "Seo",  "Shin", "Kwon",
-                                       "Hwang", "Ahn", "Song", "Jeon", "Hong"};
-constexpr const char* kJapaneseFirst[] = {
-    "Haruto", "Yuto",   "Sota",    "Yuki",  "Hinata", "Riku",  "Ren",
-    "Kaito",  "Sakura", "Yui",     "Hina",  "Aoi",    "Mei",   "Rin",
-    "Koharu", "Takumi", "Daiki",   "Akari", "Mio",    "Kenta", "Shota",
-    "Nanami", "Misaki", "Hiroshi", "Emi"};
-constexpr const char* kJapaneseLast[] = {
-    "Sato",    "Suzuki",   "Takahashi", "Tanaka",    "Watanabe",
-    "Ito",     "Yamamoto", "Nakamura",  "Kobayashi", "Kato",
-    "Yoshida", "Yamada",   "Sasaki",    "Yamaguchi", "Matsumoto",
-    "Inoue",   "Kimura",   "Hayashi",   "Shimizu",   "Mori"};
-constexpr const char* kSingaporeFirst[] = {
-    "Wei Ling", "Jun Jie", "Hui Min", "Zhi Hao", "Mei Ling",
-    "Kai Xuan", "Siti",    "Nurul",   "Hafiz",   "Aisyah",
-    "Priya",    "Arjun",   "Rajesh",  "Kavitha", "Ethan",
-    "Chloe",    "Ryan",    "Rachel",  "Darren",  "Jasmine",
-    "Marcus",   "Shirley", "Vincent", "Felicia", "Benjamin"};
-constexpr const char* kSingaporeLast[] = {
-    "Tan",  "Lim",  "Lee", "Ng",  "Ong",   "Wong",  "Goh",
-    "Chua", "Chan", "Koh", "Teo", "Ang",   "Yeo",   "Tay",
-    "Ho",   "Low",  "Toh", "Sim", "Chong", "Pillai"};
+// Payer names: a given name built from two syllables (or a stem and an
+// ending) as each wallet's country forms them, and a common family name,
+// romanised as wallets send them. About 40,000 distinct names per
+// country, so a pool of 100,000 payers has nearly one name each (the
+// screener's cache of 4,096 recent names does not hold them all, as it
+// would not for a real wallet's users).
+constexpr const char* kKoreanFamily[] = {
+    "Kim",  "Lee",  "Park", "Choi", "Jung", "Kang", "Cho",   "Yoon", "Jang",
+    "Lim",  "Han",  "Oh",   "Seo",  "Shin", "Kwon", "Hwang", "Ahn",  "Song",
+    "Jeon", "Hong", "Yoo",  "Ko",   "Moon", "Yang", "Baek"};
+constexpr const char* kKoreanSyllables[] = {
+    "Min",  "Seo",  "Ji",   "Ha",   "Do",  "Jun",   "Ho",  "Ye",
+    "Eun",  "Woo",  "Yeon", "Hyun", "Su",  "A",     "Yun", "Chae",
+    "Won",  "Jae",  "Sung", "Tae",  "Hee", "Young", "Jin", "Kyung",
+    "Sang", "Dong", "Hye",  "Soo",  "Bin", "Na",    "Ra",  "Yu",
+    "In",   "Joon", "Gyu",  "Hoon", "Mi",  "So",    "Da",  "Rin"};
+constexpr const char* kJapaneseFamily[] = {
+    "Sato",     "Suzuki",    "Takahashi", "Tanaka",  "Watanabe",  "Ito",
+    "Yamamoto", "Nakamura",  "Kobayashi", "Kato",    "Yoshida",   "Yamada",
+    "Sasaki",   "Yamaguchi", "Matsumoto", "Inoue",   "Kimura",    "Hayashi",
+    "Shimizu",  "Mori",      "Abe",       "Ikeda",   "Hashimoto", "Yamashita",
+    "Ishikawa", "Nakajima",  "Maeda",     "Fujita",  "Ogawa",     "Goto",
+    "Okada",    "Hasegawa",  "Murakami",  "Kondo",   "Ishii",     "Saito",
+    "Sakamoto", "Endo",      "Aoki",      "Fujii",   "Nishimura", "Fukuda",
+    "Ota",      "Miura",     "Fujiwara",  "Okamoto", "Matsuda",   "Nakagawa",
+    "Nakano",   "Harada"};
+constexpr const char* kJapaneseStems[] = {
+    "Haru", "Yu",   "So",    "Ri",   "Kai", "Ta",  "Hiro", "Ken",
+    "Dai",  "Sho",  "Yo",    "Ao",   "Mi",  "Sa",  "Na",   "Ma",
+    "Ai",   "Ki",   "Tomo",  "Kazu", "Aki", "Nao", "Take", "Yoshi",
+    "Masa", "Shin", "Toshi", "Rei",  "Chi", "Ka"};
+constexpr const char* kJapaneseEndings[] = {
+    "to", "ki",   "ta",   "ya", "ko", "mi", "ka", "na",
+    "ri", "suke", "hiro", "o",  "e",  "ne", "ho", "nori"};
+constexpr const char* kChineseFamily[] = {
+    "Tan",   "Lim",  "Lee",  "Ng",  "Ong",   "Wong", "Goh", "Chua", "Chan",
+    "Koh",   "Teo",  "Ang",  "Yeo", "Tay",   "Ho",   "Low", "Toh",  "Sim",
+    "Chong", "Chia", "Seah", "Foo", "Leong", "Heng", "Quek"};
+constexpr const char* kChineseSyllables[] = {
+    "Wei",   "Ling", "Jun",  "Jie",   "Hui",  "Min", "Zhi",  "Hao",
+    "Mei",   "Kai",  "Xuan", "Yi",    "Xin",  "Jia", "Hong", "Li",
+    "Ying",  "Qi",   "Wen",  "Yu",    "Zi",   "Han", "Shu",  "Ting",
+    "Kang",  "Rui",  "Yong", "Cheng", "Hua",  "Yan", "Feng", "En",
+    "Xiang", "Bo",   "Lin",  "Ming",  "Ning", "Pei", "Shan", "Tian"};
+
+// How a country forms a given name.
+enum class GivenName {
+  kJoined,      // two syllables written as one word: "Minjun"
+  kStemEnding,  // a stem and an ending: "Haruto"
+  kSpaced,      // two syllables as two words: "Wei Ling"
+};
 
 struct WalletSpec {
   const char* name;
   const char* country;
   const char* currency;
   const char* time_zone;
-  std::span<const char*const> first, last;
+  GivenName given;
+  std::span<const char*const> family, first_parts, second_parts;
 };
 const WalletSpec kWallets[] = {
-    {"Seoul Pay", "KR", "KRW", "Asia/Seoul", kKoreanFirst, kKoreanLast},
-    {"Tokyo Wallet", "JP", "JPY", "Asia/Tokyo", kJapaneseFirst, kJapaneseLast},
-    {"Lion City Pay", "SG", "SGD", "Asia/Singapore", kSingaporeFirst,
-     kSingaporeLast},
+    {"Seoul Pay", "KR", "KRW", "Asia/Seoul", GivenName::kJoined, kKoreanFamily,
+     kKoreanSyllables, kKoreanSyllables},
+    {"Tokyo Wallet", "JP", "JPY", "Asia/Tokyo", GivenName::kStemEnding,
+     kJapaneseFamily, kJapaneseStems, kJapaneseEndings},
+    {"Lion City Pay", "SG", "SGD", "Asia/Singapore", GivenName::kSpaced,
+     kChineseFamily, kChineseSyllables, kChineseSyllables},
 };
 constexpr size_t kWalletCount = std::size(kWallets);
 
@@ -165,6 +190,26 @@ uint64_t SplitMix(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   return x ^ (x >> 31);
+}
+
+// The name of a payer of wallet `wallet`, from the draw `h`.
+std::string PayerName(size_t wallet, uint64_t h) {
+  const WalletSpec& s = kWallets[wallet];
+  std::string first = s.first_parts[h % s.first_parts.size()];
+  h /= s.first_parts.size();
+  std::string second = s.second_parts[h % s.second_parts.size()];
+  h /= s.second_parts.size();
+  const char* family = s.family[h % s.family.size()];
+  switch (s.given) {
+    case GivenName::kJoined:
+      second[0] = static_cast<char>(std::tolower(second[0]));
+      return first + second + " " + family;
+    case GivenName::kStemEnding:
+      return first + second + " " + family;
+    case GivenName::kSpaced:
+      return first + " " + second + " " + family;
+  }
+  return first;
 }
 
 // ---------------------------------------------------------------- JSON
@@ -377,9 +422,11 @@ struct World {
   std::vector<Party> wallets;    // kWallets order
   std::vector<Party> acquirers;  // kAcquirers order
   std::vector<Merchant> merchants;
-  // Screened payer names per wallet; names that hit a list are dropped.
-  std::vector<std::vector<std::string>> names;
-  size_t names_tried = 0;
+  // Each payer's name (by user index), screened: a name that hit a list
+  // was drawn again.
+  std::vector<std::string> payer_names;
+  size_t names_distinct = 0;
+  size_t names_screened = 0;
   size_t names_dropped = 0;
   std::vector<std::string> dropped_examples;
   std::vector<int64_t> amounts_usd_cents;  // kAmountPool draws
@@ -502,49 +549,73 @@ Result<World> Setup(const Api& api, const BenchNetworkOptions& o) {
         return Status::Ok();
       }));
 
-  // Payer names, screened once each as the payments will screen them
-  // (name and country).
-  struct Candidate {
-    size_t wallet;
-    std::string name;
-    bool hit = false;
-  };
-  std::vector<Candidate> candidates;
-  for (size_t wi = 0; wi < kWalletCount; ++wi) {
-    for (const char* f : kWallets[wi].first) {
-      for (const char* l : kWallets[wi].last) {
-        candidates.push_back({wi, std::string(f) + " " + l});
+  // Payer names, each screened once as the payments will screen it (name
+  // and country); a payer whose name hits a list gets another.
+  std::vector<uint64_t> draws(o.users);
+  const uint64_t keys_per_wallet =
+      o.names == 0 ? o.users : std::max<uint64_t>(1, o.names / kWalletCount);
+  w.payer_names.resize(o.users);
+  for (uint32_t u = 0; u < o.users; ++u) {
+    const uint64_t key = (u / kWalletCount) % keys_per_wallet;
+    draws[u] =
+        SplitMix(o.seed ^ SplitMix(key * kWalletCount + u % kWalletCount));
+  }
+  std::unordered_map<std::string, bool> screened;  // name -> hit
+  for (int round = 0;; ++round) {
+    std::vector<std::pair<size_t, std::string>> todo;  // (wallet, name)
+    std::unordered_set<std::string> queued;
+    size_t pending = 0;
+    for (uint32_t u = 0; u < o.users; ++u) {
+      const size_t wallet = u % kWalletCount;
+      std::string name = PayerName(wallet, draws[u]);
+      auto it = screened.find(name);
+      for (int tries = 0; it != screened.end() && it->second; ++tries) {
+        if (tries == 64) {
+          return MakeError(ErrorCode::kINTERNAL_ERROR, "",
+                           "payer names keep hitting the lists");
+        }
+        draws[u] = SplitMix(draws[u]);  // on a list: another name
+        name = PayerName(wallet, draws[u]);
+        it = screened.find(name);
+      }
+      if (it == screened.end()) {
+        ++pending;
+        if (queued.insert(name).second) todo.emplace_back(wallet, name);
+      }
+      w.payer_names[u] = std::move(name);
+    }
+    if (pending == 0) break;
+    if (round == 8) {
+      return MakeError(ErrorCode::kINTERNAL_ERROR, "",
+                       "payer names keep hitting the lists");
+    }
+    std::vector<char> hit(todo.size(), 0);
+    MERIDIAN_RETURN_IF_ERROR(
+        Parallel(todo.size(), [&](size_t i, http::HttpClient& c) -> Status {
+          MERIDIAN_ASSIGN_OR_RETURN(
+              std::string r,
+              api.Expect(c, "POST", "/v1/compliance/screen",
+                         "{\"name\":\"" + Escape(todo[i].second) +
+                             "\",\"country\":\"" +
+                             kWallets[todo[i].first].country + "\"}",
+                         op, 200, "screening a payer name"));
+          hit[i] = r.find("\"hits\":[]") == std::string::npos;
+          return Status::Ok();
+        }));
+    for (size_t i = 0; i < todo.size(); ++i) {
+      screened.emplace(todo[i].second, hit[i] != 0);
+      if (hit[i]) {
+        ++w.names_dropped;
+        if (w.dropped_examples.size() < 5) {
+          w.dropped_examples.push_back(todo[i].second);
+        }
       }
     }
   }
-  MERIDIAN_RETURN_IF_ERROR(
-      Parallel(candidates.size(), [&](size_t i, http::HttpClient& c) -> Status {
-        Candidate& k = candidates[i];
-        MERIDIAN_ASSIGN_OR_RETURN(
-            std::string r,
-            api.Expect(c, "POST", "/v1/compliance/screen",
-                       "{\"name\":\"" + Escape(k.name) + "\",\"country\":\"" +
-                           kWallets[k.wallet].country + "\"}",
-                       op, 200, "screening a payer name"));
-        k.hit = r.find("\"hits\":[]") == std::string::npos;
-        return Status::Ok();
-      }));
-  w.names.resize(kWalletCount);
-  w.names_tried = candidates.size();
-  for (Candidate& k : candidates) {
-    if (k.hit) {
-      ++w.names_dropped;
-      if (w.dropped_examples.size() < 5) w.dropped_examples.push_back(k.name);
-    } else {
-      w.names[k.wallet].push_back(std::move(k.name));
-    }
-  }
-  for (const auto& n : w.names) {
-    if (n.empty()) {
-      return MakeError(ErrorCode::kINTERNAL_ERROR, "",
-                       "every payer name of a wallet hit a list");
-    }
-  }
+  w.names_screened = screened.size();
+  w.names_distinct = std::unordered_set<std::string>(w.payer_names.begin(),
+                                                     w.payer_names.end())
+                         .size();
 
   std::mt19937_64 rng(o.seed);
   std::lognormal_distribution<double> lognormal(std::log(kMedianUsdCents),
@@ -776,8 +847,7 @@ class PaymentRun {
   void PaymentBody(uint64_t sequence, const Draw& d, std::string_view quote_id,
                    std::string* out) const {
     const Merchant& m = w_.merchants[d.merchant];
-    const std::vector<std::string>& names = w_.names[d.wallet];
-    const std::string& name = names[SplitMix(d.user) % names.size()];
+    const std::string& name = w_.payer_names[d.user];
     out->append("{\"paymentRequestId\":\"")
         .append(RequestId(sequence))
         .append("\",\"codeValue\":\"")
@@ -1086,18 +1156,18 @@ int RunBenchNetwork(const BenchNetworkOptions& o) {
     return 1;
   }
   const World& w = *world;
-  size_t names = 0;
-  for (const auto& n : w.names) names += n.size();
   if (o.json) {
     std::printf(
         "{\"bench\":\"network\",\"setup\":{\"seconds\":%.2f,\"server\":\"%s\","
         "\"durable\":%s,\"io_threads\":%d,\"lists\":\"%s\",\"wallets\":%zu,"
         "\"acquirers\":%zu,\"merchants\":%zu,\"users\":%u,\"names\":%zu,"
-        "\"names_dropped\":%zu,\"connections\":%u,\"warmup_s\":%.1f}}\n",
+        "\"names_screened\":%zu,\"names_dropped\":%zu,\"connections\":%u,"
+        "\"warmup_s\":%.1f}}\n",
         w.seconds, in_process ? "in-process" : o.target.c_str(),
         o.no_sync ? "false" : "true", o.io_threads, Escape(w.lists).c_str(),
         w.wallets.size(), w.acquirers.size(), w.merchants.size(), o.users,
-        names, w.names_dropped, o.connections, o.warmup_seconds);
+        w.names_distinct, w.names_screened, w.names_dropped, o.connections,
+        o.warmup_seconds);
   } else {
     std::string dropped;
     for (size_t i = 0; i < w.dropped_examples.size(); ++i) {
@@ -1112,8 +1182,9 @@ int RunBenchNetwork(const BenchNetworkOptions& o) {
         "rules and model\n"
         "  %zu wallets (KRW, JPY, SGD; net debit caps 10^13 minor units), "
         "%zu acquirers (THB, MYR; 1 %% merchant fee), %zu merchants (static "
-        "hub codes, uniform), %u payers (walletUserId, kycTier %d) named "
-        "from %zu first+last names (%zu of %zu dropped as list hits%s)\n"
+        "hub codes, uniform), %u payers (walletUserId, kycTier %d) with "
+        "%zu distinct given+family names (%zu names screened, %zu hit a "
+        "list and were drawn again%s)\n"
         "  amounts log-normal, median USD 30, sigma %.1f, USD 1..2,000, in "
         "the merchant's currency at ECB 2025-05-09 rates; %u keep-alive "
         "connections; %.1f s per run after %.1f s warm-up; client and "
@@ -1123,9 +1194,9 @@ int RunBenchNetwork(const BenchNetworkOptions& o) {
         server.c_str(),
         o.no_sync ? "NOT durable (--no-sync)" : "durable (fdatasync per batch)",
         w.lists.c_str(), w.wallets.size(), w.acquirers.size(),
-        w.merchants.size(), o.users, kKycTier, names, w.names_dropped,
-        w.names_tried, dropped.c_str(), kSigma, o.connections, o.seconds,
-        o.warmup_seconds, w.seconds);
+        w.merchants.size(), o.users, kKycTier, w.names_distinct,
+        w.names_screened, w.names_dropped, dropped.c_str(), kSigma,
+        o.connections, o.seconds, o.warmup_seconds, w.seconds);
   }
   std::fflush(stdout);
 
@@ -1371,18 +1442,31 @@ int RunBenchNetwork(const BenchNetworkOptions& o) {
         count.c_str(), sample_ok, expected.sample.size(),
         verify_text.empty() ? "" : "; ", verify_text.c_str());
     if (!problems.empty()) std::printf("PROBLEMS: %s\n", problems.c_str());
-    std::printf("goal: >= 40,000 payments/s at max:");
-    for (const auto& [c, v] : best_max) {
-      std::printf(" %s %.0f (%s)", c.c_str(), v,
-                  v >= 40000 ? "met" : "NOT met");
+    std::string goal;
+    char buf[256];
+    if (!best_max.empty()) {
+      goal += "goal: >= 40,000 payments/s at max:";
+      for (const auto& [c, v] : best_max) {
+        std::snprintf(buf, sizeof buf, " %s %.0f (%s)", c.c_str(), v,
+                      v >= 40000 ? "met" : "NOT met");
+        goal += buf;
+      }
     }
-    std::printf("; p99 <= 5 ms at %.0f/s:", o.rate_per_s);
-    for (const auto& [c, r] : at_rate) {
-      const bool met = r->rate_reached && r->load.latency.p99() <= 5'000'000;
-      std::printf(" %s %.2f ms%s (%s)", c.c_str(), Ms(r->load.latency.p99()),
-                  r->rate_reached ? "" : ", rate not reached",
-                  met ? "met" : "NOT met");
+    if (!at_rate.empty()) {
+      std::snprintf(buf, sizeof buf,
+                    "%sp99 <= 5 ms at %.0f/s:", goal.empty() ? "goal: " : "; ",
+                    o.rate_per_s);
+      goal += buf;
+      for (const auto& [c, r] : at_rate) {
+        const bool met = r->rate_reached && r->load.latency.p99() <= 5'000'000;
+        std::snprintf(buf, sizeof buf, " %s %.2f ms%s (%s)", c.c_str(),
+                      Ms(r->load.latency.p99()),
+                      r->rate_reached ? "" : ", rate not reached",
+                      met ? "met" : "NOT met");
+        goal += buf;
+      }
     }
+    std::printf("%s", goal.c_str());
     if (healthz_per_s > 0) {
       std::printf("; /healthz ceiling %.0f req/s", healthz_per_s);
     }

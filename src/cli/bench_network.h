@@ -13,16 +13,17 @@
 // 1. Setup through the API, timed apart from the figures: ECB rates (EUR
 //    base), three wallets (KRW, JPY, SGD) with large net debit caps, two
 //    acquirers (THB, MYR), `merchants` merchants with their static codes,
-//    and the payer names (first + last names of each wallet's country),
-//    each screened once through POST /v1/compliance/screen so that none
-//    is on a list: a name that hits is dropped and counted.
+//    and a name for every payer (given + family names as each wallet's
+//    country forms them), each screened once through POST
+//    /v1/compliance/screen so that none is on a list: a payer whose name
+//    hits is given another, and the hits are counted.
 // 2. Cases, each in two modes (closed loop at `connections`; open loop at
 //    `rate_per_s`, latency from the scheduled time):
 //    - "quote+pay": POST /v1/network/quotes, then POST /v1/network/payments
 //      with that quoteId, on the same connection: one operation.
 //    - "pay": POST /v1/network/payments with codeValue and paymentAmount
 //      (priced at once).
-//    Payers: `users` wallet users (walletUserId), each with one name;
+//    Payers: `users` wallet users (walletUserId), each with their name;
 //    merchants uniform; amounts log-normal (median USD 30, sigma 0.8, cut
 //    to USD 1..2,000), in the merchant's currency.
 // 3. Checks after the runs: every wallet's position and every acquirer's
@@ -63,6 +64,10 @@ struct BenchNetworkOptions {
   double rate_per_s = 20000;  // payments per second in the "rate" mode
   uint32_t merchants = 1000;
   uint32_t users = 100'000;
+  // Distinct payer names: 0 gives every user a name of their own (as far
+  // as the names' combinations go); N makes users share N names, e.g. to
+  // see the screener's cache at work.
+  uint32_t names = 0;
   int io_threads = 1;
   bool no_sync = false;
   bool healthz = true;  // the /healthz run beside the payments

@@ -25,7 +25,7 @@ std::string Lists() {
 TEST(BenchNetworkCommand, TinyRunPrintsJsonLinesAndTheLedgerAddsUp) {
   CommandRun r = RunMeridian(
       "bench network --seconds 1 --warmup 0.3 --merchants 20 --no-sync "
-      "--json --rate 1000 --connections 16 --sanctions-dir " +
+      "--json --rate 1000 --connections 16 --users 3000 --sanctions-dir " +
       Lists());
   ASSERT_EQ(r.exit_code, 0) << r.output;
 

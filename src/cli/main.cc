@@ -125,6 +125,10 @@ int main(int argc, char** argv) {
   bench_network
       ->add_option("--users", network_options.users, "wallet users paying")
       ->check(CLI::Range(1, 100'000'000));
+  bench_network
+      ->add_option("--names", network_options.names,
+                   "distinct payer names (default 0: one per payer)")
+      ->check(CLI::Range(0, 100'000'000));
   bench_network->add_option("--io-threads", network_options.io_threads)
       ->check(CLI::Range(1, 64));
   bench_network->add_option("--data-dir", network_options.data_dir);
