@@ -184,7 +184,10 @@ class Run {
       Clock::time_point scheduled;
       if (open_loop) {
         scheduled = Scheduled(next_slot_++);
-        if (scheduled >= measure_end_) break;
+        // The window ends on the clock too: a server that fell behind
+        // leaves the rest of the schedule unsent (counted in `unsent`),
+        // not a run that lasts as long as the backlog.
+        if (scheduled >= measure_end_ || Clock::now() >= measure_end_) break;
         if (scheduled > Clock::now()) {
           c.timer.expires_at(scheduled);
           co_await c.timer.async_wait(

@@ -46,6 +46,11 @@ class LoadGeneratorTest : public ::testing::Test {
                  response.body = request.body;
                  std::move(r).Send(std::move(response));
                });
+    router.Add("GET", "/slow", "slow",
+               [](Request&, const PathParams&, Responder r) {
+                 std::this_thread::sleep_for(20ms);
+                 std::move(r).Send(Response());
+               });
     router.Add("GET", "/stall", "stall",
                [](Request&, const PathParams&, Responder r) {
                  // Blocks the io thread on purpose: a server-side stall.
@@ -158,6 +163,29 @@ TEST_F(LoadGeneratorTest, OpenLoopChargesAStallToEveryRequestItDelayed) {
   ASSERT_TRUE(result.ok());
   ExpectConsistent(*result);
   EXPECT_GE(result->latency.max(), 200'000'000);
+}
+
+TEST_F(LoadGeneratorTest, OpenLoopEndsOnTimeWhenTheServerFallsBehind) {
+  // 1,000 a second against a server that answers 50: the run still ends
+  // with its window, and what it could not send is unsent, not sent late.
+  LoadOptions options = Options();
+  options.connections = 1;
+  options.rate_per_s = 1000;
+  options.warmup_ms = 0;
+  options.duration_ms = 300;
+  options.request_factory = [](uint64_t, PreparedRequest* out) {
+    out->target = "/slow";
+  };
+  const auto start = std::chrono::steady_clock::now();
+  auto result = RunLoad(options);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(result.ok());
+  const LoadResult& r = *result;
+  ExpectConsistent(r);
+  EXPECT_LT(took, 2s);  // the whole schedule at 50/s would take 6 s
+  EXPECT_EQ(r.sent + r.unsent, 300u);
+  EXPECT_GT(r.unsent, 200u);
+  EXPECT_LT(r.achieved_per_s, 200);
 }
 
 TEST_F(LoadGeneratorTest, FollowUpsMakeOneOperationOfSeveralRequests) {
