@@ -1,8 +1,8 @@
 # Meridian — the two commands a user needs:
 #   make run    install missing packages, build, start the platform
 #   make test   install missing packages, build, run every test (ctest)
-# Long runs live behind their own targets: make bench, make bench-pg,
-# make test-asan.
+# Long runs live behind their own targets: make bench, make bench-api,
+# make bench-network, make bench-pg, make test-asan.
 
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
@@ -37,7 +37,7 @@ define install_missing
 	fi
 endef
 
-.PHONY: all deps configure build test test-asan run demo bench bench-api bench-pg format clean
+.PHONY: all deps configure build test test-asan run demo bench bench-api bench-network bench-pg format clean
 
 all: build
 
@@ -70,6 +70,13 @@ bench: build
 
 bench-api: build
 	$(BUILD_DIR)/src/cli/meridian bench api --connections 256
+
+# MPM payments through HTTP with every check on (issue: the network goal),
+# in-process server, durable; then the same with --no-sync to compare.
+BENCH_NETWORK_FLAGS ?=
+bench-network: build
+	$(BUILD_DIR)/src/cli/meridian bench network $(BENCH_NETWORK_FLAGS)
+	$(BUILD_DIR)/src/cli/meridian bench network --no-sync $(BENCH_NETWORK_FLAGS)
 
 bench-pg: build
 	$(call install_missing,$(PG_PACKAGES))

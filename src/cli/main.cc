@@ -6,6 +6,7 @@
 #include "cli/aml_command.h"
 #include "cli/bench_api.h"
 #include "cli/bench_ledger.h"
+#include "cli/bench_network.h"
 #include "cli/demo.h"
 #include "cli/fx_command.h"
 #include "cli/qr_command.h"
@@ -90,6 +91,58 @@ int main(int argc, char** argv) {
   bench_api->add_flag("--no-sync", api_options.no_sync,
                       "skip fdatasync (NOT durable; for comparison only)");
   bench_api->add_flag("--json", api_options.json, "one JSON object per run");
+
+  meridian::cli::BenchNetworkOptions network_options;
+  CLI::App* bench_network = bench->add_subcommand(
+      "network",
+      "Wallet interconnect MPM payments over HTTP with every check on "
+      "(auth, quote, screening, limits, risk, ledger, durable journal): "
+      "quote+pay and pay, closed loop and open loop at --rate, beside "
+      "GET /healthz; checks the ledger against the answers afterwards");
+  bench_network->add_option("--target", network_options.target,
+                            "HOST:PORT of a running server (default: start "
+                            "one in this process)");
+  bench_network->add_option("--operator-key", network_options.operator_key,
+                            "with --target");
+  bench_network->add_option("--case", network_options.cases,
+                            "quote+pay, pay (default: both)");
+  bench_network->add_option("--mode", network_options.modes,
+                            "max (closed loop), rate (open loop at --rate); "
+                            "default: both");
+  bench_network->add_option("--connections", network_options.connections)
+      ->check(CLI::Range(1, 10000));
+  bench_network
+      ->add_option("--rate", network_options.rate_per_s,
+                   "payments per second of the open-loop runs")
+      ->check(CLI::Range(1.0, 1e7));
+  bench_network->add_option("--seconds", network_options.seconds, "per run")
+      ->check(CLI::Range(0.1, 3600.0));
+  bench_network
+      ->add_option("--warmup", network_options.warmup_seconds, "per run")
+      ->check(CLI::Range(0.0, 600.0));
+  bench_network->add_option("--merchants", network_options.merchants)
+      ->check(CLI::Range(1, 1'000'000));
+  bench_network
+      ->add_option("--users", network_options.users, "wallet users paying")
+      ->check(CLI::Range(1, 100'000'000));
+  bench_network
+      ->add_option("--names", network_options.names,
+                   "distinct payer names (default 0: one per payer)")
+      ->check(CLI::Range(0, 100'000'000));
+  bench_network->add_option("--io-threads", network_options.io_threads)
+      ->check(CLI::Range(1, 64));
+  bench_network->add_option("--data-dir", network_options.data_dir);
+  bench_network->add_option(
+      "--sanctions-dir", network_options.sanctions_dir,
+      "lists folder (default ../shared/data/sanctions when present; "
+      "\"none\": the built-in demo list)");
+  bench_network->add_option("--seed", network_options.seed);
+  bench_network->add_flag("--no-sync", network_options.no_sync,
+                          "skip fdatasync (NOT durable; for comparison only)");
+  bench_network->add_flag("!--no-healthz", network_options.healthz,
+                          "skip the /healthz run");
+  bench_network->add_flag("--json", network_options.json,
+                          "one JSON object per line");
 
   std::string demo_dir = ".meridian-data";
   std::string demo_reference = "../shared/data";
@@ -242,6 +295,9 @@ int main(int argc, char** argv) {
     return meridian::cli::RunRiskTrain(risk_train_options);
   }
   if (bench_api->parsed()) return meridian::cli::RunBenchApi(api_options);
+  if (bench_network->parsed()) {
+    return meridian::cli::RunBenchNetwork(network_options);
+  }
   if (qr->parsed()) return meridian::cli::RunQr(qr_options);
 
   if (verify->parsed())

@@ -35,10 +35,15 @@ constexpr uint32_t kMaxResponseHeaderBytes = 64 << 10;
 // that is down is not hammered in a tight loop.
 constexpr auto kReconnectBackoff = std::chrono::milliseconds(10);
 
-// Reads a response's status and framing and drops the rest: no
-// allocations per response.
+// Reads a response's status and framing and drops the rest (no
+// allocations per response), or appends the body to `body_sink` when one
+// is given (its memory is reused between responses).
 class DiscardingParser final : public bhttp::basic_parser<false> {
  public:
+  explicit DiscardingParser(std::string* body_sink = nullptr)
+      : body_(body_sink) {
+    if (body_ != nullptr) body_->clear();
+  }
   int status() const { return status_; }
 
  private:
@@ -54,16 +59,19 @@ class DiscardingParser final : public bhttp::basic_parser<false> {
   void on_body_init_impl(const boost::optional<std::uint64_t>&,
                          error_code&) override {}
   size_t on_body_impl(beast::string_view body, error_code&) override {
+    if (body_ != nullptr) body_->append(body.data(), body.size());
     return body.size();
   }
   void on_chunk_header_impl(std::uint64_t, beast::string_view,
                             error_code&) override {}
   size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
                             error_code&) override {
+    if (body_ != nullptr) body_->append(body.data(), body.size());
     return body.size();
   }
   void on_finish_impl(error_code&) override {}
 
+  std::string* body_;
   int status_ = 0;
 };
 
@@ -72,7 +80,8 @@ struct Connection {
   Socket socket;
   asio::steady_timer timer;  // pacing (open loop) and reconnect backoff
   beast::flat_buffer buffer;
-  std::string out;  // the serialised request; memory reused
+  std::string out;   // the serialised request; memory reused
+  std::string body;  // the response's body, with on_response; reused
   Clock::time_point deadline = Clock::time_point::max();
   bool expired = false;  // the sweeper closed it
 };
@@ -125,13 +134,21 @@ class Run {
                         static_cast<double>(slot) * interval_ns_)));
   }
 
-  void Serialize(uint64_t sequence, Connection& c) {
+  void ResetPrepared() {
     prepared_.method.assign("GET");
     prepared_.target.assign("/");
     prepared_.headers.clear();
     prepared_.body.clear();
+  }
+
+  void Serialize(uint64_t sequence, Connection& c) {
+    ResetPrepared();
     if (options_.request_factory)
       options_.request_factory(sequence, &prepared_);
+    SerializePrepared(c);
+  }
+
+  void SerializePrepared(Connection& c) {
     const PreparedRequest& p = prepared_;
     std::string& out = c.out;
     out.clear();
@@ -167,7 +184,10 @@ class Run {
       Clock::time_point scheduled;
       if (open_loop) {
         scheduled = Scheduled(next_slot_++);
-        if (scheduled >= measure_end_) break;
+        // The window ends on the clock too: a server that fell behind
+        // leaves the rest of the schedule unsent (counted in `unsent`),
+        // not a run that lasts as long as the backlog.
+        if (scheduled >= measure_end_ || Clock::now() >= measure_end_) break;
         if (scheduled > Clock::now()) {
           c.timer.expires_at(scheduled);
           co_await c.timer.async_wait(
@@ -197,31 +217,74 @@ class Run {
       // Closed loop: the clock starts at the send.
       if (!open_loop) scheduled = Clock::now();
       bool counted = scheduled >= measure_start_;
-      Serialize(next_sequence_++, c);
+      const uint64_t sequence = next_sequence_++;
+      Serialize(sequence, c);
       if (counted) ++result_.sent;
-      c.expired = false;
-      c.deadline =
-          Clock::now() + std::chrono::milliseconds(options_.timeout_ms);
-      co_await asio::async_write(c.socket, asio::buffer(c.out),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || c.expired) {
+      // The operation's requests: the factory's, then any follow-ups.
+      Clock::time_point step_start = scheduled;
+      bool failed = false;
+      int status = 0;
+      for (uint32_t step = 0;; ++step) {
+        const bool head = prepared_.method == "HEAD";
+        c.expired = false;
+        c.deadline =
+            Clock::now() + std::chrono::milliseconds(options_.timeout_ms);
+        co_await asio::async_write(
+            c.socket, asio::buffer(c.out),
+            asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || c.expired) {
+          failed = true;
+          break;
+        }
+        DiscardingParser parser(options_.on_response ? &c.body : nullptr);
+        parser.body_limit(kMaxResponseBodyBytes);
+        parser.header_limit(kMaxResponseHeaderBytes);
+        if (head) parser.skip(true);
+        co_await bhttp::async_read(
+            c.socket, c.buffer, parser,
+            asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || c.expired) {
+          failed = true;
+          break;
+        }
+        c.deadline = Clock::time_point::max();
+        status = parser.status();
+        const bool keep_alive = parser.keep_alive();
+        bool more = false;
+        if (options_.on_response) {
+          const Clock::time_point now = Clock::now();
+          ResponseView view;
+          view.sequence = sequence;
+          view.step = step;
+          view.status = status;
+          view.body = c.body;
+          view.latency_ns =
+              std::chrono::duration_cast<std::chrono::nanoseconds>(now -
+                                                                   step_start)
+                  .count();
+          view.counted = counted;
+          ResetPrepared();
+          more = options_.on_response(view, &prepared_) &&
+                 step + 1 < kMaxRequestsPerOperation;
+          step_start = now;
+        }
+        if (!keep_alive) {
+          c.socket.close(ec);
+          c.buffer.clear();
+          // A follow-up needs the connection the operation runs on.
+          if (more) failed = true;
+          break;
+        }
+        if (!more) break;
+        SerializePrepared(c);
+      }
+      if (failed) {
         Fail(c, counted);
         continue;
       }
-      DiscardingParser parser;
-      parser.body_limit(kMaxResponseBodyBytes);
-      parser.header_limit(kMaxResponseHeaderBytes);
-      if (prepared_.method == "HEAD") parser.skip(true);
-      co_await bhttp::async_read(c.socket, c.buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || c.expired) {
-        Fail(c, counted);
-        continue;
-      }
-      c.deadline = Clock::time_point::max();
       if (counted) {
         ++result_.completed;
-        int status_class = parser.status() / 100;
+        int status_class = status / 100;
         ++result_.by_status_class[status_class >= 1 && status_class <= 5
                                       ? status_class
                                       : 0];
@@ -229,10 +292,6 @@ class Run {
             std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() -
                                                                  scheduled)
                 .count());
-      }
-      if (!parser.keep_alive()) {
-        c.socket.close(ec);
-        c.buffer.clear();
       }
     }
     c.socket.close(ec);

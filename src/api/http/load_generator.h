@@ -33,6 +33,23 @@
 // and within duration_ms count. After the window the generator stops
 // sending and waits up to timeout_ms for the answers still due.
 //
+// Operations of several requests (on_response): the caller sees every
+// answer with its body and may continue with a follow-up request on the
+// same connection, which the server's answer fed (a payment after its
+// quote). Then each "request" above is an operation: it is scheduled (open
+// loop) or started (closed loop) once, counted once, and its latency runs
+// from its start to its last answer.
+//
+//   options.on_response = [](const ResponseView& r, PreparedRequest* next) {
+//     if (r.step == 0 && r.status == 201) {
+//       next->method = "POST";
+//       next->target = "/v1/network/payments";
+//       next->body = PaymentFor(QuoteIdIn(r.body));
+//       return true;   // send it
+//     }
+//     return false;    // the operation ends with this answer
+//   };
+//
 // Thread-safety: RunLoad blocks its caller and calls request_factory on
 // that thread only; separate calls are independent.
 #ifndef MERIDIAN_API_HTTP_LOAD_GENERATOR_H_
@@ -42,6 +59,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,6 +78,21 @@ struct PreparedRequest {
   std::string body;
 };
 
+// One answered request, for LoadOptions::on_response.
+struct ResponseView {
+  uint64_t sequence = 0;  // the operation's: what the factory was given
+  uint32_t step = 0;      // 0: the factory's request; 1, 2, ...: follow-ups
+  int status = 0;
+  std::string_view body;  // valid during the call only
+  // This request alone, from its send to its answer (step 0 in open loop:
+  // from the operation's scheduled time).
+  int64_t latency_ns = 0;
+  bool counted = false;  // the operation falls in the measured window
+};
+
+// The most requests one operation may chain (the factory's and follow-ups).
+inline constexpr uint32_t kMaxRequestsPerOperation = 8;
+
 struct LoadOptions {
   std::string host = "127.0.0.1";  // an IP address
   uint16_t port = 0;
@@ -71,10 +104,21 @@ struct LoadOptions {
   // Fills the request with sequence number `sequence` (0, 1, 2, ... over
   // the whole run, warm-up included). Default: GET /.
   std::function<void(uint64_t sequence, PreparedRequest* out)> request_factory;
+  // Optional: sees every whole response (warm-up included) with its body,
+  // on the generator's thread. Fill `next` (reset like the factory's) and
+  // return true to send it at once on the same connection as the
+  // operation's next request; false ends the operation. Past
+  // kMaxRequestsPerOperation requests the operation ends whatever it
+  // returns; a server that closes the connection before a follow-up ends it
+  // as a transport error. Unset: bodies are dropped unread (no allocation
+  // per response).
+  std::function<bool(const ResponseView& response, PreparedRequest* next)>
+      on_response;
 };
 
 struct LoadResult {
-  // Counted requests (see the header comment).
+  // Counted requests, or operations with on_response (see the header
+  // comment): by_status_class then counts each operation's last answer.
   uint64_t sent = 0;       // written to a connection
   uint64_t completed = 0;  // answered with a whole response
   // completed, by status class: [2] = 2xx, ... [5] = 5xx; [0] = other.

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "api/http/server.h"
@@ -27,6 +29,27 @@ class LoadGeneratorTest : public ::testing::Test {
                  Response response;
                  response.status = request.body == "payload" ? 201 : 400;
                  std::move(r).Send(std::move(response));
+               });
+    // A two-step exchange: /first answers a token, /second checks it.
+    router.Add("POST", "/first", "first",
+               [](Request& request, const PathParams&, Responder r) {
+                 Response response;
+                 response.status = 201;
+                 response.body = "token-" + request.body;
+                 std::move(r).Send(std::move(response));
+               });
+    router.Add("POST", "/second", "second",
+               [](Request& request, const PathParams&, Responder r) {
+                 Response response;
+                 response.status =
+                     request.body.starts_with("token-") ? 200 : 400;
+                 response.body = request.body;
+                 std::move(r).Send(std::move(response));
+               });
+    router.Add("GET", "/slow", "slow",
+               [](Request&, const PathParams&, Responder r) {
+                 std::this_thread::sleep_for(20ms);
+                 std::move(r).Send(Response());
                });
     router.Add("GET", "/stall", "stall",
                [](Request&, const PathParams&, Responder r) {
@@ -140,6 +163,90 @@ TEST_F(LoadGeneratorTest, OpenLoopChargesAStallToEveryRequestItDelayed) {
   ASSERT_TRUE(result.ok());
   ExpectConsistent(*result);
   EXPECT_GE(result->latency.max(), 200'000'000);
+}
+
+TEST_F(LoadGeneratorTest, OpenLoopEndsOnTimeWhenTheServerFallsBehind) {
+  // 1,000 a second against a server that answers 50: the run still ends
+  // with its window, and what it could not send is unsent, not sent late.
+  LoadOptions options = Options();
+  options.connections = 1;
+  options.rate_per_s = 1000;
+  options.warmup_ms = 0;
+  options.duration_ms = 300;
+  options.request_factory = [](uint64_t, PreparedRequest* out) {
+    out->target = "/slow";
+  };
+  const auto start = std::chrono::steady_clock::now();
+  auto result = RunLoad(options);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(result.ok());
+  const LoadResult& r = *result;
+  ExpectConsistent(r);
+  EXPECT_LT(took, 2s);  // the whole schedule at 50/s would take 6 s
+  EXPECT_EQ(r.sent + r.unsent, 300u);
+  EXPECT_GT(r.unsent, 200u);
+  EXPECT_LT(r.achieved_per_s, 200);
+}
+
+TEST_F(LoadGeneratorTest, FollowUpsMakeOneOperationOfSeveralRequests) {
+  for (double rate : {0.0, 2000.0}) {
+    LoadOptions options = Options();
+    options.rate_per_s = rate;
+    options.request_factory = [](uint64_t seq, PreparedRequest* out) {
+      out->method = "POST";
+      out->target = "/first";
+      out->body = std::to_string(seq);
+    };
+    uint64_t firsts = 0, seconds = 0, mismatched = 0, counted = 0;
+    options.on_response = [&](const ResponseView& r, PreparedRequest* next) {
+      EXPECT_GT(r.latency_ns, 0);
+      if (r.counted && r.step == 1) ++counted;
+      if (r.step == 0) {
+        ++firsts;
+        if (r.body != "token-" + std::to_string(r.sequence)) ++mismatched;
+        next->method = "POST";
+        next->target = "/second";
+        next->body = std::string(r.body);
+        return true;
+      }
+      ++seconds;
+      if (r.status != 200 || r.body != "token-" + std::to_string(r.sequence))
+        ++mismatched;
+      // /second twice more: four requests in all.
+      next->method = "POST";
+      next->target = "/second";
+      next->body = std::string(r.body);
+      return r.step < 3;
+    };
+    auto result = RunLoad(options);
+    ASSERT_TRUE(result.ok()) << result.error().ToString();
+    const LoadResult& r = *result;
+    ExpectConsistent(r);
+    EXPECT_GT(r.completed, 0u);
+    EXPECT_EQ(r.transport_errors, 0u);
+    EXPECT_EQ(mismatched, 0u);
+    // Every operation ran all four requests; each is counted once, with
+    // its last answer's status.
+    EXPECT_EQ(seconds, 3 * firsts);
+    EXPECT_EQ(counted, r.completed);
+    EXPECT_EQ(r.by_status_class[2], r.completed);
+  }
+}
+
+TEST_F(LoadGeneratorTest, FollowUpsStopAtTheBound) {
+  LoadOptions options = Options();
+  options.connections = 1;
+  uint32_t most = 0;
+  options.on_response = [&](const ResponseView& r, PreparedRequest* next) {
+    most = std::max(most, r.step + 1);
+    next->target = "/ok";
+    return true;  // forever, if it were let
+  };
+  auto result = RunLoad(options);
+  ASSERT_TRUE(result.ok());
+  ExpectConsistent(*result);
+  EXPECT_GT(result->completed, 0u);
+  EXPECT_EQ(most, kMaxRequestsPerOperation);
 }
 
 TEST_F(LoadGeneratorTest, UnreachableServerIsTransportErrors) {
