@@ -18,7 +18,8 @@
 //    /v1/compliance/screen so that none is on a list: a payer whose name
 //    hits is given another, and the hits are counted.
 // 2. Cases, each in two modes (closed loop at `connections`; open loop at
-//    `rate_per_s`, latency from the scheduled time):
+//    `rate_per_s`, latency from the scheduled time; when the server cannot
+//    keep that rate the run says so, with what it served meanwhile):
 //    - "quote+pay": POST /v1/network/quotes, then POST /v1/network/payments
 //      with that quoteId, on the same connection: one operation.
 //    - "pay": POST /v1/network/payments with codeValue and paymentAmount
