@@ -68,6 +68,10 @@ std::string BaseName(const std::string& path) {
 }
 
 std::mutex cache_mu;
+// One compilation at a time: two threads compiling the same schema left
+// the loser's libxml2 structures behind (LeakSanitizer saw them), and a
+// schema compiles once per process anyway.
+std::mutex compile_mu;
 std::map<std::string, std::shared_ptr<const CompiledSchema>>& Cache() {
   static auto* cache =
       new std::map<std::string, std::shared_ptr<const CompiledSchema>>();
@@ -76,6 +80,7 @@ std::map<std::string, std::shared_ptr<const CompiledSchema>>& Cache() {
 
 Result<std::shared_ptr<const CompiledSchema>> LoadSchema(
     const std::string& xsd_path) {
+  std::lock_guard<std::mutex> compiling(compile_mu);
   {
     std::lock_guard<std::mutex> lock(cache_mu);
     auto it = Cache().find(xsd_path);
