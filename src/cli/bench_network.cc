@@ -941,6 +941,13 @@ Status Measure(const http::LoadOptions& lo, const std::string& base,
 double Ms(int64_t ns) { return ns / 1e6; }
 double Us(int64_t ns) { return ns / 1e3; }
 
+// In-process: whether the server syncs; against --target the bench cannot
+// tell ("null").
+const char* DurableJson(const BenchNetworkOptions& o) {
+  if (!o.target.empty()) return "null";
+  return o.no_sync ? "false" : "true";
+}
+
 // "%.2f" of v, or `unknown` when v < 0.
 std::string Fixed(double v, int digits, const char* unknown = "null") {
   if (v < 0) return unknown;
@@ -985,9 +992,8 @@ void PrintRun(const RunReport& r, const BenchNetworkOptions& o) {
                   "\"durable\":%s,\"requests_per_s\":%.0f,\"completed\":%llu,"
                   "\"transport_errors\":%llu,\"unsent\":%llu,\"p50_us\":%.1f,"
                   "\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f",
-                  r.target_per_s, o.connections, l.duration_s,
-                  o.no_sync ? "false" : "true", requests_per_s,
-                  static_cast<unsigned long long>(l.completed),
+                  r.target_per_s, o.connections, l.duration_s, DurableJson(o),
+                  requests_per_s, static_cast<unsigned long long>(l.completed),
                   static_cast<unsigned long long>(l.transport_errors),
                   static_cast<unsigned long long>(l.unsent), Us(h.p50()),
                   Us(h.p99()), Us(h.p999()), Us(h.max()));
@@ -1195,11 +1201,10 @@ int RunBenchNetwork(const BenchNetworkOptions& o) {
         "\"acquirers\":%zu,\"merchants\":%zu,\"users\":%u,\"names\":%zu,"
         "\"names_screened\":%zu,\"names_dropped\":%zu,\"connections\":%u,"
         "\"warmup_s\":%.1f}}\n",
-        w.seconds, in_process ? "in-process" : o.target.c_str(),
-        o.no_sync ? "false" : "true", o.io_threads, Escape(w.lists).c_str(),
-        w.wallets.size(), w.acquirers.size(), w.merchants.size(), o.users,
-        w.names_distinct, w.names_screened, w.names_dropped, o.connections,
-        o.warmup_seconds);
+        w.seconds, in_process ? "in-process" : o.target.c_str(), DurableJson(o),
+        o.io_threads, Escape(w.lists).c_str(), w.wallets.size(),
+        w.acquirers.size(), w.merchants.size(), o.users, w.names_distinct,
+        w.names_screened, w.names_dropped, o.connections, o.warmup_seconds);
   } else {
     std::string dropped;
     for (size_t i = 0; i < w.dropped_examples.size(); ++i) {
@@ -1224,7 +1229,9 @@ int RunBenchNetwork(const BenchNetworkOptions& o) {
         "setup through the API: %.2f s (rates, participants, merchants, "
         "names screened)\n",
         server.c_str(),
-        o.no_sync ? "NOT durable (--no-sync)" : "durable (fdatasync per batch)",
+        !o.target.empty() ? "durable as the server was started"
+        : o.no_sync       ? "NOT durable (--no-sync)"
+                          : "durable (fdatasync per batch)",
         w.lists.c_str(), w.wallets.size(), w.acquirers.size(),
         w.merchants.size(), o.users, kKycTier, w.names_distinct,
         w.names_screened, w.names_dropped, dropped.c_str(), kSigma,
